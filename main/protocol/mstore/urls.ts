@@ -1,0 +1,170 @@
+// mstore URL builders and the checks on URLs the relay sends back (mstore-protocol.md "Servers",
+// "Endpoints"; mstore-client-notes.md "Transport"). Pure: strings in, strings out.
+import type { FolderKind } from '../../../shared/domain/mstore.js';
+
+/** Folder ids of the two known folders (mstore-protocol.md `/folders/<FOLDER ID>`). */
+export const FOLDER_IDS: Record<FolderKind, string> = {
+  voicemail: '27a29814-dd8f-43ee-b768-19af98bf1d07',
+  greeting: 'c1a7c823-fdd1-4857-8d44-b315444d2a83',
+};
+
+/** `parentFolderPath` values for uploads. */
+export const FOLDER_PATHS: Record<FolderKind, string> = {
+  voicemail: '/VV-Mail/Inbox',
+  greeting: '/VV-Mail/Greetings',
+};
+
+/** IMAP-style flags (mstore-protocol.md "flags"). */
+export const FLAG_SEEN = '\\Seen';
+export const FLAG_RECENT = '\\Recent';
+export const FLAG_KEEP = '$MarkNotToDelete';
+export const FLAG_GREETING_ON = '$CNS-Greeting-On';
+
+/** Host of the backend named inside the relay's extended `?path=` URLs. */
+export const DEFAULT_BACKEND_HOSTS = ['wsg.mstore.msg.eng.t-mobile.com'];
+
+/** The `tel:` URI of an E.164 MSISDN (`+12065550100` -> `tel:+12065550100`). */
+export function telUri(msisdn: string): string {
+  if (!/^\+\d{6,15}$/.test(msisdn)) throw new RangeError('MSISDN must be E.164 (+ and 6 to 15 digits)');
+  return `tel:${msisdn}`;
+}
+
+function trimSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}
+
+/** `<server>/oemclient/nms/v1/ums/<tel URI percent-encoded>`: the root of every endpoint. */
+export function umsBase(server: string, msisdn: string): string {
+  return `${trimSlash(server)}/oemclient/nms/v1/ums/${encodeURIComponent(telUri(msisdn))}`;
+}
+
+/** `/vvmserviceProfile` [GET, PUT]. */
+export function profileUrl(ums: string): string {
+  return `${ums}/vvmserviceProfile`;
+}
+
+/** `/folders/<id>`: the folder's resource URL (search scope). */
+export function folderUrl(ums: string, kind: FolderKind): string {
+  return `${ums}/folders/${FOLDER_IDS[kind]}`;
+}
+
+/** Folder quota: the query is percent-encoded INTO the path (`%3FattrFilter%3DQuota`); a real query gets 504. */
+export function quotaUrl(ums: string, kind: FolderKind): string {
+  return folderUrl(ums, kind) + encodeURIComponent('?attrFilter=Quota');
+}
+
+/** `/objects`: upload [POST]. */
+export function objectsUrl(ums: string): string {
+  return `${ums}/objects`;
+}
+
+/** `/objects/<path>`: object metadata, or a payload when given a payload path. The path must be checked first. */
+export function objectUrl(ums: string, objectPath: string): string {
+  assertSafeObjectPath(objectPath);
+  return `${ums}/objects/${objectPath}`;
+}
+
+/** `/objects/<path>/flags/<flag>` [PUT sets, DELETE clears], flag percent-encoded (`%24CNS-Greeting-On`). */
+export function flagUrl(ums: string, objectPath: string, flag: string): string {
+  return `${objectUrl(ums, objectPath)}/flags/${encodeURIComponent(flag)}`;
+}
+
+/** `/objects/operations/search` [POST]. */
+export function searchUrl(ums: string): string {
+  return `${ums}/objects/operations/search`;
+}
+
+/** `/objects/operations/bulkUpdate` [POST]. */
+export function bulkUpdateUrl(ums: string): string {
+  return `${ums}/objects/operations/bulkUpdate`;
+}
+
+/** `/objects/operations/bulkDelete` [DELETE with a body]. */
+export function bulkDeleteUrl(ums: string): string {
+  return `${ums}/objects/operations/bulkDelete`;
+}
+
+const SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/;
+
+/**
+ * Why an object path is unsafe, or null when it is a plain relative path we may append to our own base:
+ * non-empty segments of URL path characters, no `.`/`..` segments, no encoded dot, slash, backslash, NUL
+ * or percent (which could decode into traversal on the server or a proxy), no query or fragment.
+ */
+export function objectPathProblem(path: string): string | null {
+  if (path.length === 0) return 'empty object path';
+  if (path.length > 512) return 'object path too long';
+  if (path.includes('\\')) return 'backslash in object path';
+  if (/%(2e|2f|5c|00|25)/i.test(path)) return 'encoded dot, slash, backslash, NUL or percent in object path';
+  for (const seg of path.split('/')) {
+    if (seg === '.' || seg === '..') return 'dot segment in object path';
+    if (!SEGMENT.test(seg)) return 'invalid characters in object path';
+  }
+  return null;
+}
+
+/** Throws RangeError when {@link objectPathProblem} finds a problem. */
+export function assertSafeObjectPath(path: string): void {
+  const p = objectPathProblem(path);
+  if (p !== null) throw new RangeError(p);
+}
+
+/** Where URLs from the server may point. */
+export interface UrlTrust {
+  /** The configured relay base URL (e.g. `https://wsg.t-mobile.com/phone20/mStoreRelay`). */
+  server: string;
+  /** Hosts allowed inside an extended `?path=` URL (the relay's backend). */
+  backendHosts?: string[];
+}
+
+const ABSOLUTE = /^(https?):\/\/([^/?#\s]+)(\/[^?#\s]*)?(\?[^#\s]*)?$/i;
+
+function authorityOf(scheme: string, authority: string): { host: string; port: string } | null {
+  if (authority.includes('@')) return null; // userinfo: never from a server
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(authority);
+  if (!m || m[1] === undefined) return null;
+  const port = m[2] ?? (scheme.toLowerCase() === 'https' ? '443' : '80');
+  return { host: m[1].toLowerCase(), port: String(Number(port)) };
+}
+
+/**
+ * The object (or payload) path in a URL from the server: everything after the last `/objects/`
+ * (mstore-client-notes.md "Transport"). Accepts plain URLs under the configured base and the relay's
+ * extended form `https://<configured host>[:port]/<base path>?path=http://<backend host>:8082/oemclient/...`.
+ * Returns null for a URL on another host, with traversal, or of any other shape; the caller turns that
+ * into HttpError('http.badResponse'). The result is only ever appended to the configured base.
+ */
+export function objectPathFromUrl(url: string, trust: UrlTrust): string | null {
+  const outer = ABSOLUTE.exec(url);
+  const base = ABSOLUTE.exec(trimSlash(trust.server));
+  if (!outer || !base) return null;
+  const [, oScheme = '', oAuth = '', oPath = '', oQuery] = outer;
+  const [, bScheme = '', bAuth = '', bPath = ''] = base;
+  const oa = authorityOf(oScheme, oAuth);
+  const ba = authorityOf(bScheme, bAuth);
+  if (!oa || !ba || oa.host !== ba.host || oa.port !== ba.port) return null;
+  let path: string;
+  if (oQuery !== undefined) {
+    // Extended form: the outer path is the relay base itself and the query is exactly `path=<absolute URL>`.
+    if (trimSlash(oPath) !== bPath) return null;
+    if (!oQuery.startsWith('?path=')) return null;
+    const inner = ABSOLUTE.exec(oQuery.slice('?path='.length));
+    if (!inner) return null;
+    const [, iScheme = '', iAuth = '', iPath = '', iQuery] = inner;
+    if (iQuery !== undefined) return null;
+    const ia = authorityOf(iScheme, iAuth);
+    const backends = (trust.backendHosts ?? DEFAULT_BACKEND_HOSTS).map((h) => h.toLowerCase());
+    if (!ia || (!backends.includes(ia.host) && !(ia.host === ba.host))) return null;
+    if (!iPath.startsWith('/oemclient/nms/v1/ums/')) return null;
+    path = iPath;
+  } else {
+    if (!oPath.startsWith(`${bPath}/oemclient/nms/v1/ums/`)) return null;
+    path = oPath;
+  }
+  // Traversal anywhere in the path (not only in the object part) means the URL is not what it claims.
+  if (objectPathProblem(path.slice(1)) !== null) return null;
+  const idx = path.lastIndexOf('/objects/');
+  if (idx < 0) return null;
+  const objectPath = path.slice(idx + '/objects/'.length);
+  return objectPathProblem(objectPath) === null ? objectPath : null;
+}
