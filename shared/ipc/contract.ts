@@ -1,0 +1,206 @@
+// The one typed contract between the renderer and main. Every channel is named `domain:verb`, takes one
+// object argument and answers a Result (shared/result.ts). main/ipc/handle.ts validates every request
+// against `req` before an implementation sees it; the preload and the web-harness shim are generated
+// from shared/ipc/channels.ts, and the renderer's `window.api` type is derived from this file.
+// Secrets may travel renderer -> main (the SIM PIN the user types, a voicemail PIN change) but never
+// main -> renderer: no response or event schema below has a field for one.
+import { z } from 'zod';
+import type { Result } from '../result.js';
+import { SettingsSchema } from '../settings.js';
+
+/** Identifies one long operation; the renderer makes it with `crypto.randomUUID()`. */
+export const OpId = z.uuid();
+
+/** An mstore object path (everything after `/objects/`), opaque to the renderer. */
+export const ObjectId = z.string().min(1).max(1024);
+
+/** A list of object ids for bulk operations (the relay accepts at most 100 per request). */
+export const ObjectIds = z.array(ObjectId).min(1).max(100);
+
+/** ISO 8601 instant as the relay sends it. */
+const Instant = z.string().min(1).max(64);
+
+/** SIM PIN: 4 to 8 digits (TS 31.101 9.5.1 / ISO 7816-4 VERIFY). */
+export const SimPin = z.string().regex(/^\d{4,8}$/);
+
+/** Voicemail (mailbox) PIN: digits only; the relay enforces its own length and history rules. */
+export const MailboxPin = z.string().regex(/^\d{4,15}$/);
+
+/** What the reader and card are doing, as the status bar shows it. */
+export const CardState = z.enum([
+  'serviceUnavailable', // pcscd / the smart-card service is not running
+  'noReader',
+  'absent', // reader present, no card
+  'locked', // card present, PIN needed
+  'ready', // card present and usable
+  'blocked', // PIN blocked: PUK needed
+]);
+
+/** The card status pushed on `card:status` and answered by `card:status`. */
+export const CardStatus = z.object({
+  state: CardState,
+  reader: z.string().nullable(),
+  /** True when the engine runs the built-in simulated SIM and carrier. */
+  demo: z.boolean(),
+  /** True when a SIM PIN for this card is stored in the OS keychain. */
+  pinStored: z.boolean(),
+  /** PIN attempts left, when the card said so. */
+  triesLeft: z.number().int().min(0).max(15).nullable(),
+});
+
+/** What the card says about its subscriber (no keys, no secrets). */
+export const CardInfo = z.object({
+  reader: z.string(),
+  app: z.enum(['ISIM', 'USIM']),
+  impi: z.string(),
+  impu: z.array(z.string()),
+  msisdn: z.string().nullable(),
+  gba: z.enum(['GBA_U', 'GBA_ME']),
+});
+
+/** One voicemail as the list shows it. */
+export const Voicemail = z.object({
+  id: ObjectId,
+  /** Caller number without the relay's domain suffix, or null when withheld. */
+  from: z.string().nullable(),
+  date: Instant,
+  durationSec: z.number().min(0),
+  read: z.boolean(),
+  expires: Instant.nullable(),
+  important: z.boolean(),
+});
+
+/** Playable audio made by main: WAV bytes, waveform peaks for wavesurfer.js, duration in seconds. */
+export const PlayableAudio = z.object({
+  wav: z.instanceof(Uint8Array),
+  /** Normalised peaks in [-1, 1], one channel. */
+  peaks: z.array(z.number().min(-1).max(1)),
+  durationSec: z.number().min(0),
+});
+
+/** Greeting kinds (`x-cns-greeting-type`: normal-greeting / voice-signature). */
+export const GreetingKind = z.enum(['normal', 'voiceSignature']);
+
+/** One greeting as the greetings list shows it. */
+export const Greeting = z.object({
+  id: ObjectId,
+  kind: GreetingKind,
+  date: Instant,
+  durationSec: z.number().min(0),
+  /** `$CNS-Greeting-On` is set. */
+  active: z.boolean(),
+});
+
+/** The VVM service profile, as far as the UI shows it. */
+export const Profile = z.object({
+  vvmOn: z.boolean(),
+  blocked: z.boolean(),
+  language: z.string().nullable(),
+  msisdn: z.string().nullable(),
+});
+
+/** A used/limit pair. */
+const Usage = z.object({ used: z.number().int().min(0), max: z.number().int().min(0) });
+
+/** Mailbox quotas (storage in KiB, as the relay reports it). */
+export const Quota = z.object({
+  storageKiB: Usage,
+  voicemails: Usage,
+  greetings: Usage,
+});
+
+/** Result of an export: how many files were written; `cancelled` when the user closed the folder dialog. */
+export const ExportOutcome = z.object({ written: z.number().int().min(0), cancelled: z.boolean() });
+
+/** Recording uploads are bounded: 100 s of the largest sensible container is far below this. */
+const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
+
+/** Every channel: request schema and the schema of the value inside the Result. */
+export const contract = {
+  'card:status': { req: z.object({}).strict(), res: CardStatus },
+  'card:info': { req: z.object({ opId: OpId }).strict(), res: CardInfo },
+  'card:unlock': { req: z.object({ pin: SimPin, remember: z.boolean(), opId: OpId }).strict(), res: CardStatus },
+  'voicemail:list': { req: z.object({ opId: OpId }).strict(), res: z.array(Voicemail) },
+  'voicemail:audio': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: PlayableAudio },
+  'voicemail:markRead': { req: z.object({ ids: ObjectIds, read: z.boolean(), opId: OpId }).strict(), res: z.void() },
+  'voicemail:delete': { req: z.object({ ids: ObjectIds, opId: OpId }).strict(), res: z.void() },
+  'voicemail:export': { req: z.object({ ids: ObjectIds, format: z.enum(['wav', 'amr']), opId: OpId }).strict(), res: ExportOutcome },
+  'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(Greeting) },
+  'greeting:upload': {
+    req: z
+      .object({
+        kind: GreetingKind,
+        /** The recording as MediaRecorder made it (WebM/Opus, Ogg or WAV); main encodes it to AMR-NB. */
+        audio: z.instanceof(Uint8Array).refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large'),
+        mimeType: z.string().min(1).max(100),
+        activate: z.boolean(),
+        opId: OpId,
+      })
+      .strict(),
+    res: z.void(),
+  },
+  'greeting:activate': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: z.void() },
+  'greeting:delete': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: z.void() },
+  'profile:get': { req: z.object({ opId: OpId }).strict(), res: Profile },
+  'profile:setActive': { req: z.object({ active: z.boolean(), opId: OpId }).strict(), res: z.void() },
+  'profile:changePin': { req: z.object({ oldPin: MailboxPin, newPin: MailboxPin, opId: OpId }).strict(), res: z.void() },
+  'quota:get': { req: z.object({ opId: OpId }).strict(), res: Quota },
+  'settings:get': { req: z.object({}).strict(), res: SettingsSchema },
+  'settings:set': { req: z.object({ settings: SettingsSchema.strict() }).strict(), res: SettingsSchema },
+  'pin:store': { req: z.object({ pin: SimPin }).strict(), res: z.void() },
+  'pin:forget': { req: z.object({}).strict(), res: z.void() },
+  'op:cancel': { req: z.object({ opId: OpId }).strict(), res: z.void() },
+} as const;
+
+/** Progress of a long operation: ky's shape plus a phase (style.md section 4). */
+export const OpProgress = z.object({
+  opId: OpId,
+  phase: z.string().max(64),
+  transferredBytes: z.number().int().min(0).optional(),
+  totalBytes: z.number().int().min(0).optional(),
+});
+
+/** Push events from main, each with its own schema. */
+export const events = {
+  'op:progress': OpProgress,
+  'card:status': CardStatus,
+} as const;
+
+/** A channel name. */
+export type Channel = keyof typeof contract;
+/** The request of a channel. */
+export type Req<C extends Channel> = z.infer<(typeof contract)[C]['req']>;
+/** The value a successful call of a channel carries. */
+export type ResValue<C extends Channel> = z.infer<(typeof contract)[C]['res']>;
+/** The answer of a channel: always a Result, never a thrown error. */
+export type Res<C extends Channel> = Result<ResValue<C>>;
+/** A push event name. */
+export type EventName = keyof typeof events;
+/** The payload of a push event. */
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+
+/** Inferred view types, for components. */
+export type CardStatusValue = z.infer<typeof CardStatus>;
+export type CardInfoValue = z.infer<typeof CardInfo>;
+export type VoicemailValue = z.infer<typeof Voicemail>;
+export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
+export type GreetingValue = z.infer<typeof Greeting>;
+export type GreetingKindValue = z.infer<typeof GreetingKind>;
+export type ProfileValue = z.infer<typeof Profile>;
+export type QuotaValue = z.infer<typeof Quota>;
+export type ExportOutcomeValue = z.infer<typeof ExportOutcome>;
+export type OpProgressValue = z.infer<typeof OpProgress>;
+
+/**
+ * The API the renderer sees as `window.api`: one method per channel (no generic invoke), each taking
+ * the channel's request and resolving to its Result; plus event subscriptions returning an unsubscribe.
+ */
+export type Api = { [C in Channel as ApiMethodName<C>]: (req: Req<C>) => Promise<Res<C>> } & {
+  /** Progress of one operation; returns the unsubscribe function. */
+  onProgress(opId: string, cb: (p: OpProgressValue) => void): () => void;
+  /** Card presence and PIN state changes; returns the unsubscribe function. */
+  onCardStatus(cb: (s: CardStatusValue) => void): () => void;
+};
+
+/** `voicemail:markRead` -> `voicemailMarkRead`. */
+export type ApiMethodName<C extends string> = C extends `${infer D}:${infer V}` ? `${D}${Capitalize<V>}` : never;
