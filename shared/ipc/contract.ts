@@ -7,18 +7,13 @@
 import { z } from 'zod';
 import type { Result } from '../result.js';
 import { SettingsSchema } from '../settings.js';
+import { FolderQuotaSchema, GreetingSchema, GreetingTypeSchema, ObjectIdSchema, ProfileSchema, VoicemailSchema } from '../domain/mstore.js';
 
 /** Identifies one long operation; the renderer makes it with `crypto.randomUUID()`. */
 export const OpId = z.uuid();
 
-/** An mstore object path (everything after `/objects/`), opaque to the renderer. */
-export const ObjectId = z.string().min(1).max(1024);
-
 /** A list of object ids for bulk operations (the relay accepts at most 100 per request). */
-export const ObjectIds = z.array(ObjectId).min(1).max(100);
-
-/** ISO 8601 instant as the relay sends it. */
-const Instant = z.string().min(1).max(64);
+export const ObjectIds = z.array(ObjectIdSchema).min(1).max(100);
 
 /** SIM PIN: 4 to 8 digits (TS 31.101 9.5.1 / ISO 7816-4 VERIFY). */
 export const SimPin = z.string().regex(/^\d{4,8}$/);
@@ -58,18 +53,6 @@ export const CardInfo = z.object({
   gba: z.enum(['GBA_U', 'GBA_ME']),
 });
 
-/** One voicemail as the list shows it. */
-export const Voicemail = z.object({
-  id: ObjectId,
-  /** Caller number without the relay's domain suffix, or null when withheld. */
-  from: z.string().nullable(),
-  date: Instant,
-  durationSec: z.number().min(0),
-  read: z.boolean(),
-  expires: Instant.nullable(),
-  important: z.boolean(),
-});
-
 /** Playable audio made by main: WAV bytes, waveform peaks for wavesurfer.js, duration in seconds. */
 export const PlayableAudio = z.object({
   wav: z.instanceof(Uint8Array),
@@ -78,36 +61,8 @@ export const PlayableAudio = z.object({
   durationSec: z.number().min(0),
 });
 
-/** Greeting kinds (`x-cns-greeting-type`: normal-greeting / voice-signature). */
-export const GreetingKind = z.enum(['normal', 'voiceSignature']);
-
-/** One greeting as the greetings list shows it. */
-export const Greeting = z.object({
-  id: ObjectId,
-  kind: GreetingKind,
-  date: Instant,
-  durationSec: z.number().min(0),
-  /** `$CNS-Greeting-On` is set. */
-  active: z.boolean(),
-});
-
-/** The VVM service profile, as far as the UI shows it. */
-export const Profile = z.object({
-  vvmOn: z.boolean(),
-  blocked: z.boolean(),
-  language: z.string().nullable(),
-  msisdn: z.string().nullable(),
-});
-
-/** A used/limit pair. */
-const Usage = z.object({ used: z.number().int().min(0), max: z.number().int().min(0) });
-
-/** Mailbox quotas (storage in KiB, as the relay reports it). */
-export const Quota = z.object({
-  storageKiB: Usage,
-  voicemails: Usage,
-  greetings: Usage,
-});
+/** Quotas of both folders (storage in KiB, as the relay reports it). */
+export const Quota = z.object({ voicemail: FolderQuotaSchema, greeting: FolderQuotaSchema });
 
 /** Result of an export: how many files were written; `cancelled` when the user closed the folder dialog. */
 export const ExportOutcome = z.object({ written: z.number().int().min(0), cancelled: z.boolean() });
@@ -120,16 +75,16 @@ export const contract = {
   'card:status': { req: z.object({}).strict(), res: CardStatus },
   'card:info': { req: z.object({ opId: OpId }).strict(), res: CardInfo },
   'card:unlock': { req: z.object({ pin: SimPin, remember: z.boolean(), opId: OpId }).strict(), res: CardStatus },
-  'voicemail:list': { req: z.object({ opId: OpId }).strict(), res: z.array(Voicemail) },
-  'voicemail:audio': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: PlayableAudio },
+  'voicemail:list': { req: z.object({ opId: OpId }).strict(), res: z.array(VoicemailSchema) },
+  'voicemail:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
   'voicemail:markRead': { req: z.object({ ids: ObjectIds, read: z.boolean(), opId: OpId }).strict(), res: z.void() },
   'voicemail:delete': { req: z.object({ ids: ObjectIds, opId: OpId }).strict(), res: z.void() },
   'voicemail:export': { req: z.object({ ids: ObjectIds, format: z.enum(['wav', 'amr']), opId: OpId }).strict(), res: ExportOutcome },
-  'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(Greeting) },
+  'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(GreetingSchema) },
   'greeting:upload': {
     req: z
       .object({
-        kind: GreetingKind,
+        type: GreetingTypeSchema,
         /** The recording as MediaRecorder made it (WebM/Opus, Ogg or WAV); main encodes it to AMR-NB. */
         audio: z.instanceof(Uint8Array).refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large'),
         mimeType: z.string().min(1).max(100),
@@ -139,9 +94,9 @@ export const contract = {
       .strict(),
     res: z.void(),
   },
-  'greeting:activate': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: z.void() },
-  'greeting:delete': { req: z.object({ id: ObjectId, opId: OpId }).strict(), res: z.void() },
-  'profile:get': { req: z.object({ opId: OpId }).strict(), res: Profile },
+  'greeting:activate': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: z.void() },
+  'greeting:delete': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: z.void() },
+  'profile:get': { req: z.object({ opId: OpId }).strict(), res: ProfileSchema },
   'profile:setActive': { req: z.object({ active: z.boolean(), opId: OpId }).strict(), res: z.void() },
   'profile:changePin': { req: z.object({ oldPin: MailboxPin, newPin: MailboxPin, opId: OpId }).strict(), res: z.void() },
   'quota:get': { req: z.object({ opId: OpId }).strict(), res: Quota },
@@ -182,11 +137,7 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 /** Inferred view types, for components. */
 export type CardStatusValue = z.infer<typeof CardStatus>;
 export type CardInfoValue = z.infer<typeof CardInfo>;
-export type VoicemailValue = z.infer<typeof Voicemail>;
 export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
-export type GreetingValue = z.infer<typeof Greeting>;
-export type GreetingKindValue = z.infer<typeof GreetingKind>;
-export type ProfileValue = z.infer<typeof Profile>;
 export type QuotaValue = z.infer<typeof Quota>;
 export type ExportOutcomeValue = z.infer<typeof ExportOutcome>;
 export type OpProgressValue = z.infer<typeof OpProgress>;

@@ -4,11 +4,13 @@ import { CHANNELS, EVENT_NAMES, methodName } from '../../../shared/ipc/channels.
 import { contract, events, type Channel, type Req, type Res } from '../../../shared/ipc/contract.js';
 import { defaultSettings } from '../../../shared/settings.js';
 import { ERROR_CODES } from '../../../shared/errors.js';
+import { QUOTA_ATTRIBUTES } from '../../../shared/domain/mstore.js';
 import { AppConfigError, AudioError, CancelledError, CardError, FsError, GbaError, HttpError, NetError, throwIfAborted } from '../../../main/errors.js';
 import { createDispatcher, type Implementations, type OpContext } from '../../../main/ipc/dispatch.js';
 import { registerHandlers, type InvokeEventLike, type IpcMainLike } from '../../../main/ipc/handle.js';
 
 const ORIGIN = 'app://vvm';
+const QUOTA = Object.fromEntries(QUOTA_ATTRIBUTES.map((a) => [a, 1])) as Record<(typeof QUOTA_ATTRIBUTES)[number], number>;
 const OP = '7f1c2c3e-8a4b-4c5d-9e6f-0a1b2c3d4e5f';
 
 /** One valid request per channel; the mapped type makes a missing channel a type error. */
@@ -22,7 +24,7 @@ const VALID: { [C in Channel]: Req<C> } = {
   'voicemail:delete': { ids: ['a'], opId: OP },
   'voicemail:export': { ids: ['a'], format: 'wav', opId: OP },
   'greeting:list': { opId: OP },
-  'greeting:upload': { kind: 'normal', audio: new Uint8Array([1, 2, 3]), mimeType: 'audio/webm', activate: true, opId: OP },
+  'greeting:upload': { type: 'normal-greeting', audio: new Uint8Array([1, 2, 3]), mimeType: 'audio/webm', activate: true, opId: OP },
   'greeting:activate': { id: 'g1', opId: OP },
   'greeting:delete': { id: 'g1', opId: OP },
   'profile:get': { opId: OP },
@@ -86,10 +88,10 @@ function recordingImpls(calls: { channel: Channel; req: unknown }[]): Implementa
     'greeting:upload': undefined,
     'greeting:activate': undefined,
     'greeting:delete': undefined,
-    'profile:get': { vvmOn: true, blocked: false, language: null, msisdn: null },
+    'profile:get': { vvmOn: true, blocked: false, newUserTutorial: null, language: null, cosName: null, migrationDate: null, migrationStatus: null, attributes: {} },
     'profile:setActive': undefined,
     'profile:changePin': undefined,
-    'quota:get': { storageKiB: { used: 1, max: 2 }, voicemails: { used: 1, max: 2 }, greetings: { used: 0, max: 1 } },
+    'quota:get': { voicemail: QUOTA, greeting: QUOTA },
     'settings:get': defaultSettings(),
     'settings:set': defaultSettings(),
     'pin:store': undefined,
@@ -270,7 +272,7 @@ describe('cancellation and progress', () => {
   it('resolves as op.cancelled even when the service ignores the signal and finishes', async () => {
     const impls = recordingImpls([]);
     let release!: () => void;
-    impls['quota:get'] = () => new Promise((resolve) => (release = () => resolve({ storageKiB: { used: 0, max: 0 }, voicemails: { used: 0, max: 0 }, greetings: { used: 0, max: 0 } })));
+    impls['quota:get'] = () => new Promise((resolve) => (release = () => resolve({ voicemail: QUOTA, greeting: QUOTA })));
     const dispatcher = createDispatcher(impls);
     const pending = dispatcher.dispatch('quota:get', { opId: OP }, () => {});
     await dispatcher.dispatch('op:cancel', { opId: OP }, () => {});
