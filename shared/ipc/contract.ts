@@ -12,6 +12,9 @@ import { FolderQuotaSchema, GreetingSchema, GreetingTypeSchema, ObjectIdSchema, 
 /** Identifies one long operation; the renderer makes it with `crypto.randomUUID()`. */
 export const OpId = z.uuid();
 
+/** Binary payloads cross IPC as Uint8Array (structured clone), never Buffer or file paths. */
+export const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected a Uint8Array');
+
 /** A list of object ids for bulk operations (the relay accepts at most 100 per request). */
 export const ObjectIds = z.array(ObjectIdSchema).min(1).max(100);
 
@@ -55,7 +58,7 @@ export const CardInfo = z.object({
 
 /** Playable audio made by main: WAV bytes, waveform peaks for wavesurfer.js, duration in seconds. */
 export const PlayableAudio = z.object({
-  wav: z.instanceof(Uint8Array),
+  wav: Bytes,
   /** Normalised peaks in [-1, 1], one channel. */
   peaks: z.array(z.number().min(-1).max(1)),
   durationSec: z.number().min(0),
@@ -86,7 +89,7 @@ export const contract = {
       .object({
         type: GreetingTypeSchema,
         /** The recording as MediaRecorder made it (WebM/Opus, Ogg or WAV); main encodes it to AMR-NB. */
-        audio: z.instanceof(Uint8Array).refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large'),
+        audio: Bytes.refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large'),
         mimeType: z.string().min(1).max(100),
         activate: z.boolean(),
         opId: OpId,

@@ -1,0 +1,128 @@
+// The channel implementations: thin adapters from the IPC contract to the engine facade the desktop
+// needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
+// (built in main/app.ts) owns the business logic; this file only maps requests, the keychain choice and
+// the export folder prompt.
+import type { CardInfoValue, CardStatusValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
+import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
+import type { Settings } from '../../shared/settings.js';
+import type { OpOptions } from '../services/ports.js';
+import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
+import { CardError, throwIfAborted } from '../errors.js';
+import type { Implementations } from './dispatch.js';
+
+/** Card state as the engine knows it, without the keychain part (added here). */
+export type EngineCardStatus = Omit<CardStatusValue, 'pinStored'> & {
+  /** ICCID of the card in the reader (EF_ICCID), or null without a card. Never shown to the renderer. */
+  iccid: string | null;
+};
+
+/**
+ * What the desktop needs from the engine. main/app.ts builds one over the real services (or over the
+ * in-process simulated SIM and carrier in demo mode). Every long call takes OpOptions and checks its
+ * signal; errors are the classes in main/errors.ts.
+ */
+export interface DesktopEngine {
+  cardStatus(): EngineCardStatus;
+  /** Subscribes to card status changes; returns the unsubscribe function. */
+  watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
+  cardInfo(opts: OpOptions): Promise<CardInfoValue>;
+  /** VERIFY PIN (TS 31.101 9.5.1). Throws CardError card.pinWrong / card.pinBlocked. */
+  unlock(pin: string, opts: OpOptions): Promise<void>;
+  listVoicemails(opts: OpOptions): Promise<Voicemail[]>;
+  /** Downloads and decodes one voicemail: WAV for playback plus peaks (min/max per bucket) and duration. */
+  voicemailAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
+  setRead(ids: string[], read: boolean, opts: OpOptions): Promise<void>;
+  deleteVoicemails(ids: string[], opts: OpOptions): Promise<void>;
+  /** Writes the voicemails into `dir`; returns how many files were written. */
+  exportVoicemails(ids: string[], format: 'wav' | 'amr', dir: string, opts: OpOptions): Promise<number>;
+  listGreetings(opts: OpOptions): Promise<Greeting[]>;
+  /** Encodes the recording to AMR-NB, uploads it and, when asked, makes it the only active greeting. */
+  uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts: OpOptions): Promise<void>;
+  activateGreeting(id: string, opts: OpOptions): Promise<void>;
+  deleteGreeting(id: string, opts: OpOptions): Promise<void>;
+  getProfile(opts: OpOptions): Promise<Profile>;
+  setVvmActive(active: boolean, opts: OpOptions): Promise<void>;
+  changeMailboxPin(oldPin: string, newPin: string, opts: OpOptions): Promise<void>;
+  getQuota(opts: OpOptions): Promise<{ voicemail: FolderQuota; greeting: FolderQuota }>;
+  getSettings(): Settings;
+  setSettings(s: Settings): Promise<Settings>;
+}
+
+/** What only the host (Electron, or the web harness) can provide. */
+export interface DesktopHost {
+  /** Asks the user for an export folder; null when they cancel. The path never reaches the renderer. */
+  chooseExportDirectory(): Promise<string | null>;
+  /** Remembers the last decoded audio so a media protocol can serve it with Range support. */
+  rememberAudio?(id: string, wav: Uint8Array): void;
+}
+
+function peaksForWaveform(p: { min: number[]; max: number[] }): number[] {
+  // wavesurfer.js draws one amplitude per bucket; the larger excursion of min/max is that amplitude.
+  return p.max.map((hi, i) => Math.min(1, Math.max(Math.abs(hi), Math.abs(p.min[i] ?? 0))));
+}
+
+function noCard(): CardError {
+  return new CardError('card.absent', 'No SIM card in the reader', { hint: 'Insert the SIM and try again.' });
+}
+
+/** Builds every channel's implementation over the engine, the keychain and the host. */
+export function createImplementations(engine: DesktopEngine, pins: PinStore, host: DesktopHost): Implementations {
+  const status = () => publicCardStatus(engine, pins);
+  function currentIccid(): string {
+    const { iccid } = engine.cardStatus();
+    if (iccid === null) throw noCard();
+    return iccid;
+  }
+
+  return {
+    'card:status': () => status(),
+    'card:info': (_req, ctx) => engine.cardInfo(ctx),
+    'card:unlock': async (req, ctx) => {
+      const iccid = currentIccid();
+      await engine.unlock(req.pin, ctx);
+      // Stored only after the card accepted it, and only when the user asked.
+      if (req.remember) await pins.set(iccid, req.pin);
+      return status();
+    },
+    'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),
+    'voicemail:audio': async (req, ctx): Promise<PlayableAudioValue> => {
+      const a = await engine.voicemailAudio(req.id, ctx);
+      host.rememberAudio?.(req.id, a.wav);
+      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec };
+    },
+    'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
+    'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
+    'voicemail:export': async (req, ctx): Promise<ExportOutcomeValue> => {
+      const dir = await host.chooseExportDirectory();
+      if (dir === null) return { written: 0, cancelled: true };
+      throwIfAborted(ctx.signal);
+      return { written: await engine.exportVoicemails(req.ids, req.format, dir, ctx), cancelled: false };
+    },
+    'greeting:list': (_req, ctx) => engine.listGreetings(ctx),
+    'greeting:upload': (req, ctx) => engine.uploadGreeting({ type: req.type, audio: req.audio, mimeType: req.mimeType, activate: req.activate }, ctx),
+    'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),
+    'greeting:delete': (req, ctx) => engine.deleteGreeting(req.id, ctx),
+    'profile:get': (_req, ctx) => engine.getProfile(ctx),
+    'profile:setActive': (req, ctx) => engine.setVvmActive(req.active, ctx),
+    'profile:changePin': (req, ctx) => engine.changeMailboxPin(req.oldPin, req.newPin, ctx),
+    'quota:get': (_req, ctx) => engine.getQuota(ctx),
+    'settings:get': async () => engine.getSettings(),
+    'settings:set': (req) => engine.setSettings(req.settings),
+    'pin:store': async (req, ctx) => {
+      const iccid = currentIccid();
+      // Only a PIN the card accepts is stored: a wrong stored PIN would cost an attempt at every start.
+      await engine.unlock(req.pin, ctx);
+      await pins.set(iccid, req.pin);
+    },
+    'pin:forget': async () => {
+      await pins.delete(currentIccid());
+    },
+  };
+}
+
+/** The card status with the keychain flag, for pushing on `card:status`. */
+export async function publicCardStatus(engine: DesktopEngine, pins: PinStore, s: EngineCardStatus = engine.cardStatus()): Promise<CardStatusValue> {
+  const { iccid, ...rest } = s;
+  const pinStored = iccid === null ? false : (await pins.get(iccid).catch(() => null)) !== null;
+  return { ...rest, pinStored };
+}
