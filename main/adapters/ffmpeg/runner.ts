@@ -1,0 +1,175 @@
+// Runs ffmpeg with pipes: input on stdin, output on stdout, errors on stderr (-loglevel error).
+// Bounded concurrency (a small semaphore shared by every caller of one runner), killed on abort or
+// timeout, stderr turned into typed AudioErrors. The only exception to "pipes only": inputs in an MP4/MOV
+// container whose index (moov) may sit at the end cannot be read from a pipe, so they go through a
+// private temporary directory (mkdtemp, random name, mode 0700), removed afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AudioError, CancelledError, throwIfAborted } from '../../errors.js';
+
+/** Placeholder for the input in argument lists: replaced by a temp path for seek-only containers. */
+export const FFMPEG_STDIN = 'pipe:0';
+/** Output to stdout. */
+export const FFMPEG_STDOUT = 'pipe:1';
+
+/** A counting semaphore. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly limit: number) {
+    if (limit < 1) throw new RangeError('Semaphore limit must be >= 1');
+  }
+  /** Runs `fn` once a slot is free. Waiting is abandoned (CancelledError) if the signal aborts. */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const i = this.waiters.indexOf(go);
+          if (i >= 0) this.waiters.splice(i, 1);
+          reject(new CancelledError());
+        };
+        const go = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        if (signal?.aborted) return reject(new CancelledError());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        this.waiters.push(go);
+      });
+    } else {
+      this.active++;
+    }
+    try {
+      throwIfAborted(signal);
+      return await fn();
+    } finally {
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+  /** Runs currently holding a slot (for tests and diagnostics). */
+  get running(): number {
+    return this.active;
+  }
+}
+
+/** Options of one ffmpeg run. */
+export interface FfmpegRunOptions {
+  /** Bytes for stdin (the args must read `pipe:0`). */
+  input?: Uint8Array;
+  signal?: AbortSignal;
+  /** Kill after this long (default 120 s). */
+  timeoutMs?: number;
+  /** Refuse more output than this (default 512 MiB). */
+  maxOutputBytes?: number;
+}
+
+/** True for ISO-BMFF inputs (MP4/M4A/MOV: "ftyp" box at byte 4), which ffmpeg may need to seek in. */
+export function needsSeekableInput(input: Uint8Array): boolean {
+  return input.length >= 8 && input[4] === 0x66 && input[5] === 0x74 && input[6] === 0x79 && input[7] === 0x70;
+}
+
+/** Turns ffmpeg's stderr (at -loglevel error) into a typed error. Exported for tests. */
+export function classifyFfmpegFailure(stderr: string, exitCode: number | null): AudioError {
+  const text = stderr.trim();
+  const tail = text.split('\n').slice(-6).join('\n').slice(-800);
+  const detail = { exitCode: exitCode ?? -1, stderr: tail };
+  if (/Unknown encoder|Encoder not found|Unknown decoder|Decoder not found|Unsupported codec/i.test(text)) {
+    return new AudioError('audio.codecMissing', 'ffmpeg lacks a codec needed for this conversion.', { detail, hint: 'Use an ffmpeg build with the codec (set FFMPEG_PATH).' });
+  }
+  if (/No such filter/i.test(text)) {
+    return new AudioError('audio.codecMissing', 'ffmpeg lacks a filter needed for this conversion.', { detail, hint: 'Use a full ffmpeg build (set FFMPEG_PATH).' });
+  }
+  if (/Invalid data found|moov atom not found|could not find codec parameters|Invalid argument|Error while decoding|does not contain any stream|Failed to read frame|End of file/i.test(text)) {
+    return new AudioError('audio.invalid', 'The input is not audio ffmpeg can decode (corrupt, truncated or an unsupported format).', {
+      detail,
+      hint: 'Use WAV, MP3, M4A/AAC, FLAC, Ogg/Opus, WebM/Opus or AMR-NB.',
+    });
+  }
+  return new AudioError('audio.failed', `ffmpeg failed (exit ${exitCode ?? 'killed'}).`, { detail, hint: 'Run with --verbose and check the detail; report it if it persists.' });
+}
+
+/** Runs ffmpeg binaries with a shared concurrency bound. */
+export class FfmpegRunner {
+  private readonly sem: Semaphore;
+  constructor(
+    readonly path: string,
+    concurrency = 2,
+  ) {
+    this.sem = new Semaphore(concurrency);
+  }
+
+  /** Runs `ffmpeg -hide_banner -loglevel error -nostats <args>`; resolves with stdout. */
+  run(args: string[], opts: FfmpegRunOptions = {}): Promise<Uint8Array> {
+    return this.sem.run(async () => {
+      const input = opts.input;
+      if (input && needsSeekableInput(input) && args.includes(FFMPEG_STDIN)) {
+        const dir = await mkdtemp(join(tmpdir(), 'vvm-ffmpeg-'));
+        try {
+          const file = join(dir, 'input');
+          await writeFile(file, input, { mode: 0o600 });
+          return await this.spawnOnce(
+            args.map((a) => (a === FFMPEG_STDIN ? file : a)),
+            { ...opts, input: undefined },
+          );
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+      return this.spawnOnce(args, opts);
+    }, opts.signal);
+  }
+
+  private spawnOnce(args: string[], opts: FfmpegRunOptions): Promise<Uint8Array> {
+    const { signal, input } = opts;
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    const maxOut = opts.maxOutputBytes ?? 512 * 1024 * 1024;
+    throwIfAborted(signal);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const child = spawn(this.path, ['-hide_banner', '-loglevel', 'error', '-nostats', ...args], {
+        stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
+      const chunks: Buffer[] = [];
+      let outBytes = 0;
+      let stderr = '';
+      let failure: Error | null = null;
+      const kill = (why: Error) => {
+        if (!failure) failure = why;
+        child.kill('SIGKILL');
+      };
+      const onAbort = () => kill(new CancelledError());
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => kill(new AudioError('audio.failed', `ffmpeg took longer than ${Math.round(timeoutMs / 1000)} s and was stopped.`, { retryable: true })), timeoutMs);
+      child.stdout?.on('data', (d: Buffer) => {
+        outBytes += d.length;
+        if (outBytes > maxOut) kill(new AudioError('audio.failed', 'ffmpeg produced more output than allowed.', { detail: { maxOutputBytes: maxOut } }));
+        else chunks.push(d);
+      });
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        if (stderr.length < 16_384) stderr += d;
+      });
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        failure ??=
+          e.code === 'ENOENT' || e.code === 'EACCES'
+            ? new AudioError('audio.ffmpegMissing', `ffmpeg at ${this.path} could not be started.`, { detail: { path: this.path, errno: e.code } })
+            : e;
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        if (failure) return reject(failure);
+        if (code !== 0) return reject(classifyFfmpegFailure(stderr, code));
+        resolve(new Uint8Array(Buffer.concat(chunks)));
+      });
+      if (input && child.stdin) {
+        // ffmpeg may exit before reading everything (bad input): EPIPE is then expected, the exit code tells.
+        child.stdin.on('error', () => {});
+        child.stdin.end(input);
+      }
+    });
+  }
+}
