@@ -1,0 +1,348 @@
+// The mstore client: every endpoint of the relay (mstore-protocol.md) over AuthenticatedHttp, which does
+// the GBA digest dance underneath. Requests are built and responses parsed by main/protocol/mstore; this
+// layer adds the status mapping, pagination, bulk result bookkeeping and greeting activation logic.
+import { fromBase64 } from '../../../shared/bytes.js';
+import type { BulkItemResult, FolderKind, FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../../shared/domain/mstore.js';
+import { AudioError, HttpError, throwIfAborted } from '../../errors.js';
+import { scanAmr } from '../../protocol/mstore/amr-frames.js';
+import { bulkDeleteBody, bulkUpdateBody, greetingMultipart, jsonBytes, pinChangeBody, searchBody, vvmOnBody } from '../../protocol/mstore/bodies.js';
+import { contentDispositionFilename, sanitizeFilename } from '../../protocol/mstore/filename.js';
+import { pinRejection } from '../../protocol/mstore/pin.js';
+import {
+  isNwkErr, parseBulkResponse, parseJson, parseObject, parseProfile, parseQuota, parseSearchPage, toGreeting, toVoicemail,
+  type ObjectEntry, type ObjectMapper, type Page, type RejectedObject,
+} from '../../protocol/mstore/responses.js';
+import {
+  FLAG_GREETING_ON, FLAG_SEEN, bulkDeleteUrl, bulkUpdateUrl, flagUrl, folderUrl, objectPathProblem, objectUrl, objectsUrl, profileUrl,
+  quotaUrl, searchUrl, umsBase, type UrlTrust,
+} from '../../protocol/mstore/urls.js';
+import type { AuthenticatedHttp } from '../contracts.js';
+import type { Clock, HttpResponse, Logger, OpOptions, Random } from '../ports.js';
+
+/** The product token the relay insists on (TS 33.222 5.3.0; anything else gets 504). */
+export const USER_AGENT = '3gpp-gba';
+
+/** What the client needs. */
+export interface MstoreClientDeps {
+  http: AuthenticatedHttp;
+  /** Configured relay base URL: the only host requests ever go to. */
+  server: string;
+  /** E.164 MSISDN (from settings or the card's IMPU), resolved lazily. */
+  msisdn: () => Promise<string>;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  /** Hosts accepted inside extended `?path=` URLs (default: the production backend). */
+  backendHosts?: string[];
+}
+
+/** A listing: the objects that parsed, and the ones skipped with the reason. */
+export interface Listing<T> {
+  items: ObjectEntry<T>[];
+  rejected: RejectedObject[];
+}
+
+/** Per-item outcome of a bulk operation. */
+export interface BulkOutcome {
+  results: BulkItemResult[];
+  /** True when the relay answered MSTORE_RLY-MST_NWKERR and the results come from re-listing. */
+  relisted: boolean;
+}
+
+/** A downloaded payload, decoded. */
+export interface Payload {
+  bytes: Uint8Array;
+  contentType: string;
+  /** Server-suggested name, sanitised; null when none. */
+  filename: string | null;
+}
+
+/** Options of a greeting upload. */
+export interface UploadOptions extends OpOptions {
+  subject?: string;
+  type?: GreetingType;
+  /** Make it the one active greeting after upload. */
+  activate?: boolean;
+}
+
+function header(r: HttpResponse, name: string): string | undefined {
+  return r.headers[name.toLowerCase()]?.[0];
+}
+
+/** The mstore API client. */
+export class MstoreClient {
+  private ums: string | null = null;
+  private readonly trust: UrlTrust;
+
+  constructor(private readonly deps: MstoreClientDeps) {
+    this.trust = { server: deps.server, ...(deps.backendHosts && { backendHosts: deps.backendHosts }) };
+  }
+
+  private async base(): Promise<string> {
+    this.ums ??= umsBase(this.deps.server, await this.deps.msisdn());
+    return this.ums;
+  }
+
+  private async send(method: string, url: string, opts: OpOptions, body?: { bytes: Uint8Array; type: string }): Promise<HttpResponse> {
+    throwIfAborted(opts.signal);
+    const headers: Record<string, string> = { 'User-Agent': USER_AGENT };
+    if (body) headers['Content-Type'] = body.type;
+    const started = this.deps.clock.monotonic();
+    const res = await this.deps.http.request({ method, url, headers, ...(body && { body: body.bytes }) }, opts);
+    this.deps.logger?.debug('mstore request', { method, url, status: res.status, ms: Math.round(this.deps.clock.monotonic() - started) });
+    return res;
+  }
+
+  private json(method: string, url: string, value: unknown, opts: OpOptions): Promise<HttpResponse> {
+    return this.send(method, url, opts, { bytes: jsonBytes(value), type: 'application/json' });
+  }
+
+  /** Maps a non-2xx status to a typed error. */
+  private fail(res: HttpResponse, what: string): never {
+    const s = res.status;
+    let nwk = false;
+    try {
+      nwk = isNwkErr(parseJson(res.body, what));
+    } catch {
+      // not JSON: keep nwk false
+    }
+    const detail = { status: s, ...(nwk && { error: 'MSTORE_RLY-MST_NWKERR' }) };
+    if (s === 401) throw new HttpError('http.unauthorized', `${what}: the relay refused our credentials`, { hint: 'Run `vvm-desk doctor` to check the SIM and GBA bootstrap.', detail });
+    if (s === 403) throw new HttpError('http.forbidden', `${what}: the relay refused the request`, { detail });
+    if (s === 404) throw new HttpError('http.notFound', `${what}: not found on the server`, { hint: 'List again: it may have been deleted.', detail });
+    if (s >= 500) throw new HttpError('http.server', `${what}: server error ${s}`, { hint: 'The carrier\'s server failed; try again later.', detail, retryable: true });
+    throw new HttpError('http.server', `${what}: the relay rejected the request (${s})`, { hint: nwk ? 'The relay called the request malformed (MSTORE_RLY-MST_NWKERR).' : 'Unexpected status from the relay.', detail });
+  }
+
+  private ok(res: HttpResponse, what: string): HttpResponse {
+    if (res.status < 200 || res.status > 299) this.fail(res, what);
+    return res;
+  }
+
+  private checkId(id: string): void {
+    const p = objectPathProblem(id);
+    if (p !== null) throw new HttpError('http.notFound', `Not a valid voicemail or greeting id (${p})`, { hint: 'Use an id from `list`.', detail: { id: id.slice(0, 80) } });
+  }
+
+  // ---- profile ----
+
+  /** GET the VVM service profile. */
+  async getProfile(opts: OpOptions = {}): Promise<Profile> {
+    const res = this.ok(await this.send('GET', profileUrl(await this.base()), opts), 'profile');
+    return parseProfile(res.body);
+  }
+
+  /** Activates (true) or deactivates visual voicemail: PUT with only `vvmon`. */
+  async setVvmOn(on: boolean, opts: OpOptions = {}): Promise<void> {
+    this.ok(await this.json('PUT', profileUrl(await this.base()), vvmOnBody(on), opts), on ? 'activate' : 'deactivate');
+  }
+
+  /** Changes the voicemail PIN; a refusal is HttpError('mstore.pinRejected') with detail.reason. */
+  async changePin(oldPin: string, newPin: string, opts: OpOptions = {}): Promise<void> {
+    const res = await this.json('PUT', profileUrl(await this.base()), pinChangeBody(oldPin, newPin), opts);
+    if (res.status === 403) {
+      const r = pinRejection(header(res, 'reason-phrase'));
+      throw new HttpError('mstore.pinRejected', `PIN change refused: ${r.message}`, { hint: r.message, detail: { reason: r.reason } });
+    }
+    this.ok(res, 'PIN change');
+  }
+
+  // ---- folders ----
+
+  /** The folder's twelve quota attributes. */
+  async getQuota(kind: FolderKind, opts: OpOptions = {}): Promise<FolderQuota> {
+    const res = this.ok(await this.send('GET', quotaUrl(await this.base(), kind), opts), 'folder quota');
+    return parseQuota(res.body);
+  }
+
+  /** Pages of a folder, newest first, following the cursor (maxEntries 100; 204 = empty). */
+  async *pages<T>(kind: FolderKind, map: ObjectMapper<T>, opts: OpOptions = {}): AsyncGenerator<Page<T>> {
+    const ums = await this.base();
+    let cursor: string | undefined;
+    const seen = new Set<string>();
+    let done = 0;
+    for (let n = 0; n < 1000; n++) {
+      throwIfAborted(opts.signal);
+      const res = this.ok(await this.json('POST', searchUrl(ums), searchBody(folderUrl(ums, kind), cursor), opts), 'search');
+      if (res.status === 204) return;
+      const page = parseSearchPage(res.body, map, this.trust);
+      done += page.items.length;
+      opts.onProgress?.({ phase: 'list', done });
+      yield page;
+      if (page.cursor === null) return;
+      // A cursor that repeats would loop forever: treat it as a server fault.
+      if (seen.has(page.cursor)) throw new HttpError('http.badResponse', 'search: the server repeated a page cursor', { hint: 'Try again later.' });
+      seen.add(page.cursor);
+      cursor = page.cursor;
+    }
+    throw new HttpError('http.badResponse', 'search: too many pages', { hint: 'Try again later.' });
+  }
+
+  private async listAll<T>(kind: FolderKind, map: ObjectMapper<T>, opts: OpOptions): Promise<Listing<T>> {
+    const items: ObjectEntry<T>[] = [];
+    const rejected: RejectedObject[] = [];
+    for await (const p of this.pages(kind, map, opts)) {
+      items.push(...p.items);
+      rejected.push(...p.rejected);
+    }
+    for (const r of rejected) this.deps.logger?.warn('mstore: skipped a malformed object', { id: r.id, reason: r.reason });
+    return { items, rejected };
+  }
+
+  /** Every voicemail (malformed ones reported in `rejected`). */
+  listVoicemails(opts: OpOptions = {}): Promise<Listing<Voicemail>> {
+    return this.listAll('voicemail', toVoicemail, opts);
+  }
+
+  /** Every greeting. */
+  listGreetings(opts: OpOptions = {}): Promise<Listing<Greeting>> {
+    return this.listAll('greeting', toGreeting, opts);
+  }
+
+  // ---- objects ----
+
+  /** Metadata of one voicemail. */
+  async getVoicemail(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Voicemail>> {
+    this.checkId(id);
+    const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'voicemail');
+    return parseObject(res.body, toVoicemail, this.trust);
+  }
+
+  /** Metadata of one greeting. */
+  async getGreeting(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Greeting>> {
+    this.checkId(id);
+    const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'greeting');
+    return parseObject(res.body, toGreeting, this.trust);
+  }
+
+  /** Downloads a payload (path from the listing's payloadPart href), decoding base64 transfer encoding. */
+  async download(payloadPath: string, opts: OpOptions = {}): Promise<Payload> {
+    this.checkId(payloadPath);
+    opts.onProgress?.({ phase: 'download', transferredBytes: 0 });
+    const res = this.ok(await this.send('GET', objectUrl(await this.base(), payloadPath), opts), 'download');
+    let bytes = res.body;
+    const cte = header(res, 'content-transfer-encoding')?.trim().toLowerCase();
+    if (cte === 'base64') {
+      const text = new TextDecoder('latin1').decode(res.body).replace(/[\r\n]/g, '');
+      try {
+        bytes = fromBase64(text);
+      } catch {
+        throw new HttpError('http.badResponse', 'download: the payload is not valid base64', { hint: 'Try the download again.', retryable: true });
+      }
+    } else if (cte !== undefined && cte !== 'binary' && cte !== '8bit' && cte !== '7bit') {
+      throw new HttpError('http.badResponse', `download: unsupported transfer encoding`, { detail: { encoding: cte.slice(0, 40) } });
+    }
+    const cd = header(res, 'content-disposition');
+    const suggested = cd === undefined ? null : contentDispositionFilename(cd);
+    opts.onProgress?.({ phase: 'download', transferredBytes: bytes.length, totalBytes: bytes.length });
+    return { bytes, contentType: header(res, 'content-type') ?? 'application/octet-stream', filename: suggested === null ? null : sanitizeFilename(suggested, 'download.amr') };
+  }
+
+  // ---- bulk ----
+
+  private async bulk(kind: 'update' | 'delete', ids: string[], opts: OpOptions, flagOp?: 'AddFlag' | 'RemoveFlag'): Promise<BulkOutcome> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return { results: [], relisted: false };
+    unique.forEach((id) => this.checkId(id));
+    const ums = await this.base();
+    const results: BulkItemResult[] = [];
+    let relisted = false;
+    // The relay takes at most 100 objects per request (TCL configuration).
+    for (let i = 0; i < unique.length; i += 100) {
+      const chunk = unique.slice(i, i + 100);
+      const urls = chunk.map((id) => objectUrl(ums, id));
+      const res =
+        kind === 'delete'
+          ? await this.json('DELETE', bulkDeleteUrl(ums), bulkDeleteBody(urls), opts)
+          : await this.json('POST', bulkUpdateUrl(ums), bulkUpdateBody(urls, flagOp ?? 'AddFlag', [FLAG_SEEN]), opts);
+      // Read the body whatever the status: 5xx bodies may carry the real result in NWK_RSP.
+      let outcome;
+      try {
+        outcome = parseBulkResponse(res.body, this.trust);
+      } catch (e) {
+        if (res.status < 200 || res.status > 299) this.fail(res, kind === 'delete' ? 'delete' : 'update');
+        throw e;
+      }
+      if (outcome.kind === 'nwkErr') {
+        // Valid objects were changed but no results came back: re-list to learn the real state.
+        relisted = true;
+        results.push(...(await this.resultsFromListing(kind, chunk, flagOp, opts)));
+        continue;
+      }
+      for (const id of chunk) {
+        const r = outcome.items.find((x) => x.id === id);
+        results.push(r ?? { id, ok: false, code: null, reason: 'no result from the server' });
+      }
+    }
+    return { results, relisted };
+  }
+
+  private async resultsFromListing(kind: 'update' | 'delete', ids: string[], flagOp: 'AddFlag' | 'RemoveFlag' | undefined, opts: OpOptions): Promise<BulkItemResult[]> {
+    const [vms, grs] = await Promise.all([this.listVoicemails(opts), this.listGreetings(opts)]);
+    const present = new Map<string, boolean>();
+    for (const v of vms.items) present.set(v.item.id, v.item.read);
+    for (const g of grs.items) present.set(g.item.id, true);
+    return ids.map((id) => {
+      const has = present.has(id);
+      const ok = kind === 'delete' ? !has : has && present.get(id) === (flagOp === 'AddFlag');
+      // After a delete, absence is all a listing can show (it cannot tell "deleted now" from "never existed").
+      const reason = ok ? (kind === 'delete' ? 'not present after delete (confirmed by listing)' : 'OK (confirmed by listing)') : has ? 'not changed' : 'no such object';
+      return { id, ok, code: null, reason };
+    });
+  }
+
+  /** Marks voicemails read (adds `\Seen`) or unread, through bulkUpdate. */
+  setRead(ids: string[], read: boolean, opts: OpOptions = {}): Promise<BulkOutcome> {
+    return this.bulk('update', ids, opts, read ? 'AddFlag' : 'RemoveFlag');
+  }
+
+  /** Deletes objects (voicemails or greetings) through bulkDelete (DELETE with a body). */
+  delete(ids: string[], opts: OpOptions = {}): Promise<BulkOutcome> {
+    return this.bulk('delete', ids, opts);
+  }
+
+  // ---- greetings ----
+
+  /** Sets (PUT) or clears (DELETE) `$CNS-Greeting-On` on one greeting. */
+  async setGreetingFlag(id: string, on: boolean, opts: OpOptions = {}): Promise<void> {
+    this.checkId(id);
+    this.ok(await this.send(on ? 'PUT' : 'DELETE', flagUrl(await this.base(), id, FLAG_GREETING_ON), opts), on ? 'activate greeting' : 'deactivate greeting');
+  }
+
+  /** Makes `id` the one active greeting: sets its flag, then clears it on every other active greeting. */
+  async makeActive(id: string, opts: OpOptions = {}): Promise<void> {
+    const list = await this.listGreetings(opts);
+    if (!list.items.some((g) => g.item.id === id)) throw new HttpError('http.notFound', 'No such greeting', { hint: 'Use an id from `greeting list`.', detail: { id } });
+    await this.setGreetingFlag(id, true, opts);
+    for (const g of list.items) if (g.item.id !== id && g.item.active) await this.setGreetingFlag(g.item.id, false, opts);
+  }
+
+  /**
+   * Uploads an AMR-NB greeting (the multipart layout of the client notes). The server returns no id: the
+   * new greeting is found by listing again; with `activate` it is then made the one active greeting.
+   */
+  async uploadGreeting(amr: Uint8Array, opts: UploadOptions = {}): Promise<Greeting | null> {
+    const scan = scanAmr(amr);
+    if (!scan.ok) throw new AudioError('audio.invalid', `Not an AMR-NB file: ${scan.reason}`, { hint: 'Convert the recording to AMR-NB first.', detail: { offset: scan.offset } });
+    const before = new Set((await this.listGreetings(opts)).items.map((g) => g.item.id));
+    const ms = this.deps.clock.now();
+    const boundary = () => Array.from(this.deps.random.bytes(12), (b) => b.toString(16).padStart(2, '0')).join('');
+    const mp = greetingMultipart(
+      { folder: 'greeting', durationS: Math.round(scan.durationMs / 1000), date: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), messageId: String(ms), subject: opts.subject ?? 'custom greeting', type: opts.type ?? 'normal-greeting' },
+      amr,
+      `outer-${boundary()}`,
+      `inner-${boundary()}`,
+    );
+    opts.onProgress?.({ phase: 'upload', transferredBytes: 0, totalBytes: mp.body.length });
+    this.ok(await this.send('POST', objectsUrl(await this.base()), opts, { bytes: mp.body, type: mp.contentType }), 'greeting upload');
+    opts.onProgress?.({ phase: 'upload', transferredBytes: mp.body.length, totalBytes: mp.body.length });
+    const after = await this.listGreetings(opts);
+    const added = after.items.filter((g) => !before.has(g.item.id)).sort((a, b) => b.item.date.localeCompare(a.item.date))[0];
+    if (!added) return null;
+    if (opts.activate) {
+      await this.makeActive(added.item.id, opts);
+      return { ...added.item, active: true };
+    }
+    return added.item;
+  }
+}

@@ -1,0 +1,250 @@
+// The mstore client against the strict simulated relay over loopback (real sockets, real HTTP adapter).
+import { afterEach, describe, expect, it } from 'vitest';
+import { PIN_REJECT_REASONS } from '../../../../shared/domain/mstore.js';
+import { HttpError, AudioError, CancelledError } from '../../../../main/errors.js';
+import { harness, syntheticAmr, voicemails, type Harness } from './harness.js';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('profile', () => {
+  it('reads the profile with mixed-case booleans and keeps every attribute', async () => {
+    h = await harness();
+    const p = await h.client.getProfile();
+    expect(p.vvmOn).toBe(true);
+    expect(p.migrationStatus).toBe(true); // "True"
+    expect(p.migrationDate).toBe('2019-01-01T00:00:00Z');
+    expect(p.attributes.V2E_ON).toEqual(['False']);
+    expect(p.language).toBe('eng');
+  });
+
+  it('deactivates and activates with a PUT of vvmon only', async () => {
+    h = await harness();
+    await h.client.setVvmOn(false);
+    expect((await h.client.getProfile()).vvmOn).toBe(false);
+    await h.client.setVvmOn(true);
+    expect((await h.client.getProfile()).vvmOn).toBe(true);
+    expect(h.relay.snapshot().profile?.find((a) => a.name === 'vvmon')?.value).toEqual(['true']);
+  });
+
+  it('changes the PIN, and the relay then refuses the old one', async () => {
+    h = await harness({ pin: '4826' });
+    await h.client.changePin('4826', '7391');
+    expect(h.relay.snapshot().pin).toBe('7391');
+    const e = await h.client.changePin('4826', '5173').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(HttpError);
+    expect((e as HttpError).code).toBe('mstore.pinRejected');
+    expect((e as HttpError).detail?.reason).toBe('Invalid OLD PIN');
+  });
+
+  const cases: [string, string, (typeof PIN_REJECT_REASONS)[number], object?][] = [
+    ['4826', '1111', 'PIN has Repeated Digits'],
+    ['4826', '3456', 'PIN has Consecutive Numbers'],
+    ['4826', '12a4', 'PIN has invalid Character'],
+    ['4826', '123', 'PIN length too Short'],
+    ['4826', '1234567890', 'PIN length too Long'],
+    ['4826', '0100', 'PIN last 4 digit match MSISDN'], // the MSISDN ends in 0100
+    ['4826', '5599', 'PIN in Use', { pinHistory: ['5599'] }],
+    ['4826', '7391', 'PIN recently Changed', { pinChangedAt: Date.now() - 3600_000 }],
+    ['0000', '7391', 'Invalid OLD PIN'],
+  ];
+  for (const [oldPin, newPin, reason, extra] of cases) {
+    it(`maps a refused PIN change to mstore.pinRejected: ${reason}`, async () => {
+      h = await harness({ pin: '4826', ...(extra ?? {}) });
+      const e = await h.client.changePin(oldPin, newPin).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(HttpError);
+      expect((e as HttpError).code).toBe('mstore.pinRejected');
+      expect((e as HttpError).detail?.reason).toBe(reason);
+      expect((e as HttpError).message).not.toContain(newPin);
+      expect((e as HttpError).message).not.toContain(oldPin);
+    });
+  }
+
+  it('VVM Not Active when visual voicemail is off', async () => {
+    h = await harness();
+    await h.client.setVvmOn(false);
+    const e = await h.client.changePin('4826', '7391').catch((x: unknown) => x);
+    expect((e as HttpError).detail?.reason).toBe('VVM Not Active');
+  });
+});
+
+describe('folders and listing', () => {
+  it('quota counts what is stored', async () => {
+    h = await harness({ voicemails: voicemails(7) });
+    const q = await h.client.getQuota('voicemail');
+    expect(q.VMOccupiedMessages).toBe(7);
+    expect(q.VMMessagesQuota).toBe(45);
+    expect(q.TotalStorage).toBe(167770);
+    const g = await h.client.getQuota('greeting');
+    expect(g.GreetingsOccupied).toBe(0);
+    expect(g.VMOccupiedMessages).toBeNull();
+  });
+
+  it('an empty folder (204) lists nothing', async () => {
+    h = await harness();
+    const l = await h.client.listVoicemails();
+    expect(l.items).toEqual([]);
+    expect(h.counters.authenticated).toBe(1);
+  });
+
+  it('follows the cursor across pages, newest first, with extended URLs mapped to ids', async () => {
+    h = await harness({ voicemails: voicemails(25), pageSize: 10 });
+    const progress: number[] = [];
+    const l = await h.client.listVoicemails({ onProgress: (p) => progress.push(p.done ?? -1) });
+    expect(l.items).toHaveLength(25);
+    expect(l.rejected).toEqual([]);
+    expect(progress).toEqual([10, 20, 25]);
+    const dates = l.items.map((e) => e.item.date);
+    expect([...dates].sort().reverse()).toEqual(dates);
+    const first = l.items[0]?.item;
+    expect(first?.id).toMatch(/^[0-9a-f]{32}$/);
+    expect(first?.from).toBe('12065551000');
+    expect(first?.read).toBe(true);
+    expect(l.items[1]?.item.read).toBe(false);
+    expect(first?.duration).toBe(1);
+    expect(first?.filename).toMatch(/^voicemail-\d{14}\.amr$/);
+    expect(l.items[0]?.payloadPath).toBe(`${first?.id}/payload/payloadParts/part1`);
+    // Three search pages, each a probe plus an authenticated request.
+    expect(h.relay.stats.log.filter((x) => x.target.endsWith('/search') && x.authenticated)).toHaveLength(3);
+  });
+
+  it('downloads and decodes the base64 payload (no Content-Length from the relay)', async () => {
+    h = await harness({ voicemails: voicemails(3) });
+    const l = await h.client.listVoicemails();
+    const e = l.items[2];
+    if (!e) throw new Error('no voicemail');
+    const p = await h.client.download(e.payloadPath);
+    expect(p.bytes.length).toBe(e.item.size);
+    const stored = h.relay.snapshot().voicemails.find((v) => v.id === e.item.id);
+    expect(Buffer.from(p.bytes).toString('base64')).toBe(stored?.audioBase64);
+    expect(p.filename).toBe(e.item.filename);
+  });
+
+  it('reads one object by id', async () => {
+    h = await harness({ voicemails: voicemails(2) });
+    const l = await h.client.listVoicemails();
+    const id = l.items[1]?.item.id ?? '';
+    const one = await h.client.getVoicemail(id);
+    expect(one.item).toEqual(l.items[1]?.item);
+  });
+
+  it('an unknown id is http.notFound; a traversal id never leaves the client', async () => {
+    h = await harness({ voicemails: voicemails(1) });
+    await expect(h.client.getVoicemail('0'.repeat(32))).rejects.toMatchObject({ code: 'http.notFound' });
+    const before = h.relay.stats.connections;
+    await expect(h.client.getVoicemail('../vvmserviceProfile')).rejects.toMatchObject({ code: 'http.notFound' });
+    await expect(h.client.download('x/%2e%2e/y')).rejects.toMatchObject({ code: 'http.notFound' });
+    expect(h.relay.stats.connections).toBe(before);
+  });
+});
+
+describe('bulk operations', () => {
+  it('marks read and unread through bulkUpdate; \\Recent follows', async () => {
+    h = await harness({ voicemails: voicemails(4) });
+    const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
+    const r = await h.client.setRead([ids[1] ?? '', ids[2] ?? ''], true);
+    expect(r.relisted).toBe(false);
+    expect(r.results.map((x) => x.ok)).toEqual([true, true]);
+    const after = await h.client.listVoicemails();
+    expect(after.items.map((e) => e.item.read)).toEqual([true, true, true, true]);
+    await h.client.setRead([ids[0] ?? ''], false);
+    expect((await h.client.listVoicemails()).items[0]?.item.read).toBe(false);
+  });
+
+  it('deletes, reporting a per-item failure unwrapped from NWK_RSP (5xx)', async () => {
+    h = await harness({ voicemails: voicemails(3) });
+    const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
+    const missing = 'f'.repeat(32);
+    const r = await h.client.delete([ids[0] ?? '', missing]);
+    expect(r.results).toEqual([
+      { id: ids[0], ok: true, code: 200, reason: 'OK' },
+      { id: missing, ok: false, code: 400, reason: 'Internal server error' },
+    ]);
+    expect(h.relay.stats.log.some((x) => x.target.endsWith('/bulkDelete') && x.status === 500)).toBe(true);
+    expect((await h.client.listVoicemails()).items.map((e) => e.item.id)).toEqual(ids.slice(1));
+  });
+
+  it('re-lists after MSTORE_RLY-MST_NWKERR to learn what happened', async () => {
+    h = await harness({ voicemails: voicemails(2) });
+    const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
+    const r = await h.client.delete([ids[0] ?? '', 'test']);
+    expect(r.relisted).toBe(true);
+    expect(r.results.map((x) => [x.id, x.ok])).toEqual([
+      [ids[0], true],
+      ['test', true],
+    ]);
+    expect((await h.client.listVoicemails()).items.map((e) => e.item.id)).toEqual([ids[1]]);
+    // Marking read with a nonsense id: the valid one is changed, the nonsense one reported as missing.
+    const m = await h.client.setRead([ids[1] ?? '', 'test'], true);
+    expect(m.relisted).toBe(true);
+    expect(m.results).toEqual([
+      { id: ids[1], ok: true, code: null, reason: 'OK (confirmed by listing)' },
+      { id: 'test', ok: false, code: null, reason: 'no such object' },
+    ]);
+  });
+});
+
+describe('greetings', () => {
+  const greetings = [
+    { date: '2026-01-01T10:00:00Z', active: true, audioBase64: Buffer.from(syntheticAmr(100)).toString('base64') },
+    { date: '2026-02-01T10:00:00Z', active: false, audioBase64: Buffer.from(syntheticAmr(150)).toString('base64'), type: 'voice-signature' as const },
+  ];
+
+  it('uploads an AMR greeting (nested multipart), finds it by listing, activates exactly it', async () => {
+    h = await harness({ greetings });
+    const g = await h.client.uploadGreeting(syntheticAmr(175), { activate: true, subject: 'hello' });
+    expect(g?.duration).toBe(4); // 175 x 20 ms = 3.5 s, rounded
+    expect(g?.active).toBe(true);
+    const list = (await h.client.listGreetings()).items.map((e) => e.item);
+    expect(list).toHaveLength(3);
+    expect(list.filter((x) => x.active).map((x) => x.id)).toEqual([g?.id]);
+    expect(list.find((x) => x.id === g?.id)?.subject).toBe('hello');
+  });
+
+  it('mark-active clears the flag on the others; mark-inactive clears it', async () => {
+    h = await harness({ greetings });
+    const list = (await h.client.listGreetings()).items.map((e) => e.item);
+    const inactive = list.find((x) => !x.active);
+    await h.client.makeActive(inactive?.id ?? '');
+    const after = (await h.client.listGreetings()).items.map((e) => e.item);
+    expect(after.filter((x) => x.active).map((x) => x.id)).toEqual([inactive?.id]);
+    await h.client.setGreetingFlag(inactive?.id ?? '', false);
+    expect((await h.client.listGreetings()).items.some((e) => e.item.active)).toBe(false);
+  });
+
+  it('refuses a non-AMR upload before sending anything', async () => {
+    h = await harness();
+    const before = h.relay.stats.connections;
+    await expect(h.client.uploadGreeting(new TextEncoder().encode('RIFF....WAVEfmt '))).rejects.toBeInstanceOf(AudioError);
+    expect(h.relay.stats.connections).toBe(before);
+  });
+});
+
+describe('faults', () => {
+  it('a 504 is http.server, retryable', async () => {
+    h = await harness({}, { faults: [{ pathIncludes: 'vvmserviceProfile', action: { kind: 'status', status: 504 } }] });
+    await expect(h.client.getProfile()).rejects.toMatchObject({ code: 'http.server', retryable: true });
+  });
+
+  it('a connection dropped mid-body is a typed error', async () => {
+    h = await harness({ voicemails: voicemails(2) }, { faults: [{ pathIncludes: '/search', action: { kind: 'dropMidBody' } }] });
+    await expect(h.client.listVoicemails()).rejects.toBeInstanceOf(HttpError);
+  });
+
+  it('malformed JSON and wrong types are http.badResponse', async () => {
+    h = await harness({}, { faults: [{ pathIncludes: 'vvmserviceProfile', times: 1, action: { kind: 'status', status: 200, body: '{"vvmserviceProfile":' } }] });
+    await expect(h.client.getProfile()).rejects.toMatchObject({ code: 'http.badResponse' });
+    h.relay.setFaults([{ pathIncludes: 'Quota', action: { kind: 'status', status: 200, body: JSON.stringify({ folder: { attributes: { attribute: [{ name: 'TotalStorage', value: ['lots'] }] } } }) } }]);
+    await expect(h.client.getQuota('voicemail')).rejects.toMatchObject({ code: 'http.badResponse' });
+  });
+
+  it('cancellation stops a slow request', async () => {
+    h = await harness({}, { faults: [{ pathIncludes: 'vvmserviceProfile', action: { kind: 'delay', ms: 3000 } }] });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    await expect(h.client.getProfile({ signal: ac.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+});
