@@ -31,6 +31,11 @@ function metadataArgs(tags: AudioTags): string[] {
   return args;
 }
 
+/** WAV is written in-process (LIST/INFO tags): no ffmpeg needed. */
+export function wavWithTags(pcm: Int16Array, sampleRate: number, tags: AudioTags): Uint8Array {
+  return encodeWav(pcm, sampleRate, 1, { ...(tags.title && { title: tags.title }), ...(tags.artist && { artist: tags.artist }), ...(tags.date && { date: tags.date }), ...(tags.comment && { comment: tags.comment }) });
+}
+
 const PCM_IN = (rate: number) => ['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', FFMPEG_STDIN];
 
 /** Encoder and muxer per export format. */
@@ -74,7 +79,7 @@ export class FfmpegTranscoder implements TranscoderPort {
 
   async fromPcm(pcm: Int16Array, sampleRate: number, format: EncodedFormat, tags: AudioTags, signal?: AbortSignal): Promise<Uint8Array> {
     if (pcm.length === 0) throw new AudioError('audio.empty', 'Nothing to encode: the audio has no samples.');
-    if (format === 'wav') return encodeWav(pcm, sampleRate, 1, { ...(tags.title && { title: tags.title }), ...(tags.artist && { artist: tags.artist }), ...(tags.date && { date: tags.date }), ...(tags.comment && { comment: tags.comment }) });
+    if (format === 'wav') return wavWithTags(pcm, sampleRate, tags);
     const f = FORMAT_ARGS[format];
     requireEncoder(this.caps, f.encoder, f.purpose);
     const out = await this.runner.run([...PCM_IN(sampleRate), ...metadataArgs(tags), ...f.args, FFMPEG_STDOUT], { input: pcmBytes(pcm), ...(signal && { signal }) });
