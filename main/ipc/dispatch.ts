@@ -12,7 +12,7 @@ export interface OpContext {
   /** Aborted by `op:cancel` with the request's opId, or when the caller goes away. */
   signal: AbortSignal;
   /** Reports progress; throttled and delivered to the calling window only. */
-  progress(p: Progress): void;
+  onProgress(p: Progress): void;
 }
 
 /** The implementation of one channel. Throws the classes in main/errors.ts; never sees invalid input. */
@@ -102,7 +102,7 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
       // `req` was produced by this channel's own schema just above; TypeScript cannot correlate the
       // channel with its implementation across the mapped type, hence the one widening here.
       const impl = impls[channel as Exclude<Channel, 'op:cancel'>] as unknown as (r: unknown, ctx: OpContext) => Promise<ResValue<C>>;
-      const value = await impl(req, { signal: controller.signal, progress });
+      const value = await impl(req, { signal: controller.signal, onProgress: progress });
       // A cancelled operation resolves as op.cancelled even when the service finished anyway.
       if (controller.signal.aborted) return err(toAppError(new CancelledError()));
       return ok(value) as Res<C>;

@@ -299,10 +299,10 @@ describe('cancellation and progress', () => {
     const impls = recordingImpls([]);
     impls['voicemail:audio'] = async (_req, ctx) => {
       for (let i = 0; i < 10; i++) {
-        ctx.progress({ phase: 'download', transferredBytes: i * 100, totalBytes: 1000 });
+        ctx.onProgress({ phase: 'download', transferredBytes: i * 100, totalBytes: 1000 });
         t += 30;
       }
-      ctx.progress({ phase: 'decode' });
+      ctx.onProgress({ phase: 'decode' });
       return { wav: new Uint8Array(0), peaks: [], durationSec: 0 };
     };
     const ipc = fakeIpcMain();
