@@ -1,0 +1,232 @@
+// The simulated relay itself: each quirk of the real mStoreRelay, shown by a raw request that gets it
+// wrong and is refused, next to one that gets it right. Raw sockets, so nothing is smoothed over.
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64, utf8 } from '../../../shared/bytes.js';
+import { computeDigestResponse } from '../../../main/protocol/digest/response.js';
+import { startRelay, type RelayHandle } from '../../../main/sim/carrier/relay.js';
+import { fixedKey } from '../../support/mstore-fixed-key.js';
+import { syntheticAmr, voicemails, MSISDN } from '../services/mstore/harness.js';
+import { greetingMultipart } from '../../../main/protocol/mstore/bodies.js';
+
+const key = fixedKey();
+let relay: RelayHandle;
+let host = '';
+const UMS = `/phone20/mStoreRelay/oemclient/nms/v1/ums/${encodeURIComponent(`tel:${MSISDN}`)}`;
+
+beforeAll(async () => {
+  relay = await startRelay({ scenario: { msisdn: MSISDN, voicemails: voicemails(3), greetings: [{ date: '2026-01-01T00:00:00Z', audioBase64: toBase64(syntheticAmr(10)) }] }, nafKey: key.nafKey });
+  host = `127.0.0.1:${relay.port}`;
+});
+afterAll(() => relay.close());
+
+interface Raw {
+  statusLine: string;
+  status: number;
+  headers: Map<string, string>;
+  body: string;
+  raw: string;
+}
+
+function send(text: string | Buffer): Promise<Raw> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(relay.port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    s.on('data', (c: Buffer) => chunks.push(c));
+    s.on('error', reject);
+    s.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('latin1');
+      const i = raw.indexOf('\r\n\r\n');
+      const lines = raw.slice(0, i).split('\r\n');
+      const headers = new Map<string, string>();
+      for (const l of lines.slice(1)) headers.set(l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim());
+      resolve({ statusLine: lines[0] ?? '', status: Number((lines[0] ?? '').split(' ')[1]), headers, body: raw.slice(i + 4), raw });
+    });
+    s.end(text);
+  });
+}
+
+interface Req {
+  method: string;
+  target: string;
+  ua?: string | null;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+function build(r: Req, auth?: string): Buffer {
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
+  const h: string[] = [`${r.method} ${r.target} HTTP/1.1`, `Host: ${host}`];
+  if (r.ua !== null) h.push(`User-Agent: ${r.ua ?? '3gpp-gba'}`);
+  for (const [k, v] of Object.entries(r.headers ?? {})) h.push(`${k}: ${v}`);
+  if (auth) h.push(`Authorization: ${auth}`);
+  if (body.length > 0) h.push(`Content-Length: ${body.length}`);
+  return Buffer.concat([Buffer.from(h.join('\r\n') + '\r\n\r\n'), body]);
+}
+
+interface AuthTweak {
+  quoteNc?: boolean;
+  uri?: string;
+  reuseNonce?: string;
+  btid?: string;
+}
+
+/** Probe, then answer the challenge (optionally getting something wrong), return the final response. */
+async function authed(r: Req, t: AuthTweak = {}): Promise<Raw & { nonce: string }> {
+  const probe = await send(build(r));
+  expect(probe.status).toBe(401);
+  const wa = probe.headers.get('www-authenticate') ?? '';
+  const nonce = t.reuseNonce ?? /nonce="([^"]+)"/.exec(wa)?.[1] ?? '';
+  const realm = /realm="([^"]+)"/.exec(wa)?.[1] ?? '';
+  const uri = t.uri ?? decodeURIComponent(`http://${host}${r.target}`);
+  const cnonce = randomBytes(16).toString('hex');
+  const btid = t.btid ?? key.btid;
+  const response = computeDigestResponse({ algorithm: 'MD5', username: btid, realm, password: utf8(toBase64(key.ksNaf)), method: r.method, uri, nonce, qop: 'auth', nc: '00000001', cnonce });
+  const nc = t.quoteNc ? 'nc="00000001"' : 'nc=00000001';
+  const auth = `Digest username="${btid}",realm="${realm}",nonce="${nonce}",uri="${uri.replace(/(["\\])/g, '\\$1')}",response="${response}",algorithm="MD5",cnonce="${cnonce}",qop="auth",${nc}`;
+  return { ...(await send(build(r, auth))), nonce };
+}
+
+const profile: Req = { method: 'GET', target: `${UMS}/vvmserviceProfile` };
+
+describe('transport', () => {
+  it('answers HTTP/1.0, closes the connection, challenges with a one-time nonce', async () => {
+    const p = await send(build(profile));
+    expect(p.statusLine).toBe('HTTP/1.0 401 Unauthorized');
+    expect(p.headers.get('connection')).toBe('close');
+    expect(p.headers.get('www-authenticate')).toMatch(/^Digest realm="3GPP-bootstrapping@wsg\.t-mobile\.com", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
+    const ok = await authed(profile);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body)).toHaveProperty('vvmserviceProfile.attributes.attribute');
+    const replay = await authed(profile, { reuseNonce: ok.nonce });
+    expect(replay.status).toBe(401);
+  });
+
+  it('a wrong User-Agent gets 504, before and after authentication', async () => {
+    expect((await send(build({ ...profile, ua: 'Mozilla/5.0' }))).status).toBe(504);
+    expect((await send(build({ ...profile, ua: null }))).status).toBe(504);
+  });
+
+  it('a quoted nc gets 400 MSTORE_RLY-MST_NWKERR', async () => {
+    const r = await authed(profile, { quoteNc: true });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ error: 'MSTORE_RLY-MST_NWKERR' });
+  });
+
+  it('the digest uri must be the absolute, decoded URL', async () => {
+    expect((await authed(profile, { uri: `http://${host}${profile.target}` })).status).toBe(401); // still encoded
+    expect((await authed(profile, { uri: decodeURIComponent(profile.target) })).status).toBe(401); // not absolute
+  });
+
+  it('an unknown B-TID is refused', async () => {
+    expect((await authed(profile, { btid: 'AAAA@bsf.test' })).status).toBe(401);
+  });
+
+  it('payload downloads come without Content-Length, base64 with CRLF lines', async () => {
+    const list = await authed(searchReq('voicemail'));
+    const obj = JSON.parse(list.body).objectList.object[0];
+    const href: string = obj.payloadPart[0].href;
+    const path = href.slice(href.lastIndexOf('/objects/'));
+    const r = await authed({ method: 'GET', target: `${UMS}${path}` });
+    expect(r.status).toBe(200);
+    expect(r.headers.has('content-length')).toBe(false);
+    expect(r.headers.get('content-transfer-encoding')).toBe('base64');
+    expect(Buffer.from(r.body.replace(/\r\n/g, ''), 'base64').subarray(0, 6).toString()).toBe('#!AMR\n');
+  });
+});
+
+function searchReq(folder: 'voicemail' | 'greeting', extra: object = {}, contentType = 'application/json'): Req {
+  const id = folder === 'voicemail' ? '27a29814-dd8f-43ee-b768-19af98bf1d07' : 'c1a7c823-fdd1-4857-8d44-b315444d2a83';
+  const body = JSON.stringify({
+    selectionCriteria: {
+      maxEntries: 100,
+      searchScope: { resourceURL: `https://wsg.t-mobile.com${UMS}/folders/${id}` },
+      searchCriteria: { operator: 'Not', criterion: [{ type: 'PurgedObject', value: '' }] },
+      sortCriteria: { criterion: [{ type: 'Date', order: 'Descending' }] },
+      ...extra,
+    },
+  });
+  return { method: 'POST', target: `${UMS}/objects/operations/search`, headers: { 'Content-Type': contentType }, body };
+}
+
+describe('endpoints', () => {
+  it('quota: the query must be encoded into the path; a real query string gets 504', async () => {
+    const folder = `${UMS}/folders/27a29814-dd8f-43ee-b768-19af98bf1d07`;
+    expect((await send(build({ method: 'GET', target: `${folder}?attrFilter=Quota` }))).status).toBe(504);
+    expect((await authed({ method: 'GET', target: folder })).status).toBe(504);
+    const ok = await authed({ method: 'GET', target: `${folder}%3FattrFilter%3DQuota` });
+    expect(ok.status).toBe(200);
+    const attrs = JSON.parse(ok.body).folder.attributes.attribute as { name: string; value: string[] }[];
+    expect(attrs.find((a) => a.name === 'VMOccupiedMessages')?.value).toEqual(['3']);
+  });
+
+  it('search: JSON content type required; the probe must carry the body; every URL is extended', async () => {
+    expect((await authed(searchReq('voicemail', {}, 'text/plain'))).status).toBe(400);
+    expect((await send(build({ ...searchReq('voicemail'), body: '' }))).status).toBe(400);
+    expect((await authed(searchReq('voicemail', { maxEntries: 500 }))).status).toBe(400);
+    expect((await authed(searchReq('voicemail', { fromCursor: 'garbage' }))).status).toBe(400);
+    const r = await authed(searchReq('voicemail'));
+    expect(r.status).toBe(200);
+    const o = JSON.parse(r.body).objectList.object[0];
+    const ext = new RegExp(`^http://${host.replace(/\./g, '\\.')}/phone20/mStoreRelay\\?path=http://wsg\\.mstore\\.msg\\.eng\\.t-mobile\\.com:8082/oemclient/`);
+    for (const u of [o.resourceURL, o.parentFolder, o.payloadURL, o.flags.resourceURL, o.payloadPart[0].href]) expect(u).toMatch(ext);
+    expect(o.flags.flag.includes('\\Seen') !== o.flags.flag.includes('\\Recent')).toBe(true);
+  });
+
+  it('\\Seen only through bulkUpdate; $CNS-Greeting-On only through the flag endpoint', async () => {
+    const list = JSON.parse((await authed(searchReq('greeting'))).body).objectList.object[0];
+    const id = (list.resourceURL as string).split('/objects/')[1] ?? '';
+    expect((await authed({ method: 'PUT', target: `${UMS}/objects/${id}/flags/%5CSeen` })).status).toBe(400);
+    expect((await authed({ method: 'PUT', target: `${UMS}/objects/${id}/flags/$CNS-Greeting-On` })).status).toBe(400); // $ unencoded
+    expect((await authed({ method: 'PUT', target: `${UMS}/objects/${id}/flags/%24CNS-Greeting-On` })).status).toBe(200);
+    const body = JSON.stringify({ bulkUpdate: { objects: { objectReference: [{ resourceURL: `https://wsg.t-mobile.com${UMS}/objects/${id}` }] }, operation: 'AddFlag', flags: { flag: ['$CNS-Greeting-On'] } } });
+    const r = await authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: { 'Content-Type': 'application/json' }, body });
+    expect(r.status).toBe(500);
+    const inner = JSON.parse(JSON.parse(r.body).NWK_RSP);
+    expect(inner.bulkResponseList.response[0].code).toBe('400');
+  });
+
+  it('bulkDelete must be DELETE; a nonsense path gets NWKERR', async () => {
+    const body = JSON.stringify({ bulkDelete: { objects: { objectReference: [{ resourceURL: `https://wsg.t-mobile.com${UMS}/objects/test` }] } } });
+    expect((await authed({ method: 'POST', target: `${UMS}/objects/operations/bulkDelete`, headers: { 'Content-Type': 'application/json' }, body })).status).toBe(405);
+    const r = await authed({ method: 'DELETE', target: `${UMS}/objects/operations/bulkDelete`, headers: { 'Content-Type': 'application/json' }, body });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ error: 'MSTORE_RLY-MST_NWKERR' });
+    expect((await authed({ method: 'GET', target: `${UMS}/objects/test` })).status).toBe(400);
+  });
+
+  it('profile PUT: a PIN change carries only OLD_PWD and PWD', async () => {
+    const body = JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name: 'OLD_PWD', value: ['4826'] }, { name: 'PWD', value: ['7391'] }, { name: 'vvmon', value: ['true'] }] } } });
+    const r = await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: { 'Content-Type': 'application/json' }, body });
+    expect(r.status).toBe(400);
+    const bad = JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name: 'OLD_PWD', value: ['4826'] }, { name: 'PWD', value: ['1111'] }] } } });
+    const r2 = await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: { 'Content-Type': 'application/json' }, body: bad });
+    expect(r2.status).toBe(403);
+    expect(r2.headers.get('reason-phrase')).toBe('PIN has Repeated Digits');
+  });
+});
+
+describe('upload (strict multipart)', () => {
+  const meta = { folder: 'greeting' as const, durationS: 1, date: '2026-03-01T00:00:00Z', messageId: '1772323200000', subject: 's', type: 'normal-greeting' as const };
+  const upload = (body: Buffer, contentType: string) => authed({ method: 'POST', target: `${UMS}/objects`, headers: { 'Content-Type': contentType }, body });
+
+  it('accepts the exact layout of the notes', async () => {
+    const mp = greetingMultipart(meta, syntheticAmr(50), 'OUTER1', 'INNER1');
+    expect((await upload(Buffer.from(mp.body), mp.contentType)).status).toBe(201);
+  });
+
+  it('refuses a wrong part Content-Length, the same boundary nested, non-AMR audio, the voicemail folder', async () => {
+    const mp = greetingMultipart(meta, syntheticAmr(50), 'OUTER2', 'INNER2');
+    const text = Buffer.from(mp.body).toString('latin1');
+    const wrongLen = text.replace(/Content-Length: (\d+)\r\n\r\n\{/, (_m, n: string) => `Content-Length: ${Number(n) + 1}\r\n\r\n{`);
+    expect((await upload(Buffer.from(wrongLen, 'latin1'), mp.contentType)).status).toBe(400);
+    const same = greetingMultipart(meta, syntheticAmr(50), 'SAME', 'SAME2');
+    const sameText = Buffer.from(same.body).toString('latin1').replaceAll('SAME2', 'SAME');
+    expect((await upload(Buffer.from(sameText, 'latin1'), same.contentType)).status).toBe(400);
+    const notAmr = greetingMultipart(meta, new TextEncoder().encode('#!AMR\n\xff\xff\xff'), 'O3', 'I3');
+    expect((await upload(Buffer.from(notAmr.body), notAmr.contentType)).status).toBe(400);
+    const inbox = greetingMultipart({ ...meta, folder: 'voicemail' }, syntheticAmr(50), 'O4', 'I4');
+    expect((await upload(Buffer.from(inbox.body), inbox.contentType)).status).toBe(403);
+  });
+});
