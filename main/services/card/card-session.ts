@@ -1,0 +1,396 @@
+// One session with the card on a CardPort: opens one logical channel (so other programs using the card
+// keep their own selection), finds the ISIM (else the USIM) in EF_DIR, selects it ONCE, reads the
+// identity files once (no repeated SELECT or READ), checks PIN1 without spending a try and verifies it
+// when needed, then runs AKA / GBA commands on that channel. Implements AkaCard for the GBA service.
+// References: ETSI TS 102 221 (files, commands, channels, PIN), 3GPP TS 31.102 / 31.103 (USIM, ISIM,
+// AUTHENTICATE), TS 23.003 13.3 (USIM fallback IMPI).
+import { CardError, throwIfAborted } from '../../errors.js';
+import type { CardPort, Logger } from '../ports.js';
+import type { AkaCard, AkaOutcome, SubscriberIdentity } from '../contracts.js';
+import type { CommandApdu } from '../../protocol/apdu/command.js';
+import { claForChannel, encodeCommand } from '../../protocol/apdu/command.js';
+import { nextExchangeStep, startExchange } from '../../protocol/apdu/exchange.js';
+import { parseFcp, type Fcp } from '../../protocol/apdu/fcp.js';
+import { MalformedError } from '../../protocol/apdu/malformed.js';
+import { describeSw } from '../../protocol/apdu/status.js';
+import {
+  EF_AD, EF_DIR, EF_DOMAIN, EF_GBABP, EF_ICCID, EF_IMPI, EF_IMPU, EF_IMSI, EF_IST, IST_SERVICE_GBA,
+  ISIM_AID_PREFIX, USIM_AID_PREFIX, aidHasPrefix, type DirRecord, type RecordEf, type TransparentEf,
+} from '../../protocol/uicc/files.js';
+import {
+  PIN1, manageChannelClose, manageChannelOpen, parseManageChannelOpen, parseVerifySw, readBinary, readRecord,
+  selectAid, selectFid, updateBinary, verifyPin, verifyStatus,
+} from '../../protocol/uicc/commands.js';
+import { authenticate3g, authenticateGbaBootstrap, authenticateGbaNaf, parseAuthResponse, parseNafDerivationResponse, type AuthResult } from '../../protocol/uicc/authenticate.js';
+import { msisdnFromImpus, splitImsi, usimFallbackImpi } from '../../protocol/uicc/identity.js';
+import { NO_PIN, type PinRequest, type PinSource } from './pin-source.js';
+
+/** PIN1 state as the user sees it. `triesLeft` is null when the card does not say (PIN disabled or verified). */
+export interface PinState {
+  enabled: boolean;
+  verified: boolean;
+  triesLeft: number | null;
+}
+
+/** What `vvm-desk card info` and the desktop's card panel show. */
+export interface CardInfo {
+  reader: string;
+  iccid: string;
+  app: 'ISIM' | 'USIM';
+  impi: string;
+  impu: string[];
+  domain: string | null;
+  msisdn: string | null;
+  gba: 'GBA_U' | 'GBA_ME';
+  pin: PinState;
+  /** Command APDUs sent in this session (GET RESPONSE and resends included). */
+  apduCount: number;
+}
+
+/** Options for opening a session. */
+export interface CardSessionOptions {
+  pinSource?: PinSource;
+  signal?: AbortSignal;
+  logger?: Logger;
+}
+
+const PUK_HINT = 'The SIM PIN is blocked. Unblock it with the PUK from your carrier (T-Mobile: call 611 or use a phone), then try again.';
+
+function swHex(sw: number): string {
+  return sw.toString(16).padStart(4, '0');
+}
+
+/** An open card session. Create it with {@link CardSession.open}; always {@link CardSession.close} it. */
+export class CardSession implements AkaCard {
+  private cla = 0x00;
+  private channel = 0;
+  private count = 0;
+  private readonly fileCache = new Map<string, unknown>();
+  private currentEf: number | null = null;
+  private lastGbaRand: Uint8Array | null = null;
+  private closed = false;
+  private identityValue: SubscriberIdentity | null = null;
+  private iccidValue = '';
+  private pinState: PinState = { enabled: false, verified: false, triesLeft: null };
+
+  private constructor(
+    private readonly port: CardPort,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  /** Opens the session and reads everything the app needs. Closes the port again on failure. */
+  static async open(port: CardPort, opts: CardSessionOptions = {}): Promise<CardSession> {
+    const s = new CardSession(port, opts.logger);
+    try {
+      await s.start(opts.pinSource ?? NO_PIN, opts.signal);
+      return s;
+    } catch (e) {
+      await s.close().catch(() => {});
+      throw e;
+    }
+  }
+
+  get identity(): SubscriberIdentity {
+    if (!this.identityValue) throw new CardError('card.apdu', 'The card session is not open');
+    return this.identityValue;
+  }
+
+  /** Command APDUs sent so far. */
+  get apduCount(): number {
+    return this.count;
+  }
+
+  /** The card's summary. */
+  info(): CardInfo {
+    const id = this.identity;
+    return {
+      reader: this.port.readerName,
+      iccid: this.iccidValue,
+      app: id.app,
+      impi: id.impi,
+      impu: [...id.impu],
+      domain: id.domain,
+      msisdn: id.msisdn,
+      gba: id.gba,
+      pin: { ...this.pinState },
+      apduCount: this.count,
+    };
+  }
+
+  // ---- transport ----
+
+  /** One command with T=0 GET RESPONSE / 6Cxx handling; returns data and SW. Checks the signal first. */
+  private async tx(c: CommandApdu, signal: AbortSignal | undefined): Promise<{ data: Uint8Array; sw: number }> {
+    if (this.closed) throw new CardError('card.apdu', 'The card session is closed');
+    let step;
+    try {
+      step = startExchange(c, this.port.protocol);
+    } catch (e) {
+      throw this.malformed(e);
+    }
+    let { apdu, state } = step;
+    for (;;) {
+      throwIfAborted(signal);
+      this.count++;
+      const resp = await this.port.transmit(apdu, signal);
+      let next;
+      try {
+        next = nextExchangeStep(state, resp, this.port.protocol);
+      } catch (e) {
+        throw this.malformed(e);
+      }
+      if (next.kind === 'done') {
+        this.logger?.debug('apdu', { ins: c.ins.toString(16), sw: swHex(next.sw) });
+        return { data: next.data, sw: next.sw };
+      }
+      apdu = next.apdu;
+      state = next.state;
+    }
+  }
+
+  private malformed(e: unknown): CardError {
+    if (e instanceof MalformedError) return new CardError('card.apdu', `The card sent data that does not follow the standard: ${e.message}`, { hint: 'Try another reader or card; report the card model if it keeps happening.', cause: e });
+    if (e instanceof CardError) return e;
+    return new CardError('card.apdu', 'Unexpected card communication failure', { cause: e });
+  }
+
+  private swError(what: string, sw: number): CardError {
+    return new CardError('card.apdu', `${what} failed: ${describeSw(sw)}`, { detail: { sw: swHex(sw) }, hint: 'Remove and reinsert the card, then try again.' });
+  }
+
+  /** Runs `c` and requires 9000. */
+  private async ok(what: string, c: CommandApdu, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    const r = await this.tx(c, signal);
+    if (r.sw === 0x6982) throw new CardError('card.pinRequired', `${what}: the card requires the SIM PIN`, { hint: 'Set VVM_SIM_PIN or run in a terminal to be asked for it.', detail: { sw: swHex(r.sw) } });
+    if (r.sw !== 0x9000) throw this.swError(what, r.sw);
+    return r.data;
+  }
+
+  private decode<T>(what: string, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      throw this.malformed(e instanceof MalformedError ? new MalformedError(`${what}: ${e.message}`) : e);
+    }
+  }
+
+  // ---- files (one SELECT and one read per file per session) ----
+
+  private async selectEf(fid: number, name: string, signal: AbortSignal | undefined): Promise<Fcp> {
+    const r = await this.tx(selectFid(this.cla, fid), signal);
+    if (r.sw === 0x6a82) throw new CardError('card.apdu', `${name} is missing on the card`, { detail: { sw: swHex(r.sw), file: name } });
+    if (r.sw !== 0x9000) throw this.swError(`SELECT ${name}`, r.sw);
+    this.currentEf = fid;
+    return this.decode(`FCP of ${name}`, () => parseFcp(r.data));
+  }
+
+  private async readTransparent<T>(def: TransparentEf<T>, signal: AbortSignal | undefined): Promise<T> {
+    const key = `${def.owner}:${def.fid}`;
+    if (this.fileCache.has(key)) return this.fileCache.get(key) as T;
+    const fcp = await this.selectEf(def.fid, def.name, signal);
+    const size = fcp.size ?? def.size;
+    const chunks: Uint8Array[] = [];
+    for (let off = 0; off < size; off += 256) {
+      chunks.push(await this.ok(`READ BINARY ${def.name}`, readBinary(this.cla, off, Math.min(256, size - off)), signal));
+    }
+    const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+    let o = 0;
+    for (const c of chunks) {
+      bytes.set(c, o);
+      o += c.length;
+    }
+    const v = this.decode(def.name, () => def.decode(bytes));
+    this.fileCache.set(key, v);
+    return v;
+  }
+
+  /** Reads records 1..n, stopping early when `stop` says so (EF_DIR: once the ISIM is found). */
+  private async readRecords<T>(def: RecordEf<T>, signal: AbortSignal | undefined, stop?: (v: T) => boolean): Promise<T[]> {
+    const key = `${def.owner}:${def.fid}`;
+    if (this.fileCache.has(key)) return this.fileCache.get(key) as T[];
+    const fcp = await this.selectEf(def.fid, def.name, signal);
+    const { recordLength, recordCount } = fcp.descriptor;
+    if (!recordLength || !recordCount) throw new CardError('card.apdu', `${def.name} is not a record file`, { hint: 'The card does not look like a UICC with an ISIM or USIM.' });
+    const out: T[] = [];
+    for (let n = 1; n <= recordCount; n++) {
+      const data = await this.ok(`READ RECORD ${def.name}`, readRecord(this.cla, n, recordLength), signal);
+      const v = this.decode(def.name, () => def.decodeRecord(data));
+      if (v === null) continue;
+      out.push(v);
+      if (stop?.(v)) break;
+    }
+    this.fileCache.set(key, out);
+    return out;
+  }
+
+  // ---- session start ----
+
+  private async start(pinSource: PinSource, signal: AbortSignal | undefined): Promise<void> {
+    // A logical channel of our own (TS 102 221 11.1.17); cards without channels get the basic one.
+    const open = await this.tx(manageChannelOpen(), signal);
+    if (open.sw === 0x9000) {
+      this.channel = this.decode('MANAGE CHANNEL', () => parseManageChannelOpen(open.data));
+      this.cla = claForChannel(this.channel);
+    } else {
+      this.logger?.warn('card has no free logical channel, using the basic channel', { sw: swHex(open.sw) });
+    }
+    // EF_DIR (MF) lists the applications; the ISIM if present, else the USIM.
+    const apps: DirRecord[] = await this.readRecords(EF_DIR, signal, (r) => aidHasPrefix(r.aid, ISIM_AID_PREFIX));
+    const isim = apps.find((a) => aidHasPrefix(a.aid, ISIM_AID_PREFIX));
+    const usim = apps.find((a) => aidHasPrefix(a.aid, USIM_AID_PREFIX));
+    this.iccidValue = await this.readTransparent(EF_ICCID, signal);
+    const app = isim ?? usim;
+    if (!app) throw new CardError('card.noIsim', 'The card has neither an ISIM nor a USIM application', { hint: 'Use the T-Mobile SIM that carries your voicemail line.' });
+    const adf = await this.tx(selectAid(this.cla, app.aid), signal);
+    if (adf.sw !== 0x9000) throw this.swError(`SELECT ${isim ? 'ISIM' : 'USIM'}`, adf.sw);
+    this.currentEf = null;
+    const fcp = this.decode('FCP of the application', () => parseFcp(adf.data));
+    await this.checkPin(fcp, pinSource, signal);
+    if (isim) {
+      const impi = await this.readTransparent(EF_IMPI, signal);
+      const domain = await this.readTransparent(EF_DOMAIN, signal);
+      const impu = await this.readRecords(EF_IMPU, signal);
+      const ist = await this.readTransparent(EF_IST, signal);
+      this.identityValue = {
+        app: 'ISIM', impi, impu, domain, msisdn: msisdnFromImpus(impu), imsi: null, mcc: null, mnc: null,
+        gba: ist.includes(IST_SERVICE_GBA) ? 'GBA_U' : 'GBA_ME',
+      };
+    } else {
+      const imsi = await this.readTransparent(EF_IMSI, signal);
+      const ad = await this.readTransparent(EF_AD, signal);
+      const { mcc, mnc } = this.decode('IMSI', () => splitImsi(imsi, ad.mncLength));
+      this.identityValue = {
+        app: 'USIM', impi: usimFallbackImpi(imsi, ad.mncLength), impu: [], domain: null, msisdn: null, imsi, mcc, mnc, gba: 'GBA_ME',
+      };
+    }
+  }
+
+  /** PIN1: status from the FCP PIN status template and VERIFY without data (no try spent, TS 102 221 11.1.9). */
+  private async checkPin(fcp: Fcp, source: PinSource, signal: AbortSignal | undefined): Promise<void> {
+    const ps = fcp.pinStatus.find((p) => p.keyRef === PIN1);
+    if (ps && !ps.enabled) {
+      this.pinState = { enabled: false, verified: false, triesLeft: null };
+      return;
+    }
+    const st = await this.tx(verifyStatus(this.cla), signal);
+    const outcome = parseVerifySw(st.sw);
+    if (outcome.kind === 'verified') {
+      // Without a PS_DO we cannot tell "disabled" from "verified": both mean no PIN is needed.
+      this.pinState = { enabled: ps !== undefined, verified: ps !== undefined, triesLeft: null };
+      return;
+    }
+    if (outcome.kind === 'blocked') {
+      this.pinState = { enabled: true, verified: false, triesLeft: 0 };
+      throw new CardError('card.pinBlocked', 'The SIM PIN is blocked', { hint: PUK_HINT, detail: { triesLeft: 0 } });
+    }
+    if (outcome.kind !== 'wrong') throw this.swError('PIN status', st.sw);
+    const triesLeft = outcome.triesLeft;
+    this.pinState = { enabled: true, verified: false, triesLeft };
+    if (triesLeft === 0) throw new CardError('card.pinBlocked', 'The SIM PIN is blocked', { hint: PUK_HINT, detail: { triesLeft: 0 } });
+    const req: PinRequest = { readerName: this.port.readerName, iccid: this.iccidValue, triesLeft };
+    const pin = await source.getPin(req, signal);
+    throwIfAborted(signal);
+    if (pin === null) {
+      throw new CardError('card.pinRequired', `The SIM needs its PIN (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left)`, {
+        hint: 'Set VVM_SIM_PIN, or run in a terminal to be asked for it. Wrong PINs are never retried.',
+        detail: { triesLeft },
+      });
+    }
+    if (!/^\d{4,8}$/.test(pin)) {
+      // Not sent to the card: a malformed PIN would only cost a try.
+      throw new CardError('card.pinRequired', 'The SIM PIN must be 4 to 8 digits (nothing was sent to the card)', { hint: 'Check VVM_SIM_PIN.', detail: { triesLeft } });
+    }
+    const v = await this.tx(verifyPin(this.cla, pin), signal);
+    const res = parseVerifySw(v.sw);
+    if (res.kind === 'verified') {
+      this.pinState = { enabled: true, verified: true, triesLeft: null };
+      await source.pinAccepted?.({ readerName: req.readerName, iccid: req.iccid }, pin);
+      return;
+    }
+    if (res.kind === 'wrong') {
+      this.pinState = { enabled: true, verified: false, triesLeft: res.triesLeft };
+      await source.pinRejected({ ...req, triesLeft: res.triesLeft });
+      throw new CardError('card.pinWrong', `The SIM rejected the PIN (${res.triesLeft} ${res.triesLeft === 1 ? 'try' : 'tries'} left)`, {
+        hint: `Check the PIN; it is not retried automatically. After ${res.triesLeft} more wrong ${res.triesLeft === 1 ? 'PIN' : 'PINs'} the SIM is blocked and needs the PUK.`,
+        detail: { triesLeft: res.triesLeft },
+      });
+    }
+    if (res.kind === 'blocked') {
+      this.pinState = { enabled: true, verified: false, triesLeft: 0 };
+      await source.pinRejected({ ...req, triesLeft: 0 });
+      throw new CardError('card.pinBlocked', 'The SIM rejected the PIN and is now blocked', { hint: PUK_HINT, detail: { triesLeft: 0 } });
+    }
+    throw this.swError('VERIFY PIN', v.sw);
+  }
+
+  // ---- AkaCard ----
+
+  private toOutcome(r: AuthResult): AkaOutcome {
+    if (r.kind === 'contextUnsupported') throw new CardError('card.unsupported', 'The card does not support this authentication context', { hint: 'Use GBA_ME (the default for cards without GBA_U).', detail: { sw: '9864' } });
+    if (r.kind === 'ok') return r.ck && r.ik ? { kind: 'ok', res: r.res, ck: r.ck, ik: r.ik } : { kind: 'ok', res: r.res };
+    return r;
+  }
+
+  private async auth(c: CommandApdu, mode: '3g' | 'gbaBootstrap', signal: AbortSignal | undefined): Promise<AkaOutcome> {
+    const r = await this.tx(c, signal);
+    if (r.sw !== 0x9000 && r.sw !== 0x9862 && r.sw !== 0x9864) {
+      if (r.sw === 0x6982) throw new CardError('card.pinRequired', 'AUTHENTICATE needs the SIM PIN', { hint: 'Set VVM_SIM_PIN or run in a terminal to be asked for it.', detail: { sw: swHex(r.sw) } });
+      throw this.swError('AUTHENTICATE', r.sw);
+    }
+    return this.toOutcome(this.decode('AUTHENTICATE response', () => parseAuthResponse(r.data, r.sw, mode)));
+  }
+
+  async authenticate(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+    const c = this.decode('AUTHENTICATE input', () => authenticate3g(this.cla, rand, autn));
+    return this.auth(c, '3g', signal);
+  }
+
+  private requireGbaU(): void {
+    if (this.identity.gba !== 'GBA_U') throw new CardError('card.unsupported', 'This card does not support GBA_U', { hint: 'The app uses GBA_ME with this card.' });
+  }
+
+  async gbaBootstrap(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+    this.requireGbaU();
+    const c = this.decode('AUTHENTICATE input', () => authenticateGbaBootstrap(this.cla, rand, autn));
+    const out = await this.auth(c, 'gbaBootstrap', signal);
+    if (out.kind === 'ok') this.lastGbaRand = rand.slice();
+    return out;
+  }
+
+  async gbaStoreBootstrap(btid: string, lifetime: string, signal?: AbortSignal): Promise<void> {
+    this.requireGbaU();
+    const rand = this.lastGbaRand;
+    if (!rand) throw new CardError('card.unsupported', 'No GBA_U bootstrap ran in this card session', { hint: 'Bootstrap first, then store the B-TID.' });
+    const fcp = this.currentEf === EF_GBABP.fid ? null : await this.selectEf(EF_GBABP.fid, EF_GBABP.name, signal);
+    const size = fcp?.size ?? EF_GBABP.size;
+    // TS 31.103 4.2.8: L RAND || RAND || L B-TID || B-TID || L lifetime || lifetime, rest FF.
+    const bytes = this.decode('EF_GBABP', () => EF_GBABP.encode({ rand, btid, lifetime }, size));
+    for (let off = 0; off < bytes.length; off += 255) {
+      await this.ok('UPDATE BINARY EF_GBABP', updateBinary(this.cla, off, bytes.slice(off, Math.min(bytes.length, off + 255))), signal);
+    }
+  }
+
+  async gbaDeriveNafKey(nafId: Uint8Array, impi: string, signal?: AbortSignal): Promise<Uint8Array> {
+    this.requireGbaU();
+    const c = this.decode('AUTHENTICATE input', () => authenticateGbaNaf(this.cla, nafId, new TextEncoder().encode(impi)));
+    const data = await this.ok('GBA NAF derivation', c, signal);
+    return this.decode('NAF derivation response', () => parseNafDerivationResponse(data));
+  }
+
+  /** Closes our logical channel (best effort) and releases the card. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (this.channel !== 0) {
+        this.count++;
+        await this.port.transmit(encodeCommand(manageChannelClose(this.cla, this.channel)));
+      }
+    } catch {
+      // the card may be gone; releasing the port below is what matters
+    } finally {
+      this.closed = true;
+      await this.port.close();
+    }
+  }
+}
+
