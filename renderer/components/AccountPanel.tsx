@@ -1,0 +1,139 @@
+// The account tab: visual voicemail on/off, voicemail PIN change, quotas, and what the SIM says.
+import { useCallback, useEffect, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Switch from '@mui/material/Switch';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import type { Profile } from '../../shared/domain/mstore.js';
+import type { CardInfoValue, QuotaValue } from '../../shared/ipc/contract.js';
+import { api } from '../api.js';
+import { useOperation } from '../hooks/useOperation.js';
+import { formatKiB } from '../format.js';
+import { ErrorAlert } from './ErrorAlert.js';
+
+/** Props of {@link AccountPanel}. */
+export interface AccountPanelProps {
+  enabled: boolean;
+}
+
+function UsageBar({ label, used, max, format = String }: { label: string; used: number | null; max: number | null; format?: (n: number | null) => string }) {
+  const pct = used !== null && max !== null && max > 0 ? Math.min(100, (used / max) * 100) : 0;
+  return (
+    <Stack spacing={0.5}>
+      <Typography variant="body2">
+        {label}: {format(used)} of {format(max)}
+      </Typography>
+      <LinearProgress variant="determinate" value={pct} aria-label={label} color={pct > 90 ? 'error' : 'primary'} />
+    </Stack>
+  );
+}
+
+/** Profile, PIN, quota and card information. */
+export function AccountPanel({ enabled }: AccountPanelProps) {
+  const load = useOperation();
+  const toggle = useOperation();
+  const pinOp = useOperation();
+  const [profile, setProfile] = useState<Profile | null>(null);
+  const [quota, setQuota] = useState<QuotaValue | null>(null);
+  const [card, setCard] = useState<CardInfoValue | null>(null);
+  const [oldPin, setOldPin] = useState('');
+  const [newPin, setNewPin] = useState('');
+  const [confirmPin, setConfirmPin] = useState('');
+  const { run } = load;
+
+  const refresh = useCallback(async () => {
+    const p = await run((opId) => api().profileGet({ opId }));
+    if (p.ok) setProfile(p.value);
+    const q = await api().quotaGet({ opId: crypto.randomUUID() });
+    if (q.ok) setQuota(q.value);
+    const c = await api().cardInfo({ opId: crypto.randomUUID() });
+    if (c.ok) setCard(c.value);
+  }, [run]);
+
+  useEffect(() => {
+    if (enabled) void refresh();
+  }, [enabled, refresh]);
+
+  async function setActive(active: boolean) {
+    const res = await toggle.run((opId) => api().profileSetActive({ active, opId }));
+    if (res.ok) setProfile((p) => (p ? { ...p, vvmOn: active } : p));
+  }
+
+  async function changePin() {
+    const res = await pinOp.run((opId) => api().profileChangePin({ oldPin, newPin, opId }));
+    if (res.ok) {
+      setOldPin('');
+      setNewPin('');
+      setConfirmPin('');
+    }
+  }
+
+  const pinValid = /^\d{4,15}$/.test(oldPin) && /^\d{4,15}$/.test(newPin) && newPin === confirmPin;
+  const vm = quota?.voicemail;
+  const gr = quota?.greeting;
+  return (
+    <Stack spacing={2} sx={{ maxWidth: 720 }}>
+      {load.state === 'running' && <LinearProgress aria-label="Loading account" />}
+      <ErrorAlert error={load.error} />
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="subtitle1">Visual voicemail</Typography>
+        <FormControlLabel
+          control={<Switch checked={profile?.vvmOn === true} disabled={!profile || toggle.state === 'running'} onChange={(e) => void setActive(e.target.checked)} />}
+          label={profile?.vvmOn ? 'On: new voicemail is delivered here' : 'Off'}
+        />
+        {profile?.blocked && <Alert severity="warning">The carrier has blocked visual voicemail on this line.</Alert>}
+        <ErrorAlert error={toggle.error} />
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="subtitle1" gutterBottom>
+          Voicemail PIN
+        </Typography>
+        <Stack direction="row" spacing={1}>
+          <TextField size="small" type="password" label="Current PIN" value={oldPin} onChange={(e) => setOldPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
+          <TextField size="small" type="password" label="New PIN" value={newPin} onChange={(e) => setNewPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
+          <TextField size="small" type="password" label="Repeat new PIN" value={confirmPin} error={confirmPin !== '' && confirmPin !== newPin} onChange={(e) => setConfirmPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
+          <Button variant="outlined" disabled={!pinValid || pinOp.state === 'running'} onClick={() => void changePin()}>
+            Change
+          </Button>
+        </Stack>
+        {pinOp.state === 'done' && <Alert severity="success" sx={{ mt: 1 }}>PIN changed.</Alert>}
+        <ErrorAlert error={pinOp.error} />
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }} data-testid="quota">
+        <Typography variant="subtitle1" gutterBottom>
+          Storage
+        </Typography>
+        {vm && gr ? (
+          <Stack spacing={1.5}>
+            <UsageBar label="Voicemails" used={vm.VMOccupiedMessages} max={vm.VMMessagesQuota} />
+            <UsageBar label="Voicemail storage" used={vm.OccupiedStorage} max={vm.TotalStorage} format={formatKiB} />
+            <UsageBar label="Greetings" used={gr.GreetingsOccupied} max={gr.GreetingsQuota} />
+          </Stack>
+        ) : (
+          <Typography color="text.secondary">—</Typography>
+        )}
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <Typography variant="subtitle1" gutterBottom>
+          SIM
+        </Typography>
+        {card ? (
+          <Typography variant="body2" component="div">
+            Reader: {card.reader}
+            <br />
+            Number: {card.msisdn ?? 'unknown'} · {card.app} · {card.gba === 'GBA_U' ? 'GBA in the card (GBA_U)' : 'GBA in the app (GBA_ME)'}
+            <br />
+            Identity: {card.impi}
+          </Typography>
+        ) : (
+          <Typography color="text.secondary">—</Typography>
+        )}
+      </Paper>
+    </Stack>
+  );
+}

@@ -1,0 +1,91 @@
+// Records a new greeting and sends the recording to main, which encodes it to AMR-NB and uploads it.
+import { useEffect, useMemo, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import LinearProgress from '@mui/material/LinearProgress';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import Alert from '@mui/material/Alert';
+import { api } from '../api.js';
+import { useOperation } from '../hooks/useOperation.js';
+import { MAX_GREETING_SECONDS, useRecorder } from '../hooks/useRecorder.js';
+import { formatDuration } from '../format.js';
+import { ErrorAlert } from './ErrorAlert.js';
+
+/** Props of {@link GreetingRecorder}. */
+export interface GreetingRecorderProps {
+  enabled: boolean;
+  onUploaded(): void;
+}
+
+/** Record, preview, upload. */
+export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps) {
+  const recorder = useRecorder();
+  const upload = useOperation();
+  const [activate, setActivate] = useState(true);
+  const preview = useMemo(() => (recorder.recording ? URL.createObjectURL(new Blob([new Uint8Array(recorder.recording.bytes)], { type: recorder.recording.mimeType })) : null), [recorder.recording]);
+  useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
+
+  async function send() {
+    const r = recorder.recording;
+    if (!r) return;
+    const res = await upload.run((opId) => api().greetingUpload({ type: 'normal-greeting', audio: r.bytes, mimeType: r.mimeType, activate, opId }));
+    if (res.ok) {
+      recorder.discard();
+      onUploaded();
+    }
+  }
+
+  const phase = upload.progress?.phase;
+  return (
+    <Box data-testid="greeting-recorder">
+      <Typography variant="subtitle1" gutterBottom>
+        Record a new greeting
+      </Typography>
+      {recorder.error && <Alert severity="warning">{recorder.error}</Alert>}
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        {recorder.state === 'recording' ? (
+          <Button variant="contained" color="error" onClick={recorder.stop} data-testid="record-stop">
+            Stop
+          </Button>
+        ) : (
+          <Button variant="contained" onClick={() => void recorder.start()} disabled={!enabled || upload.state === 'running'} data-testid="record-start">
+            Record
+          </Button>
+        )}
+        <Typography variant="body2" color="text.secondary" data-testid="record-elapsed">
+          {formatDuration(recorder.state === 'stopped' && recorder.recording ? recorder.recording.seconds : recorder.elapsed)} / {formatDuration(MAX_GREETING_SECONDS)}
+        </Typography>
+      </Stack>
+      {recorder.recording && preview && (
+        <Stack spacing={1} sx={{ mt: 2 }}>
+          <audio controls src={preview} data-testid="record-preview" />
+          <FormControlLabel control={<Checkbox checked={activate} onChange={(e) => setActivate(e.target.checked)} />} label="Make it the active greeting" />
+          <Stack direction="row" spacing={1}>
+            <Button variant="contained" onClick={() => void send()} disabled={upload.state === 'running'} data-testid="record-upload">
+              Upload
+            </Button>
+            <Button onClick={recorder.discard} disabled={upload.state === 'running'}>
+              Discard
+            </Button>
+            {upload.state === 'running' && <Button onClick={upload.cancel}>Cancel</Button>}
+          </Stack>
+        </Stack>
+      )}
+      {upload.state === 'running' && (
+        <Box sx={{ mt: 1 }}>
+          <LinearProgress aria-label="Uploading greeting" />
+          <Typography variant="caption">{phase === 'encode' ? 'Encoding…' : 'Uploading…'}</Typography>
+        </Box>
+      )}
+      {upload.state === 'done' && (
+        <Alert severity="success" sx={{ mt: 1 }} data-testid="upload-done">
+          Greeting uploaded.
+        </Alert>
+      )}
+      <ErrorAlert error={upload.error} />
+    </Box>
+  );
+}

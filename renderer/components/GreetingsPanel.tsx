@@ -1,0 +1,98 @@
+// The greetings tab: the list (active one marked), activate, delete, and the recorder.
+import { useCallback, useEffect, useState } from 'react';
+import Button from '@mui/material/Button';
+import Chip from '@mui/material/Chip';
+import Divider from '@mui/material/Divider';
+import LinearProgress from '@mui/material/LinearProgress';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { Greeting } from '../../shared/domain/mstore.js';
+import { api } from '../api.js';
+import { useOperation } from '../hooks/useOperation.js';
+import { formatDate, formatDuration } from '../format.js';
+import { ErrorAlert } from './ErrorAlert.js';
+import { GreetingRecorder } from './GreetingRecorder.js';
+
+/** Props of {@link GreetingsPanel}. */
+export interface GreetingsPanelProps {
+  enabled: boolean;
+}
+
+function label(type: string): string {
+  return type === 'voice-signature' ? 'Name' : 'Greeting';
+}
+
+/** Greetings list and recorder. */
+export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
+  const list = useOperation();
+  const action = useOperation();
+  const [greetings, setGreetings] = useState<Greeting[]>([]);
+  const { run } = list;
+
+  const refresh = useCallback(async () => {
+    const res = await run((opId) => api().greetingList({ opId }));
+    if (res.ok) setGreetings(res.value);
+  }, [run]);
+
+  useEffect(() => {
+    if (enabled) void refresh();
+  }, [enabled, refresh]);
+
+  async function activate(id: string) {
+    const res = await action.run((opId) => api().greetingActivate({ id, opId }));
+    if (res.ok) await refresh();
+  }
+  async function remove(id: string) {
+    const res = await action.run((opId) => api().greetingDelete({ id, opId }));
+    if (res.ok) await refresh();
+  }
+
+  return (
+    <Stack spacing={2}>
+      <Paper variant="outlined">
+        <Typography variant="subtitle1" sx={{ px: 2, py: 1 }}>
+          Greetings
+        </Typography>
+        <Divider />
+        {list.state === 'running' && <LinearProgress aria-label="Loading greetings" />}
+        <ErrorAlert error={list.error ?? action.error} />
+        {greetings.length === 0 && list.state !== 'running' ? (
+          <Typography color="text.secondary" sx={{ p: 2 }}>
+            No custom greeting: callers hear the standard one.
+          </Typography>
+        ) : (
+          <List dense data-testid="greeting-list">
+            {greetings.map((g) => (
+              <ListItem
+                key={g.id}
+                data-testid="greeting-row"
+                data-active={g.active ? 'true' : 'false'}
+                secondaryAction={
+                  <Stack direction="row" spacing={1}>
+                    {!g.active && (
+                      <Button size="small" onClick={() => void activate(g.id)} disabled={action.state === 'running'}>
+                        Make active
+                      </Button>
+                    )}
+                    <Button size="small" color="error" onClick={() => void remove(g.id)} disabled={action.state === 'running'}>
+                      Delete
+                    </Button>
+                  </Stack>
+                }
+              >
+                <ListItemText primary={<>{label(g.type)} · {formatDuration(g.duration)} {g.active && <Chip size="small" color="primary" label="Active" sx={{ ml: 1 }} />}</>} secondary={formatDate(g.date)} />
+              </ListItem>
+            ))}
+          </List>
+        )}
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 2 }}>
+        <GreetingRecorder enabled={enabled} onUploaded={() => void refresh()} />
+      </Paper>
+    </Stack>
+  );
+}

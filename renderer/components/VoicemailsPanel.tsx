@@ -1,0 +1,125 @@
+// The voicemail tab: loads the list, plays the selected voicemail (marking it read on first play),
+// deletes and exports. Every call goes through window.api; the rules live in main.
+import { useCallback, useEffect, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Divider from '@mui/material/Divider';
+import LinearProgress from '@mui/material/LinearProgress';
+import Paper from '@mui/material/Paper';
+import Snackbar from '@mui/material/Snackbar';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { Voicemail } from '../../shared/domain/mstore.js';
+import { api } from '../api.js';
+import { useOperation } from '../hooks/useOperation.js';
+import { formatPhone } from '../format.js';
+import { ErrorAlert } from './ErrorAlert.js';
+import { VoicemailList } from './VoicemailList.js';
+import { VoicemailPlayer } from './VoicemailPlayer.js';
+
+/** Props of {@link VoicemailsPanel}. */
+export interface VoicemailsPanelProps {
+  /** False while the card is locked or absent: nothing can be fetched then. */
+  enabled: boolean;
+}
+
+/** List, player and actions. */
+export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
+  const list = useOperation();
+  const action = useOperation();
+  const [voicemails, setVoicemails] = useState<Voicemail[]>([]);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const { run: runList } = list;
+  const { run: runAction } = action;
+
+  const refresh = useCallback(async () => {
+    const res = await runList((opId) => api().voicemailList({ opId }));
+    if (res.ok) setVoicemails(res.value);
+  }, [runList]);
+
+  useEffect(() => {
+    if (enabled) void refresh();
+  }, [enabled, refresh]);
+
+  const onPlayed = useCallback(
+    (id: string) => {
+      setVoicemails((vs) => vs.map((v) => (v.id === id ? { ...v, read: true } : v)));
+      void runAction((opId) => api().voicemailMarkRead({ ids: [id], read: true, opId })).then((res) => {
+        if (!res.ok) setVoicemails((vs) => vs.map((v) => (v.id === id ? { ...v, read: false } : v)));
+      });
+    },
+    [runAction],
+  );
+
+  const current = voicemails.find((v) => v.id === selected) ?? null;
+
+  async function remove(id: string) {
+    const res = await runAction((opId) => api().voicemailDelete({ ids: [id], opId }));
+    if (res.ok) {
+      setSelected(null);
+      setVoicemails((vs) => vs.filter((v) => v.id !== id));
+      setNotice('Voicemail deleted');
+    }
+  }
+
+  async function exportOne(id: string) {
+    const res = await runAction((opId) => api().voicemailExport({ ids: [id], format: 'wav', opId }));
+    if (res.ok && !res.value.cancelled) setNotice(`Exported ${res.value.written} file${res.value.written === 1 ? '' : 's'}`);
+  }
+
+  async function toggleRead(v: Voicemail) {
+    const res = await runAction((opId) => api().voicemailMarkRead({ ids: [v.id], read: !v.read, opId }));
+    if (res.ok) setVoicemails((vs) => vs.map((x) => (x.id === v.id ? { ...x, read: !v.read } : x)));
+  }
+
+  const unread = voicemails.filter((v) => !v.read).length;
+  return (
+    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(280px, 380px) 1fr', gap: 2, height: '100%' }}>
+      <Paper variant="outlined" sx={{ overflow: 'auto' }}>
+        <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', px: 2, py: 1 }}>
+          <Typography variant="subtitle1" data-testid="voicemail-count">
+            {voicemails.length} voicemail{voicemails.length === 1 ? '' : 's'}
+            {unread > 0 ? ` · ${unread} new` : ''}
+          </Typography>
+          <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
+            Refresh
+          </Button>
+        </Stack>
+        <Divider />
+        {list.state === 'running' && <LinearProgress aria-label="Loading voicemail" />}
+        <ErrorAlert error={list.error} />
+        <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} />
+      </Paper>
+      <Paper variant="outlined" sx={{ p: 1 }}>
+        {current ? (
+          <>
+            <Box sx={{ px: 2, pt: 1 }}>
+              <Typography variant="h6">{formatPhone(current.from)}</Typography>
+            </Box>
+            <VoicemailPlayer key={current.id} id={current.id} onPlayed={onPlayed} />
+            <Stack direction="row" spacing={1} sx={{ px: 2 }}>
+              <Button variant="outlined" onClick={() => void toggleRead(current)} disabled={action.state === 'running'}>
+                Mark as {current.read ? 'unread' : 'read'}
+              </Button>
+              <Button variant="outlined" onClick={() => void exportOne(current.id)} disabled={action.state === 'running'}>
+                Export…
+              </Button>
+              <Button variant="outlined" color="error" onClick={() => void remove(current.id)} disabled={action.state === 'running'}>
+                Delete
+              </Button>
+            </Stack>
+            <Box sx={{ px: 2 }}>
+              <ErrorAlert error={action.error} />
+            </Box>
+          </>
+        ) : (
+          <Typography color="text.secondary" sx={{ p: 3 }}>
+            Select a voicemail to play it.
+          </Typography>
+        )}
+      </Paper>
+      <Snackbar open={notice !== null} autoHideDuration={3000} onClose={() => setNotice(null)} message={notice ?? ''} />
+    </Box>
+  );
+}
