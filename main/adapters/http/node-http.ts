@@ -38,6 +38,10 @@ function isTlsError(code: string, e: unknown): boolean {
 function mapNetError(e: unknown, url: URL): Error {
   const code = errorCode(e);
   const where = { host: url.host, code: code || 'unknown' };
+  if (code.startsWith('HPE_')) {
+    // llhttp refused the response (bad status line, header overflow, bad chunking ...).
+    return new HttpError('http.badResponse', `Malformed HTTP response from ${url.host}`, { hint: 'The server did not speak valid HTTP; check the server address.', detail: where, cause: e });
+  }
   if (isTlsError(code, e)) {
     return new NetError('net.tls', `TLS verification failed for ${url.host}`, {
       hint: 'The server certificate is not trusted. For a private or test server, add its CA with --ca <pem file>.',

@@ -118,6 +118,14 @@ describe('node-http adapter over loopback', () => {
     expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(s)}/`, headers: {} }))).toBe('http.badResponse');
   });
 
+  it('garbage instead of HTTP, or oversized headers -> http.badResponse', async () => {
+    const garbage = await rawServer((sock) => sock.end('HELLO THERE\r\n\r\n'));
+    const bigHeader = await rawServer((sock) => sock.end(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="${'r'.repeat(100_000)}"\r\n\r\n`));
+    servers.push(garbage, bigHeader);
+    expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(garbage)}/`, headers: {} }))).toBe('http.badResponse');
+    expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(bigHeader)}/`, headers: {} }))).toBe('http.badResponse');
+  });
+
   it('response size cap -> http.badResponse (declared and streamed)', async () => {
     const declared = await rawServer((sock) => sock.end('HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n'));
     const streamed = await rawServer((sock) => {

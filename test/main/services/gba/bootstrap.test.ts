@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { toHex } from '../../../../shared/bytes.js';
+import { CancelledError, GbaError } from '../../../../main/errors.js';
+import { buildNafId } from '../../../../main/protocol/gba/naf-id.js';
+import { resolveBsfUrl } from '../../../../main/services/gba/bootstrap.js';
+import type { SubscriberIdentity } from '../../../../main/services/contracts.js';
+import { startRig, type GbaRig } from './harness.js';
+
+const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
+
+let rig: GbaRig | null = null;
+afterEach(async () => {
+  await rig?.close();
+  rig = null;
+});
+
+async function gbaCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'resolved';
+  } catch (e) {
+    if (e instanceof GbaError || e instanceof CancelledError) return e.code;
+    throw e;
+  }
+}
+
+describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTTP)', () => {
+  for (const gbaU of [false, true]) {
+    const mode = gbaU ? 'GBA_U' : 'GBA_ME';
+    it(`${mode}: the client's NAF key equals the network side's`, async () => {
+      rig = await startRig({ profile: { gbaU } });
+      const s = await rig.boot.bootstrap();
+      expect(s.mode).toBe(mode);
+      expect(s.btid).toMatch(/^[A-Za-z0-9+/]+=*@bsf\.msg\.pc\.t-mobile\.com$/);
+      expect(s.expiresAt).toBeGreaterThan(Date.now());
+      expect(s.bsf).toBe(rig.bsf.url);
+      expect(s.resynced).toBe(false);
+      expect(s.timings.requests).toBe(2);
+      const client = await s.deriveNafKey(NAF_ID);
+      const network = rig.bsf.keyStore.nafKey(s.btid, NAF_ID);
+      expect(network).not.toBeNull();
+      expect(toHex(client)).toBe(toHex(network ?? new Uint8Array()));
+      expect(rig.bsf.log.map((l) => l.userAgent)).toEqual(gbaU ? ['3gpp-gba-uicc', '3gpp-gba-uicc'] : ['3gpp-gba', '3gpp-gba']);
+      // Nothing secret is enumerable on the session, and the log has B-TID and timings only.
+      const printed = JSON.stringify(s) + JSON.stringify(rig.logger.entries);
+      expect(printed).not.toContain(toHex(client));
+      expect(printed).toContain(s.btid);
+      expect(printed).not.toMatch(/authorization|nonce|response=/i);
+    });
+
+    it(`${mode}: sync failure -> one resync round -> success`, async () => {
+      rig = await startRig({ profile: { gbaU } });
+      rig.bsf.setSqn(rig.profile.impi, new Uint8Array(6)); // SQN_HE behind the card's SQN_MS
+      const s = await rig.boot.bootstrap();
+      expect(s.resynced).toBe(true);
+      expect(s.timings.requests).toBe(3);
+      expect(toHex(await s.deriveNafKey(NAF_ID))).toBe(toHex(rig.bsf.keyStore.nafKey(s.btid, NAF_ID) ?? new Uint8Array()));
+    });
+  }
+
+  it('GBA_U writes B-TID and lifetime to the card (EF_GBABP)', async () => {
+    rig = await startRig({ profile: { gbaU: true } });
+    const s = await rig.boot.bootstrap();
+    // A new NAF derivation after storing works only with the stored bootstrap; a second session proves it
+    // persisted on the card, not in the client.
+    expect((await s.deriveNafKey(NAF_ID)).length).toBe(32);
+    expect(s.lifetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it('sends X-TMUS-IMEI when configured', async () => {
+    rig = await startRig({ settings: { imei: '359000000000000' } });
+    await rig.boot.bootstrap();
+    expect(rig.bsf.log).toHaveLength(2);
+  });
+
+  it('resync that does not converge -> gba.syncFailure', async () => {
+    rig = await startRig();
+    rig.bsf.inject({ action: { kind: 'staleSqn' }, times: 2 });
+    expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.syncFailure');
+    expect(rig.bsf.log).toHaveLength(2);
+  });
+
+  it('AKA MAC failure -> gba.networkNotAuthentic, no digest sent', async () => {
+    rig = await startRig();
+    rig.bsf.inject({ action: { kind: 'corruptAutn' } });
+    expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.networkNotAuthentic');
+    expect(rig.bsf.log).toHaveLength(1);
+  });
+
+  it('GBA_U MAC failure too', async () => {
+    rig = await startRig({ profile: { gbaU: true } });
+    rig.bsf.inject({ action: { kind: 'corruptAutn' } });
+    expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.networkNotAuthentic');
+  });
+
+  it('wrong rspauth -> gba.networkNotAuthentic; missing rspauth is accepted', async () => {
+    rig = await startRig();
+    rig.bsf.inject({ action: { kind: 'badRspauth' } });
+    expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.networkNotAuthentic');
+    rig.bsf.inject({ action: { kind: 'noRspauth' } });
+    expect((await rig.boot.bootstrap()).btid).toContain('@');
+  });
+
+  it('unknown IMPI -> gba.bsfRefused with the status', async () => {
+    rig = await startRig({ bsfKnowsCard: false });
+    const e = await rig.boot.bootstrap().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(GbaError);
+    expect((e as GbaError).code).toBe('gba.bsfRefused');
+    expect((e as GbaError).detail).toMatchObject({ status: 404, bsf: rig.bsf.url });
+  });
+
+  it('BSF 5xx -> gba.bsfRefused, retryable', async () => {
+    rig = await startRig();
+    rig.bsf.inject({ action: { kind: 'status', status: 503 } });
+    const e = await rig.boot.bootstrap().catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'gba.bsfRefused', retryable: true });
+  });
+
+  it('BSF rejects the AKA answer -> gba.bootstrapFailed', async () => {
+    rig = await startRig();
+    rig.bsf.inject({ stage: 'answer', action: { kind: 'status', status: 401 } });
+    expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.bootstrapFailed');
+  });
+
+  it('BSF drops the connection or hangs -> gba.bsfUnreachable naming the BSF', async () => {
+    rig = await startRig({ readTimeoutMs: 300 });
+    rig.bsf.inject({ action: { kind: 'drop' } });
+    const dropped = await rig.boot.bootstrap().catch((x: unknown) => x);
+    expect(dropped).toMatchObject({ code: 'gba.bsfUnreachable', detail: { bsf: rig.bsf.url } });
+    rig.bsf.inject({ stage: 'answer', action: { kind: 'hang' } });
+    const hung = await rig.boot.bootstrap().catch((x: unknown) => x);
+    expect(hung).toMatchObject({ code: 'gba.bsfUnreachable', detail: { cause: 'net.timeout' } });
+  });
+
+  it('BSF not listening -> gba.bsfUnreachable', async () => {
+    rig = await startRig();
+    const url = rig.bsf.url;
+    await rig.bsf.close();
+    const e = await rig.boot.bootstrap().catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'gba.bsfUnreachable', detail: { bsf: url, cause: 'net.offline' } });
+  });
+
+  it('cancellation through the signal -> CancelledError', async () => {
+    rig = await startRig({ bsf: { latencyMs: 200 } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    expect(await gbaCode(rig.boot.bootstrap({ signal: ac.signal }))).toBe('op.cancelled');
+  });
+
+  it('reports progress phases', async () => {
+    rig = await startRig();
+    const phases: string[] = [];
+    await rig.boot.bootstrap({ onProgress: (p) => phases.push(p.phase) });
+    expect(phases).toEqual(['gba.request', 'gba.card', 'gba.response']);
+  });
+
+  const badChallenges: Array<[string, string[]]> = [
+    ['no Digest', ['Basic realm="x"']],
+    ['no nonce', ['Digest realm="r", algorithm=AKAv1-MD5, qop="auth-int"']],
+    ['nonce not base64', ['Digest realm="r", nonce="!!!", algorithm=AKAv1-MD5, qop="auth-int"']],
+    ['nonce too short', ['Digest realm="r", nonce="AAAA", algorithm=AKAv1-MD5, qop="auth-int"']],
+    ['not AKA', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=MD5, qop="auth-int"']],
+    ['unterminated quote', ['Digest realm="r, nonce="x']],
+    ['duplicate nonce', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", nonce="' + 'B'.repeat(44) + '", algorithm=AKAv1-MD5']],
+    ['huge header', ['Digest realm="' + 'r'.repeat(20_000) + '"']],
+    ['empty', ['']],
+    ['no header at all', []],
+    ['unknown qop only', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=AKAv1-MD5, qop="auth-conf"']],
+  ];
+  for (const [name, values] of badChallenges) {
+    it(`malformed challenge: ${name} -> gba.malformed`, async () => {
+      rig = await startRig();
+      rig.bsf.inject({ stage: 'challenge', action: { kind: 'challenge', values } });
+      expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.malformed');
+    });
+  }
+
+  const badBodies: Array<[string, string, string?]> = [
+    ['not XML', 'hello'],
+    ['wrong namespace', '<BootstrappingInfo xmlns="urn:x"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+    ['DOCTYPE', '<!DOCTYPE x [<!ENTITY e "e">]><BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+    ['missing lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid></BootstrappingInfo>'],
+    ['bad lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>soon</lifetime></BootstrappingInfo>'],
+    ['bad B-TID', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>x y</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+    ['wrong content type', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>', 'text/html'],
+  ];
+  for (const [name, body, contentType] of badBodies) {
+    it(`malformed BootstrappingInfo: ${name} -> gba.malformed`, async () => {
+      rig = await startRig();
+      rig.bsf.inject({ action: { kind: 'body', body, ...(contentType !== undefined && { contentType }) } });
+      expect(await gbaCode(rig.boot.bootstrap())).toBe('gba.malformed');
+    });
+  }
+});
+
+describe('resolveBsfUrl (settings.bsf)', () => {
+  const isim: SubscriberIdentity = { app: 'ISIM', impi: '310260123456789@msg.pc.t-mobile.com', impu: [], domain: null, msisdn: null, imsi: null, mcc: null, mnc: null, gba: 'GBA_ME' };
+  it('default, explicit, derived from the IMPI, derived from MCC/MNC', () => {
+    expect(resolveBsfUrl('default', isim)).toBe('https://bsf.msg.pc.t-mobile.com/');
+    expect(resolveBsfUrl('http://127.0.0.1:8080/', isim)).toBe('http://127.0.0.1:8080/');
+    expect(resolveBsfUrl('derive', isim)).toBe('https://bsf.msg.pc.t-mobile.com/');
+    expect(resolveBsfUrl('derive', { ...isim, app: 'USIM', impi: '310260123456789@ims.mnc260.mcc310.3gppnetwork.org', mcc: '310', mnc: '260' })).toBe('https://bsf.mnc260.mcc310.pub.3gppnetwork.org/');
+  });
+  it('an IMPI without a domain cannot be derived', () => {
+    expect(() => resolveBsfUrl('derive', { ...isim, impi: 'nodomain' })).toThrow(GbaError);
+  });
+});
