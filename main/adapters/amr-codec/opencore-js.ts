@@ -1,59 +1,96 @@
-// AMR-NB through opencore-amr compiled to JavaScript (asm.js), as shipped by the npm package
-// recorder-core (MIT; src/engine/beta-amr-engine.js derives from benz-amr-recorder's amrnb.js, an
-// Emscripten build of opencore-amr). Used when the ffmpeg in use has no libopencore_amrnb: Debian's ffmpeg
-// has no AMR encoder and its native decoder fails on DTX/SID frames.
+// AMR-NB through opencore-amr compiled to JavaScript (Emscripten asm.js), as shipped by the npm package
+// benz-amr-recorder (MIT, src/amrnb.js). Used when the ffmpeg in use has no libopencore_amrnb: Debian's
+// ffmpeg has no AMR encoder and its native decoder fails on DTX/SID frames, which real voicemails contain.
+// (recorder-core ships a trimmed copy of the same build, but its decoder aborts on SID frames.)
+//
+// amrnb.js is a web-worker body (`self.onmessage` / `self.postMessage`). It runs here in its own
+// node:vm context with a private `self`, so nothing leaks into Node's globals; the calls are synchronous.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createContext, runInContext } from 'node:vm';
 import { AudioError, throwIfAborted } from '../../errors.js';
 import { AMR_FRAME_SAMPLES, AMR_MAGIC, parseAmr } from '../../protocol/amr/amr-file.js';
 import type { AmrCodecPort } from '../../services/audio/ports.js';
 
-interface JsDecoder {
-  decode(bytes: Uint8Array): Int16Array;
-  flush(): Int16Array;
-}
-interface JsEncoder {
-  encode(pcm: Int16Array): Uint8Array;
-  flush(): Uint8Array;
-}
-interface JsAmr {
-  GetDecoder(): JsDecoder;
-  GetEncoder(bitRate: number): JsEncoder;
+interface Worker {
+  onmessage?: (e: { data: unknown }) => void;
+  postMessage: (m: unknown) => void;
 }
 
-function hasFn(o: object, k: string): boolean {
-  return typeof (o as Record<string, unknown>)[k] === 'function';
+interface ArrayLikeNumbers {
+  readonly length: number;
+  readonly [i: number]: number;
 }
 
-function isJsAmr(x: unknown): x is JsAmr {
-  return typeof x === 'object' && x !== null && hasFn(x, 'GetDecoder') && hasFn(x, 'GetEncoder');
+function isNumberArray(x: unknown): x is ArrayLikeNumbers {
+  return ArrayBuffer.isView(x) && !(x instanceof DataView);
 }
 
-let loaded: JsAmr | null = null;
+/** One loaded copy of the codec (its own asm.js heap). */
+class BenzAmr {
+  private last: unknown = null;
+  private readonly worker: Worker;
 
-function load(): JsAmr {
-  if (loaded) return loaded;
-  try {
+  constructor() {
     const req = createRequire(import.meta.url);
-    // recorder-core registers itself on Object (its "Recorder-Core-Export" convention); the AMR engine then
-    // attaches `AMR` to it. Neither touches the DOM when only the codec is used.
-    const recorder: unknown = req('recorder-core');
-    req('recorder-core/src/engine/beta-amr-engine.js');
-    const amr: unknown = typeof recorder === 'function' ? (recorder as unknown as Record<string, unknown>).AMR : undefined;
-    if (!isJsAmr(amr)) throw new Error('recorder-core has no AMR engine');
-    loaded = amr;
-    return amr;
+    const source = readFileSync(req.resolve('benz-amr-recorder/src/amrnb.js'), 'utf8');
+    const worker: Worker = { postMessage: (m) => (this.last = m) };
+    const module = { exports: {} as unknown };
+    const sandbox = createContext({ module, self: worker, console: { log() {}, warn() {}, error() {} }, TextEncoder });
+    runInContext(source, sandbox, { filename: 'benz-amr-recorder/src/amrnb.js' });
+    if (typeof module.exports !== 'function') throw new Error('amrnb.js did not export its worker body');
+    module.exports();
+    if (typeof worker.onmessage !== 'function') throw new Error('amrnb.js did not install onmessage');
+    this.worker = worker;
+  }
+
+  private call(data: Record<string, unknown>): ArrayLikeNumbers {
+    this.last = null;
+    this.worker.onmessage?.({ data });
+    const m = this.last;
+    const out = typeof m === 'object' && m !== null && 'amr' in m ? m.amr : null;
+    if (!isNumberArray(out)) throw new AudioError('audio.failed', `The bundled AMR codec failed to ${String(data.command)}.`);
+    return out;
+  }
+
+  /** Whole-file decode: float samples in [-1, 1) (int16 / 32768, exact in float32). */
+  decode(amr: Uint8Array): ArrayLikeNumbers {
+    return this.call({ command: 'decode', buffer: amr });
+  }
+
+  /** Whole-buffer encode, mode 7 = MR122; the codec initialises opencore with DTX off. */
+  encodeMr122(samples: Float64Array): ArrayLikeNumbers {
+    return this.call({ command: 'encode', samples, sampleRate: 8000 });
+  }
+}
+
+let shared: BenzAmr | null = null;
+
+function codec(): BenzAmr {
+  if (shared) return shared;
+  try {
+    shared = new BenzAmr();
+    return shared;
   } catch (e) {
-    throw new AudioError('audio.codecMissing', 'The bundled AMR-NB codec (recorder-core) could not be loaded.', {
+    throw new AudioError('audio.codecMissing', 'The bundled AMR-NB codec (benz-amr-recorder) could not be loaded.', {
       hint: 'Reinstall the app (npm ci), or use an ffmpeg build with libopencore_amrnb (set FFMPEG_PATH).',
       cause: e,
     });
   }
 }
 
-const CHUNK_FRAMES = 500; // 10 s of audio between cancellation checks
-
-function yieldTurn(): Promise<void> {
-  return new Promise((r) => setImmediate(r));
+/**
+ * amrnb.js stops decoding early when its output buffer, first sized floor(bytes / 6 * 160) samples and
+ * doubled on demand, is exactly full (its loop tests `outOffset + 1 < out.length`): possible with many
+ * 1-byte NO_DATA frames. Appending 1-12 zero bytes (the start of an MR475 frame, too short to be decoded)
+ * changes that size; pick a padding for which the size and all its doublings avoid 0 and 1 modulo 160.
+ */
+export function decodePadding(byteLength: number): number {
+  for (let p = 1; p <= 12; p++) {
+    const r = Math.floor(((byteLength + p) / 6) * AMR_FRAME_SAMPLES) % AMR_FRAME_SAMPLES;
+    if (r !== 0 && r !== 1 && r % 5 !== 0) return p;
+  }
+  return 1;
 }
 
 /** opencore-amr in JavaScript. */
@@ -62,65 +99,40 @@ export class OpencoreJsAmrCodec implements AmrCodecPort {
 
   async decode(amr: Uint8Array, signal?: AbortSignal): Promise<Int16Array> {
     const info = parseAmr(amr);
-    const lib = load();
-    const dec = lib.GetDecoder();
-    const out = new Int16Array(info.frames * AMR_FRAME_SAMPLES);
-    let written = 0;
-    try {
-      for (let f = 0; f < info.frames; f += CHUNK_FRAMES) {
-        throwIfAborted(signal);
-        const start = info.frameOffsets[f] ?? amr.length;
-        const last = f + CHUNK_FRAMES >= info.frames;
-        let chunk = amr.subarray(start, last ? amr.length : (info.frameOffsets[f + CHUNK_FRAMES] ?? amr.length));
-        if (last) {
-          // The engine decodes a frame only when another byte follows its header, so a trailing one-byte
-          // NO_DATA frame would be held back: append one more NO_DATA header (0x7C), which it keeps unread.
-          const padded = new Uint8Array(chunk.length + 1);
-          padded.set(chunk);
-          padded[chunk.length] = 0x7c;
-          chunk = padded;
-        }
-        const pcm = dec.decode(chunk);
-        const n = Math.min(pcm.length, out.length - written);
-        out.set(pcm.subarray(0, n), written);
-        written += pcm.length;
-        if (!last) await yieldTurn();
-      }
-    } finally {
-      dec.flush();
+    throwIfAborted(signal);
+    const lib = codec();
+    // Trailing zero bytes also let a final 1-byte NO_DATA frame be decoded (the loop needs a byte after it).
+    const padded = new Uint8Array(amr.length + decodePadding(amr.length));
+    padded.set(amr);
+    const floats = lib.decode(padded);
+    throwIfAborted(signal);
+    const want = info.frames * AMR_FRAME_SAMPLES;
+    if (floats.length !== want) {
+      throw new AudioError('audio.failed', `The AMR decoder produced ${floats.length} samples for ${info.frames} frames.`, { detail: { frames: info.frames, samples: floats.length } });
     }
-    if (written !== out.length) {
-      throw new AudioError('audio.failed', `The AMR decoder produced ${written} samples for ${info.frames} frames.`, { detail: { frames: info.frames, samples: written } });
-    }
+    const out = new Int16Array(want);
+    for (let i = 0; i < want; i++) out[i] = Math.round((floats[i] ?? 0) * 32768);
     return out;
   }
 
   async encodeMr122(pcm: Int16Array, signal?: AbortSignal): Promise<Uint8Array> {
     if (pcm.length === 0) throw new AudioError('audio.empty', 'Nothing to encode: the audio has no samples.');
+    throwIfAborted(signal);
     const frames = Math.ceil(pcm.length / AMR_FRAME_SAMPLES);
-    // The engine encodes a frame only when more samples follow: pad to whole frames plus one sample.
-    const padded = new Int16Array(frames * AMR_FRAME_SAMPLES + 1);
-    padded.set(pcm);
-    const lib = load();
-    const enc = lib.GetEncoder(12200); // MR122; the engine initialises opencore with DTX off
-    const parts: Uint8Array[] = [AMR_MAGIC];
-    let size = AMR_MAGIC.length;
-    try {
-      for (let s = 0; s < padded.length; s += CHUNK_FRAMES * AMR_FRAME_SAMPLES) {
-        throwIfAborted(signal);
-        const bytes = enc.encode(padded.subarray(s, Math.min(padded.length, s + CHUNK_FRAMES * AMR_FRAME_SAMPLES)));
-        parts.push(bytes);
-        size += bytes.length;
-        await yieldTurn();
-      }
-    } finally {
-      enc.flush();
+    // The codec multiplies floats by 32767 and truncates into an Int16Array; a quarter-step bias towards
+    // the sign makes that land exactly on the original sample. It encodes a frame only when at least one
+    // more sample follows: pad to whole frames plus one sample.
+    const samples = new Float64Array(frames * AMR_FRAME_SAMPLES + 1);
+    for (let i = 0; i < pcm.length; i++) {
+      const s = pcm[i] ?? 0;
+      samples[i] = (s + (s > 0 ? 0.25 : s < 0 ? -0.25 : 0)) / 32767;
     }
-    const out = new Uint8Array(size);
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
+    const bytes = codec().encodeMr122(samples);
+    throwIfAborted(signal);
+    const out = new Uint8Array(bytes.length);
+    for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] ?? 0;
+    for (let i = 0; i < AMR_MAGIC.length; i++) {
+      if (out[i] !== AMR_MAGIC[i]) throw new AudioError('audio.failed', 'The AMR encoder produced no AMR header.');
     }
     const info = parseAmr(out);
     if (info.frames !== frames) throw new AudioError('audio.failed', `The AMR encoder produced ${info.frames} frames for ${frames} expected.`, { detail: { frames: info.frames, expected: frames } });
