@@ -35,6 +35,8 @@ export interface PinState {
 /** What `vvm-desk card info` and the desktop's card panel show. */
 export interface CardInfo {
   reader: string;
+  /** Transmission protocol in use (ISO/IEC 7816-3). */
+  protocol: 'T0' | 'T1';
   iccid: string;
   app: 'ISIM' | 'USIM';
   impi: string;
@@ -105,6 +107,7 @@ export class CardSession implements AkaCard {
     const id = this.identity;
     return {
       reader: this.port.readerName,
+      protocol: this.port.protocol,
       iccid: this.iccidValue,
       app: id.app,
       impi: id.impi,
