@@ -1,0 +1,162 @@
+// The built renderer in Debian's Chromium, driven by playwright-core, talking to the real main-process
+// channel implementations through the loopback web harness (the stand-in for Electron, which cannot be
+// downloaded here). The microphone is Chromium's fake capture device fed from a WAV made with espeak-ng.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createDispatcher } from '../../main/ipc/dispatch.js';
+import { createImplementations, publicCardStatus, type DesktopEngine } from '../../main/ipc/implementations.js';
+import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
+import { createStandInEngine } from '../../main/web-harness/stand-in-engine.js';
+import { memoryPinStore } from '../../main/web-harness/run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCREENSHOTS = join(ROOT, 'out', 'e2e');
+
+function need(bin: string, hint: string): void {
+  try {
+    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`${bin} not found: ${hint}`);
+  }
+}
+
+describe('renderer e2e (Chromium + web harness)', () => {
+  let work: string;
+  let harness: WebHarness;
+  let browser: BrowserContext;
+  let page: Page;
+  const uploads: { bytes: number; mimeType: string; activate: boolean }[] = [];
+  let engine: DesktopEngine;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
+    need('espeak-ng', 'apt-get install -y espeak-ng');
+    need('sox', 'apt-get install -y sox');
+    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+
+    // Build the renderer and the harness shim into the temp folder (never into someone else's out/).
+    const vite = join(ROOT, 'node_modules', '.bin', 'vite');
+    execFileSync(vite, ['build', '--logLevel', 'error', '--outDir', join(work, 'renderer')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(vite, ['build', '-c', 'vite.harness.config.ts', '--logLevel', 'error', '--outDir', join(work, 'web-harness')], { cwd: ROOT, stdio: 'pipe' });
+
+    // The fake microphone: speech padded with silence, 48 kHz mono 16-bit (what Chromium's fake capture expects).
+    const speech = join(work, 'speech.wav');
+    const mic = join(work, 'mic.wav');
+    execFileSync('espeak-ng', ['-w', speech, "Hi, you've reached the desk. Leave a message after the tone."]);
+    execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0.2', '1']);
+
+    const base = createStandInEngine();
+    engine = {
+      ...base,
+      uploadGreeting: async (input, opts) => {
+        uploads.push({ bytes: input.audio.length, mimeType: input.mimeType, activate: input.activate });
+        return base.uploadGreeting(input, opts);
+      },
+    };
+    const pins = memoryPinStore();
+    const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => work }));
+    harness = await startWebHarness({
+      dispatcher,
+      rendererDir: join(work, 'renderer'),
+      shimFile: join(work, 'web-harness', 'api-shim.js'),
+      watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
+    });
+
+    // A fresh user-data dir per run: no state leaks between runs.
+    browser = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--autoplay-policy=no-user-gesture-required',
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${mic}`,
+      ],
+      viewport: { width: 1200, height: 800 },
+    });
+    page = browser.pages()[0] ?? (await browser.newPage());
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('lists voicemails, plays one with its waveform and marks it read', async () => {
+    await page.goto(harness.entryUrl);
+    await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
+    const rows = page.getByTestId('voicemail-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await page.getByTestId('voicemail-count').textContent()).toContain('2 new');
+
+    const first = rows.first();
+    expect(await first.getAttribute('data-read')).toBe('false');
+    await first.click();
+    const play = page.getByTestId('play-button');
+    await expect.poll(() => play.isEnabled(), { timeout: 10_000 }).toBe(true);
+
+    // wavesurfer draws into canvases inside its shadow root: some pixels must be painted.
+    const painted = await page.evaluate(() => {
+      const host = document.querySelector('[data-testid="waveform"] > div');
+      const canvases = [...(host?.shadowRoot?.querySelectorAll('canvas') ?? [])];
+      let n = 0;
+      for (const c of canvases) {
+        const ctx = c.getContext('2d');
+        if (!ctx || c.width === 0 || c.height === 0) continue;
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
+      }
+      return n;
+    });
+    expect(painted).toBeGreaterThan(500);
+
+    await play.click();
+    await expect.poll(() => first.getAttribute('data-read'), { timeout: 10_000 }).toBe('true');
+    // Main's state changed too, not just the row.
+    const listed = await engine.listVoicemails({});
+    expect(listed.find((v) => v.id === 'VV-Mail/Inbox/demo-0003')?.read).toBe(true);
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(SCREENSHOTS, 'voicemail.png') });
+  });
+
+  it('records a greeting from the fake microphone and uploads it', async () => {
+    await page.getByRole('tab', { name: 'Greetings' }).click();
+    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(1);
+    await page.getByTestId('record-start').click();
+    await page.getByTestId('record-stop').waitFor();
+    await page.waitForTimeout(2_500);
+    await page.getByTestId('record-stop').click();
+    await page.getByTestId('record-upload').click();
+    await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(2);
+    expect(await page.getByTestId('greeting-row').first().getAttribute('data-active')).toBe('true');
+
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]?.mimeType).toMatch(/^audio\/(webm|ogg)/);
+    // 2.5 s of Opus is several kilobytes; an empty or silent-track recording would be far smaller.
+    expect(uploads[0]?.bytes).toBeGreaterThan(4_000);
+    expect(uploads[0]?.activate).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'greetings.png') });
+  });
+
+  it('shows quotas and the SIM on the account tab', async () => {
+    await page.getByRole('tab', { name: 'Account' }).click();
+    await expect.poll(() => page.getByTestId('quota').textContent()).toContain('Voicemails: 3 of 40');
+    await page.screenshot({ path: join(SCREENSHOTS, 'account.png') });
+  });
+});
