@@ -111,7 +111,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await expect.poll(() => play.isEnabled(), { timeout: 10_000 }).toBe(true);
 
     // wavesurfer draws into canvases inside its shadow root: some pixels must be painted.
-    const painted = await page.evaluate(() => {
+    // (A string, because the Node project has no DOM types; this runs in the page.)
+    const painted = await page.evaluate<number>(`(() => {
       const host = document.querySelector('[data-testid="waveform"] > div');
       const canvases = [...(host?.shadowRoot?.querySelectorAll('canvas') ?? [])];
       let n = 0;
@@ -119,10 +120,10 @@ describe('renderer e2e (Chromium + web harness)', () => {
         const ctx = c.getContext('2d');
         if (!ctx || c.width === 0 || c.height === 0) continue;
         const data = ctx.getImageData(0, 0, c.width, c.height).data;
-        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) n++;
+        for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
       }
       return n;
-    });
+    })()`);
     expect(painted).toBeGreaterThan(500);
 
     await play.click();
