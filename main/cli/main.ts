@@ -1,6 +1,8 @@
 // Entry point of the vvm-desk CLI (bin/vvm-desk.js loads the compiled form of this file).
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings.js';
 import { toAppError } from '../errors.js';
 import { formatAppError, UsageError, type CliIo, type CommandGroup, type GlobalOptions } from './framework.js';
@@ -80,7 +82,9 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
     }
     const group = groups.find((g) => g.name === groupName);
     if (!group) throw new UsageError(`unknown command group '${groupName}'`);
-    const command = commandName ? group.commands[commandName] : undefined;
+    // A group with a single command (e.g. `doctor`) runs it without naming it.
+    const single = commandName === undefined && Object.keys(group.commands).length === 1;
+    const command = single ? Object.values(group.commands)[0] : commandName ? group.commands[commandName] : undefined;
     if (!command) throw new UsageError(`unknown command '${groupName} ${commandName ?? ''}'. Commands: ${Object.keys(group.commands).join(', ')}`);
     let parsed;
     try {
@@ -102,7 +106,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
       ...(str('msisdn') !== undefined && { msisdn: str('msisdn') }),
     };
     const settings = buildSettings(global, io);
-    const args = parsed.positionals.slice(2);
+    const args = parsed.positionals.slice(single ? 1 : 2);
     const print = (value: unknown, human: () => string) => io.stdout(global.json ? JSON.stringify(value, null, 2) + '\n' : human());
     return await command.run({ global, settings, io, signal, args, options: v, print });
   } catch (e) {
@@ -115,6 +119,18 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
   }
 }
 
+/** --ca: extra trusted CA certificates (PEM), added to the defaults; TLS verification stays on. */
+function readCaFile(path: string, cwd: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(resolvePath(cwd, path), 'utf8');
+  } catch (e) {
+    throw new UsageError(`--ca: cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca: ${path} holds no PEM certificate`);
+  return pem;
+}
+
 function buildSettings(g: GlobalOptions, io: CliIo): Settings {
   const raw: Record<string, unknown> = {};
   if (g.server) raw.server = g.server;
@@ -122,6 +138,7 @@ function buildSettings(g: GlobalOptions, io: CliIo): Settings {
   if (g.imei) raw.imei = g.imei;
   if (g.msisdn) raw.msisdn = g.msisdn;
   if (g.reader) raw.reader = g.reader;
+  if (g.ca) raw.caPem = [readCaFile(g.ca, io.cwd)];
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
   void io;
