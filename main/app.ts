@@ -8,6 +8,25 @@ import type { AudioEngine } from './services/audio/engine.js';
 import { ExportService } from './services/audio/export.js';
 import { GreetingService } from './services/audio/greeting.js';
 import { PlaybackService } from './services/audio/playback.js';
+import { randomBytes } from 'node:crypto';
+import type { Settings } from '../shared/settings.js';
+import { createNodeHttp } from './adapters/http/node-http.js';
+import { demoDir, loadDemoState, saveDemoState } from './adapters/demo/demo-relay-state.js';
+import { AppConfigError } from './errors.js';
+import { buildNafId } from './protocol/gba/naf-id.js';
+import { CardService } from './services/card/card-service.js';
+import type { CardSession } from './services/card/card-session.js';
+import type { PinSource } from './services/card/pin-source.js';
+import { createGbaBootstrapper, type GbaBootstrapper } from './services/gba/bootstrap.js';
+import { createNafAuthenticator } from './services/gba/naf-authenticator.js';
+import { MstoreClient } from './services/mstore/client.js';
+import type { CardReaderPort, Clock, HttpPort, Logger, Random } from './services/ports.js';
+import { InProcessCardReader } from './sim/card/in-process-reader.js';
+import { demoProfile, simSubscriber } from './sim/card/profile.js';
+import { SimulatedUicc } from './sim/card/simulated-uicc.js';
+import { startBsf, type SimBsf } from './sim/carrier/bsf.js';
+import { nafKeyLookup } from './sim/carrier/key-store.js';
+import { startRelay, type RelayHandle } from './sim/carrier/relay.js';
 
 // ---- audio ----
 
@@ -50,6 +69,113 @@ export function createAudioEngine(opts: AudioEngineOptions): AudioEngine {
       } catch (e) {
         return { amrCodec: codec.name, ffmpeg: { missing: toAppError(e).message } };
       }
+    },
+  };
+}
+
+// ---- mstore: card -> GBA -> NAF digest -> the voicemail store (and demo mode's simulated carrier) ----
+
+/** Options of {@link openMstoreSession}. */
+export interface MstoreSessionOptions {
+  settings: Settings;
+  /** In-process simulated card + simulated BSF + simulated relay on loopback. */
+  demo: boolean;
+  /** Environment: VVM_DEMO_DIR (demo state folder), HOME/XDG paths. */
+  env: Record<string, string | undefined>;
+  pinSource: PinSource;
+  /** The PC/SC readers (real mode); demo mode ignores it. */
+  readers?: () => Promise<CardReaderPort>;
+  logger?: Logger;
+  /** Demo mode: latency added by the simulated carrier (ms). */
+  demoLatencyMs?: number;
+}
+
+/** A running demo carrier (simulated BSF + relay sharing one key store). */
+export interface DemoCarrier {
+  bsf: SimBsf;
+  relay: RelayHandle;
+  card: SimulatedUicc;
+  close(): Promise<void>;
+}
+
+/** An open mstore session: one card session (opened on first use), the client, and cleanup. */
+export interface MstoreSession {
+  client: MstoreClient;
+  card: CardService;
+  settings: Settings;
+  demo: DemoCarrier | null;
+  /** The card session (opened on first call, reused, closed by close()). */
+  cardSession(signal?: AbortSignal): Promise<CardSession>;
+  bootstrapper(signal?: AbortSignal): Promise<GbaBootstrapper>;
+  http: HttpPort;
+  close(): Promise<void>;
+}
+
+const NULL_LOGGER: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const SYSTEM_CLOCK: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
+const SYSTEM_RANDOM: Random = { bytes: (n) => new Uint8Array(randomBytes(n)) };
+
+/** Starts demo mode's carrier: the simulated BSF and relay on loopback, relay state persisted in `dir`. */
+export async function startDemoCarrier(dir: string, settings: Settings, latencyMs = 0): Promise<DemoCarrier> {
+  const profile = demoProfile();
+  const card = new SimulatedUicc(profile);
+  const bsf = await startBsf({ subscribers: [simSubscriber(profile)], latencyMs });
+  try {
+    const relay = await startRelay({
+      scenario: loadDemoState(dir),
+      nafKey: nafKeyLookup(bsf.keyStore, buildNafId(settings.nafFqdn, settings.uaProtocolId)),
+      nafFqdn: settings.nafFqdn,
+      latencyMs,
+      onChange: (s) => saveDemoState(dir, s),
+    });
+    return { bsf, relay, card, close: async () => void (await Promise.all([relay.close(), bsf.close()])) };
+  } catch (e) {
+    await bsf.close();
+    throw e;
+  }
+}
+
+/** Wires card, GBA and the mstore client for one CLI command (or one desktop operation). */
+export async function openMstoreSession(opts: MstoreSessionOptions): Promise<MstoreSession> {
+  const logger = opts.logger ?? NULL_LOGGER;
+  let settings = opts.settings;
+  let demo: DemoCarrier | null = null;
+  let readers: CardReaderPort;
+  if (opts.demo) {
+    demo = await startDemoCarrier(demoDir(opts.env), settings, opts.demoLatencyMs ?? 0);
+    settings = { ...settings, server: demo.relay.url, bsf: demo.bsf.url };
+    readers = new InProcessCardReader(demo.card);
+  } else {
+    // PC/SC is loaded only when a real card is used, so demo mode runs without the native module.
+    readers = opts.readers ? await opts.readers() : new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+  }
+  const card = new CardService(readers, { pinSource: opts.pinSource, logger, ...(settings.reader !== undefined && { reader: settings.reader }) });
+  const http = createNodeHttp({ caPem: settings.caPem, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs, maxResponseBytes: settings.maxResponseBytes });
+  let session: Promise<CardSession> | null = null;
+  const cardSession = (signal?: AbortSignal) => (session ??= card.openSession(signal));
+  const bootstrapper = async (signal?: AbortSignal) => createGbaBootstrapper({ card: await cardSession(signal), http, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger, settings });
+  let boot: Promise<GbaBootstrapper> | null = null;
+  const lazyBootstrapper: GbaBootstrapper = { bootstrap: async (o) => (await (boot ??= bootstrapper(o?.signal))).bootstrap(o) };
+  const auth = createNafAuthenticator({ bootstrapper: lazyBootstrapper, http, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger, settings });
+  const msisdn = async (): Promise<string> => {
+    if (settings.msisdn !== undefined) return settings.msisdn;
+    const s = await cardSession();
+    if (s.identity.msisdn === null) throw new AppConfigError('config.invalid', 'The card has no phone number (no tel: IMPU)', { hint: 'Give it with --msisdn +1XXXXXXXXXX.' });
+    return s.identity.msisdn;
+  };
+  const client = new MstoreClient({ http: auth, server: settings.server, msisdn, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger });
+  return {
+    client,
+    card,
+    settings,
+    demo,
+    cardSession,
+    bootstrapper,
+    http,
+    close: async () => {
+      if (session) await (await session.catch(() => null))?.close();
+      await card.close();
+      await demo?.close();
     },
   };
 }

@@ -1,5 +1,9 @@
 // The command groups of vvm-desk, in the order `--help` lists them.
 import type { CommandGroup } from './framework.js';
 import { audioGroup } from './commands/audio.js';
+import { doctorGroup } from './commands/doctor.js';
+import { greetingGroup } from './commands/greeting.js';
+import { profileGroup } from './commands/profile.js';
+import { voicemailGroup } from './commands/voicemail.js';
 
-export const commandGroups: CommandGroup[] = [audioGroup];
+export const commandGroups: CommandGroup[] = [profileGroup, voicemailGroup, greetingGroup, doctorGroup, audioGroup];

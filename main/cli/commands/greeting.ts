@@ -1,0 +1,132 @@
+// `vvm-desk greeting show | list | upload FILE [--activate] | download ID [FILE] | delete ID... |
+// mark-active ID | mark-inactive ID`.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Greeting } from '../../../shared/domain/mstore.js';
+import { AudioError, FsError } from '../../errors.js';
+import { parseAmr } from '../../protocol/amr/amr-file.js';
+import { UsageError, type Command, type CommandGroup } from '../framework.js';
+import { fmtDuration, idArgs, reportBulk, saveDownload, warnRejected, withMstore } from './mstore-common.js';
+import { quotaText } from './voicemail.js';
+
+/** Longest custom greeting the carrier accepts (TCL VVM configuration: 100 s). */
+const MAX_GREETING_S = 100;
+
+function listText(items: Greeting[]): string {
+  if (items.length === 0) return 'no custom greetings\n';
+  return items.map((g) => `${g.active ? '>' : ' '} ${g.id}  ${g.date}  ${fmtDuration(g.duration).padStart(5)}  ${g.type}  ${g.subject}\n`).join('');
+}
+
+const show: Command = {
+  summary: 'show the greetings folder quota',
+  usage: '',
+  run: (ctx) =>
+    withMstore(ctx, async (s) => {
+      const q = await s.client.getQuota('greeting', { signal: ctx.signal });
+      ctx.print(q, () => quotaText(q));
+      return 0;
+    }),
+};
+
+const list: Command = {
+  summary: 'list custom greetings (> = active)',
+  usage: '',
+  run: (ctx) =>
+    withMstore(ctx, async (s) => {
+      const l = await s.client.listGreetings({ signal: ctx.signal });
+      warnRejected(ctx, l.rejected);
+      const items = l.items.map((e) => e.item);
+      ctx.print(
+        items.map((g) => ({ id: g.id, date: g.date, duration: g.duration, active: g.active, type: g.type, subject: g.subject, size: g.size, filename: g.filename })),
+        () => listText(items),
+      );
+      return 0;
+    }),
+};
+
+const upload: Command = {
+  summary: 'upload an AMR-NB greeting (optionally make it the active one)',
+  usage: 'FILE [--activate] [--subject TEXT] [--voice-signature]',
+  options: { activate: { type: 'boolean', default: false }, subject: { type: 'string' }, 'voice-signature': { type: 'boolean', default: false } },
+  run: (ctx) => {
+    const [file, ...rest] = ctx.args;
+    if (file === undefined || rest.length > 0) throw new UsageError('expected one FILE (AMR-NB)');
+    return (async () => {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(resolve(ctx.io.cwd, file)));
+      } catch (e) {
+        throw new FsError('fs.failed', `Cannot read ${file}`, { hint: 'Check the file name.', cause: e });
+      }
+      const info = parseAmr(bytes); // AudioError('audio.invalid' | 'audio.empty') for anything but AMR-NB
+      if (info.durationMs > MAX_GREETING_S * 1000) throw new AudioError('audio.tooLong', `The greeting is ${Math.round(info.durationMs / 1000)} s long; the carrier allows ${MAX_GREETING_S} s`, { hint: 'Trim the recording.' });
+      return withMstore(ctx, async (s) => {
+        const subject = typeof ctx.options.subject === 'string' ? ctx.options.subject : 'custom greeting';
+        const g = await s.client.uploadGreeting(bytes, { signal: ctx.signal, activate: ctx.options.activate === true, subject, type: ctx.options['voice-signature'] === true ? 'voice-signature' : 'normal-greeting' });
+        ctx.print(g, () => (g ? `uploaded ${g.id} (${fmtDuration(g.duration)})${g.active ? ', now active' : ''}\n` : 'uploaded (the server did not list it yet)\n'));
+        return 0;
+      });
+    })();
+  },
+};
+
+const download: Command = {
+  summary: 'download a greeting\'s audio (AMR)',
+  usage: 'ID [FILE]',
+  run: (ctx) => {
+    if (ctx.args.length < 1 || ctx.args.length > 2) throw new UsageError('expected ID [FILE]');
+    const [id] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
+    return withMstore(ctx, async (s) => {
+      const meta = await s.client.getGreeting(id ?? '', { signal: ctx.signal });
+      const p = await s.client.download(meta.payloadPath, { signal: ctx.signal });
+      const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
+      ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
+      return 0;
+    });
+  },
+};
+
+const del: Command = {
+  summary: 'delete greetings',
+  usage: 'ID...',
+  run: (ctx) => {
+    const ids = idArgs(ctx);
+    return withMstore(ctx, async (s) => {
+      const r = await s.client.delete(ids, { signal: ctx.signal });
+      return reportBulk(ctx, 'delete', r.results, r.relisted);
+    });
+  },
+};
+
+const markActive: Command = {
+  summary: 'make a greeting the active one (clears the others)',
+  usage: 'ID',
+  run: (ctx) => {
+    const [id] = idArgs(ctx, 1, 1);
+    return withMstore(ctx, async (s) => {
+      await s.client.makeActive(id ?? '', { signal: ctx.signal });
+      ctx.print({ id, active: true }, () => `${id} is now the active greeting\n`);
+      return 0;
+    });
+  },
+};
+
+const markInactive: Command = {
+  summary: 'deactivate a greeting',
+  usage: 'ID',
+  run: (ctx) => {
+    const [id] = idArgs(ctx, 1, 1);
+    return withMstore(ctx, async (s) => {
+      await s.client.setGreetingFlag(id ?? '', false, { signal: ctx.signal });
+      ctx.print({ id, active: false }, () => `${id} is no longer active\n`);
+      return 0;
+    });
+  },
+};
+
+/** The `greeting` command group. */
+export const greetingGroup: CommandGroup = {
+  name: 'greeting',
+  summary: 'custom voicemail greetings',
+  commands: { show, list, upload, download, delete: del, 'mark-active': markActive, 'mark-inactive': markInactive },
+};

@@ -1,0 +1,113 @@
+// Shared plumbing of the mstore CLI groups (profile, voicemail, greeting, doctor): opening a session
+// (card -> GBA -> relay, or demo mode), the SIM PIN source, id arguments, bulk result reporting and
+// safe downloads.
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { BulkItemResult } from '../../../shared/domain/mstore.js';
+import { openMstoreSession, type MstoreSession } from '../../app.js';
+import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import { objectPathProblem } from '../../protocol/mstore/urls.js';
+import { sanitizeFilename } from '../../protocol/mstore/filename.js';
+import type { PinSource } from '../../services/card/pin-source.js';
+import type { Logger } from '../../services/ports.js';
+import { UsageError, type CommandContext } from '../framework.js';
+
+/** SIM PIN from VVM_SIM_PIN, else asked on the terminal (never echoed, never retried after a refusal). */
+export function cliPinSource(ctx: CommandContext): PinSource {
+  let rejected = false;
+  return {
+    async getPin(req) {
+      if (rejected) return null;
+      const env = ctx.io.env.VVM_SIM_PIN;
+      if (env !== undefined && env !== '') return env;
+      return ctx.io.promptSecret(`SIM PIN for the card in ${req.readerName} (${req.triesLeft} tries left): `);
+    },
+    async pinRejected() {
+      rejected = true;
+    },
+  };
+}
+
+function stderrLogger(ctx: CommandContext): Logger | undefined {
+  if (!ctx.global.verbose) return undefined;
+  const line = (level: string) => (msg: string, fields?: Record<string, unknown>) => ctx.io.stderr(`[${level}] ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
+
+/** Opens a session for the command, runs `fn`, always closes it. */
+export async function withMstore(ctx: CommandContext, fn: (s: MstoreSession) => Promise<number>): Promise<number> {
+  const logger = stderrLogger(ctx);
+  const session = await openMstoreSession({
+    settings: ctx.settings,
+    demo: ctx.global.demo,
+    env: ctx.io.env,
+    pinSource: cliPinSource(ctx),
+    ...(logger && { logger }),
+  });
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Checks id arguments (object paths from `list`): at least one, none that could escape the object space. */
+export function idArgs(ctx: CommandContext, min = 1, max = Infinity): string[] {
+  const ids = ctx.args;
+  if (ids.length < min) throw new UsageError(`expected ${min === 1 && max === 1 ? 'an id' : 'at least one id'} (from the list command)`);
+  if (ids.length > max) throw new UsageError(`expected at most ${max} id(s)`);
+  for (const id of ids) {
+    const p = objectPathProblem(id);
+    if (p !== null) throw new UsageError(`not a valid id: ${JSON.stringify(id.slice(0, 80))} (${p})`);
+  }
+  return ids;
+}
+
+/** Prints per-item bulk results; returns 1 if any failed (listing them on stderr). */
+export function reportBulk(ctx: CommandContext, verb: string, results: BulkItemResult[], relisted: boolean): number {
+  const failed = results.filter((r) => !r.ok);
+  ctx.print({ results, relisted }, () => results.map((r) => `${r.ok ? 'ok    ' : 'FAILED'} ${r.id}${r.ok ? '' : `  (${r.code ?? '-'} ${r.reason})`}\n`).join(''));
+  if (relisted) ctx.io.stderr('note: the server gave no per-item results; they were confirmed by listing again\n');
+  if (failed.length > 0) {
+    ctx.io.stderr(`error: could not ${verb} ${failed.length} of ${results.length}: ${failed.map((r) => r.id).join(', ')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/**
+ * Writes a download: to FILE when given (an existing folder = that folder with the default name), else
+ * to the current folder with the server's name made safe. Never overwrites: " (1)", " (2)" ... are added.
+ * Returns the path written.
+ */
+export async function saveDownload(ctx: CommandContext, bytes: Uint8Array, serverName: string, target: string | undefined): Promise<string> {
+  const fallback = sanitizeFilename(serverName, 'download.amr');
+  let dir = ctx.io.cwd;
+  let name = fallback;
+  if (target !== undefined) {
+    const abs = resolve(ctx.io.cwd, target);
+    let isDir = false;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    if (isDir || target.endsWith('/') || target.endsWith('\\')) dir = abs;
+    else {
+      dir = dirname(abs);
+      name = basename(abs);
+    }
+  }
+  const written = await writeFileAtomic(dir, name, bytes, { onExists: 'suffix', signal: ctx.signal });
+  return resolve(dir, written);
+}
+
+/** Human-readable seconds. */
+export function fmtDuration(s: number): string {
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+/** Warns about objects the server sent that could not be read. */
+export function warnRejected(ctx: CommandContext, rejected: { id: string | null; reason: string }[]): void {
+  for (const r of rejected) ctx.io.stderr(`warning: skipped a malformed object${r.id ? ` ${r.id}` : ''}: ${r.reason}\n`);
+}
