@@ -1,0 +1,37 @@
+// A fake window.api for component tests: every method records its request and answers from a table.
+import type { Api, Channel, OpProgressValue } from '../../shared/ipc/contract.js';
+import { CHANNELS, methodName } from '../../shared/ipc/channels.js';
+
+export interface FakeApi {
+  api: Api;
+  calls: { method: string; req: unknown }[];
+  answer(method: string, fn: (req: unknown) => Promise<unknown>): void;
+  emitProgress(p: OpProgressValue): void;
+}
+
+export function installFakeApi(): FakeApi {
+  const calls: { method: string; req: unknown }[] = [];
+  const answers = new Map<string, (req: unknown) => Promise<unknown>>();
+  const progress = new Set<(p: OpProgressValue) => void>();
+  const api: Record<string, unknown> = {};
+  for (const c of CHANNELS as readonly Channel[]) {
+    const m = methodName(c);
+    api[m] = (req: unknown) => {
+      calls.push({ method: m, req });
+      return (answers.get(m) ?? (async () => ({ ok: true, value: undefined })))(req);
+    };
+  }
+  api.onProgress = (opId: string, cb: (p: OpProgressValue) => void) => {
+    const l = (p: OpProgressValue) => p.opId === opId && cb(p);
+    progress.add(l);
+    return () => progress.delete(l);
+  };
+  api.onCardStatus = () => () => {};
+  Object.defineProperty(window, 'api', { value: api, configurable: true });
+  return {
+    api: api as unknown as Api,
+    calls,
+    answer: (m, fn) => void answers.set(m, fn),
+    emitProgress: (p) => progress.forEach((l) => l(p)),
+  };
+}
