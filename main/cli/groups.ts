@@ -5,5 +5,6 @@ import { doctorGroup } from './commands/doctor.js';
 import { greetingGroup } from './commands/greeting.js';
 import { profileGroup } from './commands/profile.js';
 import { voicemailGroup } from './commands/voicemail.js';
+import { gbaGroup } from './commands/gba.js';
 
-export const commandGroups: CommandGroup[] = [profileGroup, voicemailGroup, greetingGroup, doctorGroup, audioGroup];
+export const commandGroups: CommandGroup[] = [profileGroup, voicemailGroup, greetingGroup, doctorGroup, gbaGroup, audioGroup];
