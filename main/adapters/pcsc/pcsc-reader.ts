@@ -190,6 +190,8 @@ export class PcscReaderPort implements CardReaderPort {
       const out = await new Promise<Buffer>((resolve, reject) => {
         r.transmit(Buffer.from(apdu), 258 + 256, active, (err, data) => (err ? reject(mapPcscError(err, 'Sending a command to the card', readerName)) : resolve(data)));
       });
+      // No status word at all: the reader got no answer (vpcd reports a pulled card this way).
+      if (out.length < 2) throw new CardError('card.removed', 'Sending a command to the card: the card was removed or stopped answering', { hint: 'Insert the card firmly and try again.', detail: { reader: readerName }, retryable: true });
       return new Uint8Array(out);
     };
     const close = async (): Promise<void> => {
