@@ -73,6 +73,40 @@ export function createAudioEngine(opts: AudioEngineOptions): AudioEngine {
   };
 }
 
+// ---- card ----
+
+/** Options of {@link createCardEngine}. */
+export interface CardEngineOptions {
+  settings: Settings;
+  /** In-process simulated card ("VVM Desk demo reader") instead of PC/SC. */
+  demo: boolean;
+  pinSource: PinSource;
+  logger?: Logger;
+}
+
+/** The card part of the engine: the reader port (PC/SC or demo) and the card service over it. */
+export interface CardEngine {
+  card: CardService;
+  /** The simulated card in demo mode, else null. */
+  demoCard: SimulatedUicc | null;
+  close(): Promise<void>;
+}
+
+/** Wires the card service over PC/SC (loaded only when used) or over the in-process simulated card. */
+export async function createCardEngine(opts: CardEngineOptions): Promise<CardEngine> {
+  const logger = opts.logger ?? NULL_LOGGER;
+  let readers: CardReaderPort;
+  let demoCard: SimulatedUicc | null = null;
+  if (opts.demo) {
+    demoCard = new SimulatedUicc(demoProfile());
+    readers = new InProcessCardReader(demoCard);
+  } else {
+    readers = new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+  }
+  const card = new CardService(readers, { pinSource: opts.pinSource, logger, ...(opts.settings.reader !== undefined && { reader: opts.settings.reader }) });
+  return { card, demoCard, close: () => card.close() };
+}
+
 // ---- mstore: card -> GBA -> NAF digest -> the voicemail store (and demo mode's simulated carrier) ----
 
 /** Options of {@link openMstoreSession}. */
