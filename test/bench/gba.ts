@@ -1,0 +1,143 @@
+// Benchmark: one authenticated mstore request (probe || GBA bootstrap, then the authenticated request)
+// with injected delays: a network round trip on every BSF and relay request, and a fixed time per card
+// operation. Compared with the critical-path floor, max(probe, bootstrap) + authenticated request, and
+// with the fully sequential time. Target: within 10% of the floor.
+// Run through the bench runner (npm run bench) or alone: node out/test/bench/gba.js
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { createNodeHttp } from '../../main/adapters/http/node-http.js';
+import { CardSession } from '../../main/services/card/card-session.js';
+import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
+import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
+import type { AkaCard } from '../../main/services/contracts.js';
+import { buildNafId } from '../../main/protocol/gba/naf-id.js';
+import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
+import { DEMO_READER_NAME, InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
+import { startBsf } from '../../main/sim/carrier/bsf.js';
+import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
+import { startRelay } from '../../main/sim/carrier/relay.js';
+
+/** One benchmark's outcome, as the runner prints it. */
+export interface GbaBenchResult {
+  name: string;
+  ok: boolean;
+  lines: string[];
+}
+
+const RTT_MS = 60;
+const CARD_MS = 150;
+const RUNS = 7;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Adds a fixed delay to every card operation (AUTHENTICATE, GBA bootstrap, EF_GBABP write, NAF derivation). */
+function slowCard(card: AkaCard, ms: number): AkaCard & { ops: number } {
+  const c = {
+    ops: 0,
+    get identity() {
+      return card.identity;
+    },
+    async authenticate(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) {
+      c.ops++;
+      await sleep(ms);
+      return card.authenticate(rand, autn, signal);
+    },
+    async gbaBootstrap(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) {
+      c.ops++;
+      await sleep(ms);
+      return card.gbaBootstrap(rand, autn, signal);
+    },
+    async gbaStoreBootstrap(btid: string, lifetime: string, signal?: AbortSignal) {
+      c.ops++;
+      await sleep(ms);
+      return card.gbaStoreBootstrap(btid, lifetime, signal);
+    },
+    async gbaDeriveNafKey(nafId: Uint8Array, impi: string, signal?: AbortSignal) {
+      c.ops++;
+      await sleep(ms);
+      return card.gbaDeriveNafKey(nafId, impi, signal);
+    },
+  };
+  return c;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+async function one(gbaU: boolean): Promise<{ measured: number; floor: number; sequential: number }> {
+  const profile = demoProfile({ gbaU });
+  const reader = new InProcessCardReader(new SimulatedUicc(profile));
+  const session = await CardSession.open(await reader.connect(DEMO_READER_NAME));
+  const card = slowCard(session, CARD_MS);
+  const nafId = buildNafId('wsg.t-mobile.com', '010001002f');
+  const bsf = await startBsf({ subscribers: [simSubscriber(profile)], realm: 'bsf.msg.pc.t-mobile.com', latencyMs: RTT_MS });
+  const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore, nafId), latencyMs: RTT_MS });
+  const http = createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 10_000, maxResponseBytes: 1 << 20 });
+  const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+  const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const boot = createGbaBootstrapper({ card, http, clock, random, logger, settings: { bsf: bsf.url } });
+  const auth = createNafAuthenticator({ bootstrapper: boot, http, clock, random, logger, settings: { nafFqdn: 'wsg.t-mobile.com', uaProtocolId: '010001002f', reuseBootstrap: false } });
+  const url = `${relay.url}/oemclient/nms/v1/ums/${encodeURIComponent('tel:+12065550100')}/vvmserviceProfile`;
+  const req = { method: 'GET', url, headers: { 'User-Agent': '3gpp-gba' } };
+  try {
+    // Warm-up (module loading, first TLS-less connections), then measure.
+    await auth.request(req);
+    const measured: number[] = [];
+    const probe: number[] = [];
+    const bootstrap: number[] = [];
+    const authed: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t = performance.now();
+      const r = await auth.request(req);
+      measured.push(performance.now() - t);
+      if (r.status !== 200) throw new Error(`relay answered ${r.status}`);
+      // The parts on their own: probe (one relay round trip), bootstrap (+ NAF key: GBA_U asks the card),
+      // and the authenticated request (one relay round trip).
+      t = performance.now();
+      await http.request(req);
+      probe.push(performance.now() - t);
+      t = performance.now();
+      const s = await boot.bootstrap();
+      await s.deriveNafKey(nafId);
+      bootstrap.push(performance.now() - t);
+      t = performance.now();
+      await http.request(req);
+      authed.push(performance.now() - t);
+    }
+    const p = median(probe);
+    const b = median(bootstrap);
+    const a = median(authed);
+    return { measured: median(measured), floor: Math.max(p, b) + a, sequential: p + b + a };
+  } finally {
+    await session.close();
+    await reader.close();
+    await relay.close();
+    await bsf.close();
+  }
+}
+
+/** Runs the benchmark for GBA_ME and GBA_U. */
+export async function runGbaBench(): Promise<GbaBenchResult> {
+  const lines = [`gba: one authenticated request, ${RTT_MS} ms round trip per HTTP request, ${CARD_MS} ms per card operation, median of ${RUNS}`];
+  let ok = true;
+  for (const gbaU of [false, true]) {
+    const r = await one(gbaU);
+    const ratio = r.measured / r.floor;
+    ok &&= ratio <= 1.1;
+    lines.push(
+      `  ${gbaU ? 'GBA_U ' : 'GBA_ME'}  measured ${r.measured.toFixed(0)} ms | floor ${r.floor.toFixed(0)} ms | sequential ${r.sequential.toFixed(0)} ms | ` +
+        `measured/floor ${ratio.toFixed(3)} (target <= 1.10) | measured/sequential ${(r.measured / r.sequential).toFixed(3)}`,
+    );
+  }
+  return { name: 'gba', ok, lines };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const r = await runGbaBench();
+  process.stdout.write(r.lines.join('\n') + '\n');
+  process.exitCode = r.ok ? 0 : 1;
+}
