@@ -6,5 +6,6 @@ import { greetingGroup } from './commands/greeting.js';
 import { profileGroup } from './commands/profile.js';
 import { voicemailGroup } from './commands/voicemail.js';
 import { gbaGroup } from './commands/gba.js';
+import { cardGroup } from './commands/card.js';
 
-export const commandGroups: CommandGroup[] = [profileGroup, voicemailGroup, greetingGroup, doctorGroup, gbaGroup, audioGroup];
+export const commandGroups: CommandGroup[] = [cardGroup, profileGroup, voicemailGroup, greetingGroup, doctorGroup, gbaGroup, audioGroup];
