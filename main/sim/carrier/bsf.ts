@@ -71,7 +71,7 @@ export interface SimBsf {
   readonly realm: string;
   readonly keyStore: KeyStore;
   /** Requests seen, with the status answered (no secrets: no Authorization values). */
-  readonly log: Array<{ method: string; path: string; userAgent: string | undefined; status: number }>;
+  readonly log: Array<{ method: string; path: string; userAgent: string | undefined; imei: string | undefined; status: number }>;
   inject(fault: BsfFault): void;
   setLatency(ms: number): void;
   /** The network's SQN_HE for an IMPI (6 bytes), or sets it (tests force a resync with a stale value). */
@@ -280,7 +280,8 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
         reply = { status: 500, headers: { 'Content-Type': 'text/plain' }, body: 'internal error\n' };
       }
       const status = 'status' in reply ? reply.status : 0;
-      log.push({ method: req.method ?? '', path: req.url ?? '', userAgent: req.headers['user-agent'], status });
+      const imei = req.headers['x-tmus-imei'];
+      log.push({ method: req.method ?? '', path: req.url ?? '', userAgent: req.headers['user-agent'], imei: typeof imei === 'string' ? imei : undefined, status });
       setTimeout(() => {
         if ('drop' in reply) {
           req.socket.destroy();

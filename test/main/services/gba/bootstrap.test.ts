@@ -5,6 +5,7 @@ import { buildNafId } from '../../../../main/protocol/gba/naf-id.js';
 import { resolveBsfUrl } from '../../../../main/services/gba/bootstrap.js';
 import type { SubscriberIdentity } from '../../../../main/services/contracts.js';
 import { startRig, type GbaRig } from './harness.js';
+import { EF_GBABP } from '../../../../main/protocol/uicc/files.js';
 
 const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
 
@@ -61,16 +62,23 @@ describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTT
   it('GBA_U writes B-TID and lifetime to the card (EF_GBABP)', async () => {
     rig = await startRig({ profile: { gbaU: true } });
     const s = await rig.boot.bootstrap();
-    // A new NAF derivation after storing works only with the stored bootstrap; a second session proves it
-    // persisted on the card, not in the client.
-    expect((await s.deriveNafKey(NAF_ID)).length).toBe(32);
     expect(s.lifetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const bp = rig.uicc.readFile('ISIM', EF_GBABP.fid);
+    if (bp === null) throw new Error('EF_GBABP missing on the simulated GBA_U card');
+    const stored = EF_GBABP.decode(bp);
+    expect(stored.btid).toBe(s.btid);
+    expect(stored.lifetime).toBe(s.lifetime);
+    expect((await s.deriveNafKey(NAF_ID)).length).toBe(32);
   });
 
   it('sends X-TMUS-IMEI when configured', async () => {
     rig = await startRig({ settings: { imei: '359000000000000' } });
     await rig.boot.bootstrap();
-    expect(rig.bsf.log).toHaveLength(2);
+    expect(rig.bsf.log.map((l) => l.imei)).toEqual(['359000000000000', '359000000000000']);
+    await rig.close();
+    rig = await startRig();
+    await rig.boot.bootstrap();
+    expect(rig.bsf.log.map((l) => l.imei)).toEqual([undefined, undefined]);
   });
 
   it('resync that does not converge -> gba.syncFailure', async () => {

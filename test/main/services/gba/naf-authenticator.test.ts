@@ -162,6 +162,20 @@ describe('NafAuthenticator', () => {
     expect(rig.bsf.log).toHaveLength(8);
   });
 
+  it('reuseBootstrap: a session past its lifetime is not reused', async () => {
+    rig = await startRig();
+    naf = await startNaf(rig);
+    let skew = 0;
+    const r = rig;
+    const auth = createNafAuthenticator({ bootstrapper: r.boot, http: r.http, clock: { now: () => Date.now() + skew, monotonic: () => performance.now() }, random, logger: r.logger, settings: { nafFqdn: NAF_FQDN, uaProtocolId: '010001002f', reuseBootstrap: true } });
+    await auth.request({ method: 'GET', url: `${naf.url}/a`, headers: {} });
+    await auth.request({ method: 'GET', url: `${naf.url}/b`, headers: {} });
+    expect(r.bsf.log).toHaveLength(2);
+    skew = 3600_000; // the simulated BSF gives a one-hour lifetime
+    await auth.request({ method: 'GET', url: `${naf.url}/c`, headers: {} });
+    expect(r.bsf.log).toHaveLength(4);
+  });
+
   it('a probe that is not challenged is returned as is', async () => {
     rig = await startRig();
     naf = await startNaf(rig);
