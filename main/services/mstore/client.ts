@@ -238,6 +238,28 @@ export class MstoreClient {
     return { bytes, contentType: header(res, 'content-type') ?? 'application/octet-stream', filename: suggested === null ? null : sanitizeFilename(suggested, 'download.amr') };
   }
 
+  /**
+   * Downloads several payloads with up to `concurrency` requests in flight (the card serialises its own
+   * work; the network round trips overlap). Results keep the input order; progress counts finished items.
+   */
+  async downloadMany(payloadPaths: string[], opts: OpOptions & { concurrency?: number } = {}): Promise<Payload[]> {
+    const out: Payload[] = new Array<Payload>(payloadPaths.length);
+    let next = 0;
+    let done = 0;
+    const worker = async () => {
+      while (next < payloadPaths.length) {
+        const i = next++;
+        throwIfAborted(opts.signal);
+        out[i] = await this.download(payloadPaths[i] ?? '', { ...(opts.signal && { signal: opts.signal }) });
+        done++;
+        opts.onProgress?.({ phase: 'download', done, total: payloadPaths.length });
+      }
+    };
+    const n = Math.max(1, Math.min(opts.concurrency ?? 4, payloadPaths.length));
+    await Promise.all(Array.from({ length: n }, worker));
+    return out;
+  }
+
   // ---- bulk ----
 
   private async bulk(kind: 'update' | 'delete', ids: string[], opts: OpOptions, flagOp?: 'AddFlag' | 'RemoveFlag'): Promise<BulkOutcome> {

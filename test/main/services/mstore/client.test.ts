@@ -123,6 +123,16 @@ describe('folders and listing', () => {
     expect(p.filename).toBe(e.item.filename);
   });
 
+  it('downloads many with several requests in flight, keeping the order', async () => {
+    h = await harness({ voicemails: voicemails(9) });
+    const l = await h.client.listVoicemails();
+    const done: number[] = [];
+    const all = await h.client.downloadMany(l.items.map((e) => e.payloadPath), { concurrency: 3, onProgress: (p) => done.push(p.done ?? 0) });
+    const snap = h.relay.snapshot().voicemails;
+    expect(all.map((p) => Buffer.from(p.bytes).toString('base64'))).toEqual(l.items.map((e) => snap.find((v) => v.id === e.item.id)?.audioBase64));
+    expect(done).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('reads one object by id', async () => {
     h = await harness({ voicemails: voicemails(2) });
     const l = await h.client.listVoicemails();

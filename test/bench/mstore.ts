@@ -1,0 +1,151 @@
+// Benchmark: list 45 voicemails and download every one of them through the whole chain (card -> GBA
+// bootstrap per request -> NAF digest -> strict relay) with injected latency: a network round trip on
+// every BSF and relay request and a fixed time per card operation (the card does one thing at a time).
+// Reports requests, card operations and wall time next to the card-bound floor (card time alone, since
+// every request needs its own bootstrap) and the fully sequential time.
+// Run through the bench runner (npm run bench) or alone: node out/test/bench/mstore.js
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { createNodeHttp } from '../../main/adapters/http/node-http.js';
+import { CardService } from '../../main/services/card/card-service.js';
+import { NO_PIN } from '../../main/services/card/pin-source.js';
+import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
+import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
+import { MstoreClient } from '../../main/services/mstore/client.js';
+import type { AkaCard } from '../../main/services/contracts.js';
+import { buildNafId } from '../../main/protocol/gba/naf-id.js';
+import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
+import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
+import { startBsf } from '../../main/sim/carrier/bsf.js';
+import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
+import { startRelay } from '../../main/sim/carrier/relay.js';
+import { defaultSettings } from '../../shared/settings.js';
+
+/** One benchmark's outcome, as the runner prints it. */
+export interface MstoreBenchResult {
+  name: string;
+  ok: boolean;
+  lines: string[];
+}
+
+const VOICEMAILS = 45;
+const RTT_MS = 40;
+const CARD_MS = 120;
+const CONCURRENCY = 4;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A card that takes CARD_MS per operation and does one operation at a time, as a real SIM does. */
+function slowSerialCard(card: AkaCard, ms: number): AkaCard & { ops: number } {
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(async () => {
+      c.ops++;
+      await sleep(ms);
+      return fn();
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  };
+  const c = {
+    ops: 0,
+    get identity() {
+      return card.identity;
+    },
+    authenticate: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => serial(() => card.authenticate(rand, autn, signal)),
+    gbaBootstrap: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => serial(() => card.gbaBootstrap(rand, autn, signal)),
+    gbaStoreBootstrap: (btid: string, lifetime: string, signal?: AbortSignal) => serial(() => card.gbaStoreBootstrap(btid, lifetime, signal)),
+    gbaDeriveNafKey: (nafId: Uint8Array, impi: string, signal?: AbortSignal) => serial(() => card.gbaDeriveNafKey(nafId, impi, signal)),
+  };
+  return c;
+}
+
+function amr(frames: number, seed: number): string {
+  const out = Buffer.alloc(6 + frames * 32);
+  out.write('#!AMR\n', 'latin1');
+  for (let i = 0; i < frames; i++) {
+    out[6 + i * 32] = 0x3c;
+    out.fill((seed + i) & 0xff, 6 + i * 32 + 1, 6 + (i + 1) * 32);
+  }
+  return out.toString('base64');
+}
+
+/** Runs the benchmark once with the given concurrency. */
+async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequests: number; bsfRequests: number; cardOps: number; bytes: number; listed: number }> {
+  const profile = demoProfile();
+  const settings0 = defaultSettings();
+  const bsf = await startBsf({ subscribers: [simSubscriber(profile)], latencyMs: RTT_MS });
+  const msisdn = '+12065550100';
+  const relay = await startRelay({
+    scenario: {
+      msisdn,
+      voicemails: Array.from({ length: VOICEMAILS }, (_, i) => ({ from: `1425555${String(1000 + i)}`, date: new Date(Date.UTC(2026, 10, 1) - i * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: amr(150 + i, i) })),
+    },
+    nafKey: nafKeyLookup(bsf.keyStore, buildNafId(settings0.nafFqdn, settings0.uaProtocolId)),
+    latencyMs: RTT_MS,
+  });
+  const settings = { ...settings0, server: relay.url, bsf: bsf.url, msisdn };
+  const readers = new InProcessCardReader(new SimulatedUicc(profile));
+  const cards = new CardService(readers, { pinSource: NO_PIN });
+  const session = await cards.openSession();
+  const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+  const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
+  const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const http = createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 10_000, maxResponseBytes: 8 << 20 });
+  const card = slowSerialCard(session, CARD_MS);
+  const bootstrapper = createGbaBootstrapper({ card, http, clock, random, logger, settings });
+  const auth = createNafAuthenticator({ bootstrapper, http, clock, random, logger, settings });
+  const client = new MstoreClient({ http: auth, server: relay.url, msisdn: async () => msisdn, clock, random });
+  try {
+    const t0 = performance.now();
+    const list = await client.listVoicemails();
+    const payloads = await client.downloadMany(
+      list.items.map((e) => e.payloadPath),
+      { concurrency },
+    );
+    const wallMs = performance.now() - t0;
+    return {
+      wallMs,
+      relayRequests: relay.stats.probes + relay.stats.authenticated,
+      bsfRequests: bsf.log.length,
+      cardOps: card.ops,
+      bytes: payloads.reduce((n, p) => n + p.bytes.length, 0),
+      listed: list.items.length,
+    };
+  } finally {
+    await session.close();
+    await cards.close();
+    await relay.close();
+    await bsf.close();
+  }
+}
+
+/** The benchmark as the runner calls it. */
+export async function runMstoreBench(): Promise<MstoreBenchResult> {
+  const seq = await runOnce(1);
+  const par = await runOnce(CONCURRENCY);
+  const authRequests = par.relayRequests / 2; // every call is a probe plus an authenticated request
+  // Card-bound floor: every authenticated request needs a fresh bootstrap (the protocol notes forbid
+  // reuse), i.e. its card operations, and the card does one at a time; plus one request's network time
+  // that cannot overlap (first probe/bootstrap round trips and the last authenticated request).
+  const floorMs = par.cardOps * CARD_MS + 3 * RTT_MS;
+  // Fully sequential: per request probe, BSF challenge, card, BSF answer, authenticated request.
+  const sequentialMs = authRequests * (4 * RTT_MS + (par.cardOps / authRequests) * CARD_MS);
+  const lines = [
+    `listed ${par.listed} voicemails, downloaded ${VOICEMAILS} (${par.bytes} bytes) with ${RTT_MS} ms per round trip and ${CARD_MS} ms per card operation`,
+    `requests: ${par.relayRequests} to the relay (${authRequests} authenticated), ${par.bsfRequests} to the BSF; card operations: ${par.cardOps}`,
+    `wall time, ${CONCURRENCY} in flight: ${Math.round(par.wallMs)} ms   one at a time (measured): ${Math.round(seq.wallMs)} ms`,
+    `card-bound floor: ${Math.round(floorMs)} ms   fully sequential (computed): ${Math.round(sequentialMs)} ms`,
+    `ratio to the floor: ${(par.wallMs / floorMs).toFixed(2)}   speed-up over one at a time: ${(seq.wallMs / par.wallMs).toFixed(2)}x`,
+  ];
+  const ok = par.listed === VOICEMAILS && par.wallMs < seq.wallMs && par.wallMs >= floorMs * 0.9;
+  return { name: 'mstore: list + download 45 voicemails', ok, lines };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const r = await runMstoreBench();
+  console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}`);
+  for (const l of r.lines) console.log(`     ${l}`);
+  process.exitCode = r.ok ? 0 : 1;
+}
