@@ -27,6 +27,10 @@ import { SimulatedUicc } from './sim/card/simulated-uicc.js';
 import { startBsf, type SimBsf } from './sim/carrier/bsf.js';
 import { nafKeyLookup } from './sim/carrier/key-store.js';
 import { startRelay, type RelayHandle } from './sim/carrier/relay.js';
+import { createKeychainPinStore, type PinStore } from './adapters/keychain/keychain-pin-store.js';
+import { createDesktopPinSource } from './adapters/keychain/keychain-pin-source.js';
+import { createDesktopEngine } from './ipc/desktop-engine.js';
+import type { DesktopEngine } from './ipc/implementations.js';
 
 // ---- audio ----
 
@@ -212,4 +216,59 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
       await demo?.close();
     },
   };
+}
+
+// ---- desktop: the engine behind the window (and the development web harness) ----
+
+/** Options of {@link createDesktopBackend}. */
+export interface DesktopBackendOptions {
+  env: Record<string, string | undefined>;
+  settings: Settings;
+  /** true: simulated SIM and carrier; 'auto': demo only when no reader has a card. */
+  demo: boolean | 'auto';
+  /** Where the SIM PIN is remembered; default: the OS keychain through keytar. */
+  pins?: PinStore;
+  /** Disk cache of decoded voicemails (WAV + peaks). */
+  cacheDir?: string;
+  logger?: Logger;
+  demoLatencyMs?: number;
+}
+
+/** The desktop's engine, the PIN store it uses, whether it runs the demo, and cleanup. */
+export interface DesktopBackend {
+  engine: DesktopEngine;
+  pins: PinStore;
+  demo: boolean;
+  close(): Promise<void>;
+}
+
+async function anyCardPresent(logger: Logger): Promise<boolean> {
+  try {
+    const readers = new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+    try {
+      return (await readers.listReaders()).some((r) => r.cardPresent);
+    } finally {
+      await readers.close();
+    }
+  } catch {
+    return false; // no pcscd, no native module, no reader: demo mode
+  }
+}
+
+/** Wires the desktop: keychain PIN source, audio engine, one mstore session at a time (main/ipc/desktop-engine.ts). */
+export async function createDesktopBackend(opts: DesktopBackendOptions): Promise<DesktopBackend> {
+  const logger = opts.logger ?? NULL_LOGGER;
+  const pins = opts.pins ?? createKeychainPinStore();
+  const pinSource = createDesktopPinSource(pins);
+  const demo = opts.demo === 'auto' ? !(await anyCardPresent(logger)) : opts.demo;
+  const audio = createAudioEngine({ env: opts.env, ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }) });
+  const engine = createDesktopEngine({
+    open: (settings) => openMstoreSession({ settings, demo, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
+    audio,
+    pinSource,
+    settings: opts.settings,
+    demo,
+    logger,
+  });
+  return { engine, pins, demo, close: () => engine.close() };
 }

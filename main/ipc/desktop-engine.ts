@@ -1,0 +1,192 @@
+// The DesktopEngine over the real services: one MstoreSession (card -> GBA -> NAF digest -> mstore
+// client, or demo mode's simulated SIM and carrier) and the audio engine (playback WAV + peaks, greeting
+// encoding, export). The session is opened on first use; a session whose card could not be opened (PIN
+// needed, no card) is closed and opened afresh on the next call, so a PIN typed in the dialog is used.
+import type { CardInfoValue } from '../../shared/ipc/contract.js';
+import type { Settings } from '../../shared/settings.js';
+import type { MstoreSession } from '../app.js';
+import type { DesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
+import type { AudioEngine } from '../services/audio/engine.js';
+import type { BulkOutcome } from '../services/mstore/client.js';
+import type { Logger, OpOptions } from '../services/ports.js';
+import { CardError, HttpError, throwIfAborted } from '../errors.js';
+import type { DesktopEngine, EngineCardStatus } from './implementations.js';
+
+/** What {@link createDesktopEngine} needs. */
+export interface DesktopEngineDeps {
+  /** Opens an mstore session with the given settings (main/app.ts: openMstoreSession). */
+  open(settings: Settings): Promise<MstoreSession>;
+  audio: AudioEngine;
+  pinSource: DesktopPinSource;
+  settings: Settings;
+  /** Persists settings changed from the UI; optional. */
+  saveSettings?(s: Settings): Promise<void>;
+  demo: boolean;
+  logger?: Logger;
+}
+
+function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus | null {
+  if (!(e instanceof CardError)) return null;
+  const tries = typeof e.detail?.triesLeft === 'number' ? e.detail.triesLeft : null;
+  switch (e.code) {
+    case 'card.serviceUnavailable':
+      return { ...base, state: 'serviceUnavailable', iccid: null, reader: null };
+    case 'card.noReader':
+      return { ...base, state: 'noReader', iccid: null, reader: null };
+    case 'card.absent':
+    case 'card.removed':
+      return { ...base, state: 'absent', iccid: null };
+    case 'card.pinRequired':
+    case 'card.pinWrong':
+      return { ...base, state: 'locked', triesLeft: tries ?? base.triesLeft };
+    case 'card.pinBlocked':
+      return { ...base, state: 'blocked', triesLeft: 0 };
+    default:
+      return null;
+  }
+}
+
+function checkBulk(outcome: BulkOutcome, what: string): void {
+  const failed = outcome.results.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    throw new HttpError('mstore.partial', `${what}: ${failed.length} of ${outcome.results.length} failed`, { hint: 'Refresh the list and try again.', detail: { failed: failed.map((f) => f.id), reasons: failed.map((f) => f.reason) } });
+  }
+}
+
+/** Builds the engine; `close()` releases the card, the demo carrier and the reader context. */
+export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { close(): Promise<void> } {
+  let settings = deps.settings;
+  let session: Promise<MstoreSession> | null = null;
+  let status: EngineCardStatus = { state: 'absent', reader: null, demo: deps.demo, iccid: null, triesLeft: null };
+  const listeners = new Set<(s: EngineCardStatus) => void>();
+  const payloadPaths = new Map<string, string>();
+
+  function setStatus(next: EngineCardStatus): void {
+    const changed = JSON.stringify(next) !== JSON.stringify(status);
+    status = next;
+    if (changed) for (const l of listeners) l(status);
+  }
+
+  async function drop(): Promise<void> {
+    const s = session;
+    session = null;
+    if (s) await (await s.catch(() => null))?.close().catch(() => {});
+  }
+
+  /** The open session with a verified card; updates the card status either way. */
+  async function ready(opts: OpOptions): Promise<MstoreSession> {
+    throwIfAborted(opts.signal);
+    session ??= deps.open(settings);
+    let s: MstoreSession;
+    try {
+      s = await session;
+      const card = await s.cardSession(opts.signal);
+      const info = card.info();
+      setStatus({ state: 'ready', reader: info.reader, demo: deps.demo, iccid: info.iccid, triesLeft: info.pin.triesLeft });
+      return s;
+    } catch (e) {
+      const next = statusFromError(e, status);
+      if (next) setStatus(next);
+      // A session that failed to open its card is useless: the next call opens a fresh one.
+      await drop();
+      throw e;
+    }
+  }
+
+  async function payloadOf(s: MstoreSession, id: string, opts: OpOptions): Promise<Uint8Array> {
+    const path = payloadPaths.get(id) ?? (await s.client.getVoicemail(id, opts)).payloadPath;
+    return (await s.client.download(path, opts)).bytes;
+  }
+
+  return {
+    cardStatus: () => status,
+    watchCardStatus(l) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
+    async cardInfo(opts): Promise<CardInfoValue> {
+      const s = await ready(opts);
+      const i = (await s.cardSession(opts.signal)).info();
+      return { reader: i.reader, app: i.app, impi: i.impi, impu: i.impu, msisdn: i.msisdn, gba: i.gba };
+    },
+    async unlock(pin, opts) {
+      deps.pinSource.offer(pin, false);
+      try {
+        await drop();
+        await ready(opts);
+      } finally {
+        deps.pinSource.withdraw();
+      }
+    },
+    async listVoicemails(opts) {
+      const s = await ready(opts);
+      const listing = await s.client.listVoicemails(opts);
+      for (const e of listing.items) payloadPaths.set(e.item.id, e.payloadPath);
+      return listing.items.map((e) => e.item);
+    },
+    async voicemailAudio(id, opts) {
+      const s = await ready(opts);
+      const a = await deps.audio.playback.prepare(id, (signal) => payloadOf(s, id, { ...opts, ...(signal && { signal }) }), opts);
+      return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
+    },
+    async setRead(ids, read, opts) {
+      checkBulk(await (await ready(opts)).client.setRead(ids, read, opts), read ? 'Mark as read' : 'Mark as unread');
+    },
+    async deleteVoicemails(ids, opts) {
+      checkBulk(await (await ready(opts)).client.delete(ids, opts), 'Delete');
+    },
+    async exportVoicemails(ids, format, dir, opts) {
+      const s = await ready(opts);
+      const all = (await s.client.listVoicemails(opts)).items;
+      const items = all.filter((e) => ids.includes(e.item.id)).map((e) => ({ id: e.item.id, from: e.item.from === '' ? null : e.item.from, date: e.item.date }));
+      for (const e of all) payloadPaths.set(e.item.id, e.payloadPath);
+      const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, { ...opts, ...(signal && { signal }) }), { ...opts, format, outDir: dir, onExists: 'suffix' });
+      const [firstFailure] = result.failed;
+      if (result.files.length === 0 && firstFailure) {
+        deps.logger?.warn('export failed', { code: firstFailure.error.code });
+        throw new HttpError('mstore.partial', firstFailure.error.message, { detail: { failed: result.failed.map((f) => f.id) }, ...(firstFailure.error.hint !== undefined && { hint: firstFailure.error.hint }) });
+      }
+      return result.files.length;
+    },
+    async listGreetings(opts) {
+      return (await (await ready(opts)).client.listGreetings(opts)).items.map((e) => e.item);
+    },
+    async uploadGreeting(input, opts) {
+      const s = await ready(opts);
+      // Trim silence at both ends of a microphone recording; cut at the carrier's 100 s limit.
+      const prepared = await deps.audio.greeting.prepare(input.audio, { ...opts, trimSilence: true, trimToLimit: true });
+      throwIfAborted(opts.signal);
+      await s.client.uploadGreeting(prepared.amr, { ...opts, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' });
+    },
+    async activateGreeting(id, opts) {
+      await (await ready(opts)).client.makeActive(id, opts);
+    },
+    async deleteGreeting(id, opts) {
+      checkBulk(await (await ready(opts)).client.delete([id], opts), 'Delete greeting');
+    },
+    async getProfile(opts) {
+      return (await ready(opts)).client.getProfile(opts);
+    },
+    async setVvmActive(active, opts) {
+      await (await ready(opts)).client.setVvmOn(active, opts);
+    },
+    async changeMailboxPin(oldPin, newPin, opts) {
+      await (await ready(opts)).client.changePin(oldPin, newPin, opts);
+    },
+    async getQuota(opts) {
+      const s = await ready(opts);
+      return { voicemail: await s.client.getQuota('voicemail', opts), greeting: await s.client.getQuota('greeting', opts) };
+    },
+    getSettings: () => settings,
+    async setSettings(next) {
+      settings = next;
+      await deps.saveSettings?.(next);
+      // The next operation opens a session with the new server, BSF and reader.
+      await drop();
+      return settings;
+    },
+    async close() {
+      await drop();
+    },
+  };
+}
