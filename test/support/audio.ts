@@ -65,6 +65,12 @@ export function ffprobe(file: string): { format: { duration?: string; format_nam
   return JSON.parse(out);
 }
 
+/** Number of packets ffprobe reads from the first audio stream (AMR: one per 20 ms frame). */
+export function ffprobePackets(file: string): number {
+  const out = run(requireTool('ffprobe'), ['-v', 'error', '-count_packets', '-select_streams', 'a:0', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file]).toString('utf8');
+  return Number(out.trim());
+}
+
 /** sox's view of a file: duration in seconds (decoded independently of ffmpeg). */
 export function soxDuration(file: string, type?: string): number {
   const args = type ? ['--i', '-D', '-t', type, file] : ['--i', '-D', file];
