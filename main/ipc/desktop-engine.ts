@@ -100,6 +100,10 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
 
   return {
     cardStatus: () => status,
+    async probe(opts) {
+      // The status reflects the outcome; the error itself is for the operation that needs the card.
+      await ready(opts).catch(() => {});
+    },
     watchCardStatus(l) {
       listeners.add(l);
       return () => void listeners.delete(l);

@@ -23,6 +23,8 @@ export type EngineCardStatus = Omit<CardStatusValue, 'pinStored'> & {
  */
 export interface DesktopEngine {
   cardStatus(): EngineCardStatus;
+  /** Tries to open the card (and with it the session) so the status is current; never throws. */
+  probe(opts: OpOptions): Promise<void>;
   /** Subscribes to card status changes; returns the unsubscribe function. */
   watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
   cardInfo(opts: OpOptions): Promise<CardInfoValue>;
@@ -75,7 +77,10 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
   }
 
   return {
-    'card:status': () => status(),
+    'card:status': async (_req, ctx) => {
+      if (engine.cardStatus().state !== 'ready') await engine.probe(ctx);
+      return status();
+    },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
     'card:unlock': async (req, ctx) => {
       const iccid = currentIccid();

@@ -1,11 +1,13 @@
-// `node out/main/web-harness/run.js`: starts the loopback web harness over the stand-in demo engine and
-// prints the entry URL (development only). Build the renderer and the shim first: `npm run build:web`.
+// `node out/main/web-harness/run.js [--demo]`: starts the loopback web harness over the desktop engine
+// (main/app.ts createDesktopBackend; demo mode when asked or when no reader has a card) and prints the
+// entry URL. Development only. Build the renderer and the shim first: `npm run build:web`.
 import { resolve } from 'node:path';
 import { createDispatcher } from '../ipc/dispatch.js';
 import { createImplementations, publicCardStatus } from '../ipc/implementations.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { startWebHarness, type WebHarness } from './server.js';
-import { createStandInEngine } from './stand-in-engine.js';
+import { createDesktopBackend } from '../app.js';
+import { defaultSettings } from '../../shared/settings.js';
 
 /** A PinStore in memory: the harness never writes to the developer's real keychain. */
 export function memoryPinStore(): PinStore {
@@ -17,23 +19,31 @@ export function memoryPinStore(): PinStore {
   };
 }
 
-/** Starts the harness with the stand-in engine; paths default to the build output under `out/`. */
-export async function startDemoHarness(outDir = resolve('out')): Promise<WebHarness> {
-  const engine = createStandInEngine();
-  const pins = memoryPinStore();
+/** Starts the harness over the desktop engine; paths default to the build output under `out/`. */
+export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('out')): Promise<WebHarness & { demo: boolean }> {
+  const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore() });
+  const { engine, pins } = backend;
   const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export') }), {
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e),
   });
-  return startWebHarness({
+  const harness = await startWebHarness({
     dispatcher,
     rendererDir: resolve(outDir, 'renderer'),
     shimFile: resolve(outDir, 'web-harness', 'api-shim.js'),
     watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
   });
+  return {
+    ...harness,
+    demo: backend.demo,
+    async close() {
+      await harness.close();
+      await backend.close();
+    },
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${resolve(process.argv[1])}`).href) {
-  const h = await startDemoHarness();
-  console.log(`VVM Desk web harness (stand-in demo engine): ${h.entryUrl}`);
+  const h = await startDevHarness(process.argv.includes('--demo') ? true : 'auto');
+  console.log(`VVM Desk web harness${h.demo ? ' (demo mode)' : ''}: ${h.entryUrl}`);
   process.on('SIGINT', () => void h.close().then(() => process.exit(0)));
 }

@@ -68,6 +68,7 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
 
   return {
     cardStatus: () => card,
+    probe: async () => {},
     watchCardStatus(l) {
       listeners.add(l);
       return () => void listeners.delete(l);

@@ -10,7 +10,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createDispatcher } from '../../main/ipc/dispatch.js';
 import { createImplementations, publicCardStatus, type DesktopEngine } from '../../main/ipc/implementations.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
-import { createStandInEngine } from '../../main/web-harness/stand-in-engine.js';
+import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
+import { defaultSettings } from '../../shared/settings.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,6 +33,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
   let page: Page;
   const uploads: { bytes: number; mimeType: string; activate: boolean }[] = [];
   let engine: DesktopEngine;
+  let backend: DesktopBackend | undefined;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
@@ -51,7 +53,9 @@ describe('renderer e2e (Chromium + web harness)', () => {
     execFileSync('espeak-ng', ['-w', speech, "Hi, you've reached the desk. Leave a message after the tone."]);
     execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0.2', '1']);
 
-    const base = createStandInEngine();
+    // The real desktop engine in demo mode: simulated SIM, BSF and relay, real GBA/digest/mstore/audio.
+    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore() });
+    const base = backend.engine;
     engine = {
       ...base,
       uploadGreeting: async (input, opts) => {
@@ -94,17 +98,23 @@ describe('renderer e2e (Chromium + web harness)', () => {
   afterAll(async () => {
     await browser?.close();
     await harness?.close();
+    await backend?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('lists voicemails, plays one with its waveform and marks it read', async () => {
     await page.goto(harness.entryUrl);
     await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
+    // What main holds, to compare the page against (the demo mailbox's content is the simulator's business).
+    const expected = await engine.listVoicemails({});
+    const unread = expected.filter((v) => !v.read);
+    expect(unread.length, 'the demo mailbox needs an unread voicemail').toBeGreaterThan(0);
     const rows = page.getByTestId('voicemail-row');
-    await expect.poll(() => rows.count()).toBe(3);
-    expect(await page.getByTestId('voicemail-count').textContent()).toContain('2 new');
+    await expect.poll(() => rows.count()).toBe(expected.length);
+    expect(await page.getByTestId('voicemail-count').textContent()).toContain(`${unread.length} new`);
 
-    const first = rows.first();
+    const index = expected.indexOf(unread[0] ?? expected[0]!);
+    const first = rows.nth(index);
     expect(await first.getAttribute('data-read')).toBe('false');
     await first.click();
     const play = page.getByTestId('play-button');
@@ -130,22 +140,28 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await expect.poll(() => first.getAttribute('data-read'), { timeout: 10_000 }).toBe('true');
     // Main's state changed too, not just the row.
     const listed = await engine.listVoicemails({});
-    expect(listed.find((v) => v.id === 'VV-Mail/Inbox/demo-0003')?.read).toBe(true);
+    expect(listed.find((v) => v.id === unread[0]?.id)?.read).toBe(true);
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(SCREENSHOTS, 'voicemail.png') });
   });
 
   it('records a greeting from the fake microphone and uploads it', async () => {
     await page.getByRole('tab', { name: 'Greetings' }).click();
-    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(1);
+    const before = (await engine.listGreetings({})).length;
+    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(before);
     await page.getByTestId('record-start').click();
     await page.getByTestId('record-stop').waitFor();
     await page.waitForTimeout(2_500);
     await page.getByTestId('record-stop').click();
     await page.getByTestId('record-upload').click();
     await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(2);
-    expect(await page.getByTestId('greeting-row').first().getAttribute('data-active')).toBe('true');
+    await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(before + 1);
+    // Exactly one greeting is active now, and it is the one just uploaded (the newest).
+    const greetings = await engine.listGreetings({});
+    const active = greetings.filter((g) => g.active);
+    expect(active).toHaveLength(1);
+    expect(active[0]?.date).toBe([...greetings].sort((a, b) => b.date.localeCompare(a.date))[0]?.date);
+    expect(await page.locator('[data-testid="greeting-row"][data-active="true"]').count()).toBe(1);
 
     expect(uploads).toHaveLength(1);
     expect(uploads[0]?.mimeType).toMatch(/^audio\/(webm|ogg)/);
@@ -157,7 +173,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
 
   it('shows quotas and the SIM on the account tab', async () => {
     await page.getByRole('tab', { name: 'Account' }).click();
-    await expect.poll(() => page.getByTestId('quota').textContent()).toContain('Voicemails: 3 of 40');
+    const vm = (await engine.getQuota({})).voicemail;
+    await expect.poll(() => page.getByTestId('quota').textContent()).toContain(`Voicemails: ${vm.VMOccupiedMessages} of ${vm.VMMessagesQuota}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'account.png') });
   });
 });
