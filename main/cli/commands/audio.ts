@@ -1,14 +1,16 @@
 // `vvm-desk audio convert IN OUT` and `vvm-desk audio info FILE`: local files, no card or network.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { createAudioEngine } from '../../app.js';
 import { AudioError, FsError } from '../../errors.js';
 import { AMR_MODE_NAMES, AMR_SAMPLE_RATE, isAmrNb, parseAmr } from '../../protocol/amr/amr-file.js';
 import { isWav, parseWav } from '../../protocol/wav.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
-import { GREETING_LOUDNESS } from '../../services/audio/greeting.js';
+import { EXPORT_FORMATS, type ExportItem } from '../../services/audio/export.js';
+import { GREETING_LOUDNESS, type PreparedGreeting } from '../../services/audio/greeting.js';
 import type { EncodedFormat } from '../../services/audio/ports.js';
 import { UsageError, type Command, type CommandContext, type CommandGroup } from '../framework.js';
+import { withMstore } from './mstore-common.js';
 
 const OUTPUT_FORMATS: Record<string, EncodedFormat | 'amr'> = {
   '.amr': 'amr',
@@ -151,4 +153,92 @@ export const audioGroup: CommandGroup = {
   name: 'audio',
   summary: 'local audio conversion and inspection (AMR-NB)',
   commands: { convert, info },
+};
+
+// ---- hooks used by the `voicemail` and `greeting` groups ----
+
+/** Options `greeting upload` adds for the audio conversion (spread into its `options`). */
+export const GREETING_AUDIO_OPTIONS = {
+  'trim-silence': { type: 'boolean', default: false },
+  'trim-to-limit': { type: 'boolean', default: false },
+  'no-normalize': { type: 'boolean', default: false },
+} as const;
+
+/**
+ * Turns any supported input (WAV, MP3, M4A/AAC, FLAC, Ogg/Opus, WebM/Opus, AMR) into an uploadable greeting:
+ * mono 8 kHz, loudness-normalised, MR122 AMR-NB without DTX, at most 100 s (AudioError('audio.tooLong')
+ * unless --trim-to-limit). Used by `greeting upload`.
+ */
+export async function greetingFromInput(ctx: CommandContext, input: Uint8Array): Promise<PreparedGreeting> {
+  const audio = createAudioEngine({ env: ctx.io.env });
+  const g = await audio.greeting.prepare(input, {
+    signal: ctx.signal,
+    trimSilence: ctx.options['trim-silence'] === true,
+    trimToLimit: ctx.options['trim-to-limit'] === true,
+    normalize: ctx.options['no-normalize'] !== true,
+  });
+  if (ctx.global.verbose) ctx.io.stderr(`[info] greeting encoded: AMR-NB MR122, ${g.info.frames} frames, ${(g.durationMs / 1000).toFixed(2)} s${g.truncated ? ' (cut to 100 s)' : ''}\n`);
+  return g;
+}
+
+/** The server gives callers as digits without '+' (e.g. 12065550123): show E.164 when it looks like one. */
+export function callerForFiles(from: string): string | null {
+  if (from === '') return null;
+  return /^\d{11,15}$/.test(from) ? `+${from}` : from;
+}
+
+/** `vvm-desk voicemail export ID... --format mp3|wav|flac|opus|amr --out DIR` (registered in the voicemail group). */
+export const voicemailExport: Command = {
+  summary: 'export voicemails as mp3, wav, flac, opus or the original amr, with tags and an optional manifest',
+  usage: 'ID... --out DIR [--format mp3|wav|flac|opus|amr] [--template T] [--manifest json|csv] [--on-exists error|suffix]',
+  options: {
+    format: { type: 'string', default: 'mp3' },
+    out: { type: 'string' },
+    template: { type: 'string' },
+    manifest: { type: 'string' },
+    'on-exists': { type: 'string' },
+  },
+  run: (ctx) => {
+    const ids = ctx.args;
+    if (ids.length === 0) throw new UsageError('expected at least one voicemail ID (see `voicemail list`)');
+    const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
+    if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const out = ctx.options.out;
+    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+    const manifest = ctx.options.manifest;
+    if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be json or csv');
+    const onEx = ctx.options['on-exists'];
+    if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
+    const template = ctx.options.template;
+    const outDir = resolve(ctx.io.cwd, out);
+    return withMstore(ctx, async (s) => {
+      const audio = createAudioEngine({ env: ctx.io.env });
+      const items: ExportItem[] = [];
+      const payloadPaths = new Map<string, string>();
+      for (const id of ids) {
+        const meta = await s.client.getVoicemail(id, { signal: ctx.signal });
+        items.push({ id, from: callerForFiles(meta.item.from), date: meta.item.date });
+        payloadPaths.set(id, meta.payloadPath);
+      }
+      const fetchPayload = async (id: string, signal?: AbortSignal) => (await s.client.download(payloadPaths.get(id) ?? '', { ...(signal && { signal }) })).bytes;
+      const r = await audio.exporter.export(items, fetchPayload, {
+        format,
+        outDir,
+        signal: ctx.signal,
+        ...(typeof template === 'string' && { template }),
+        ...(manifest !== undefined && { manifest }),
+        ...(onEx !== undefined && { onExists: onEx }),
+        onProgress: (p) => {
+          if (ctx.global.verbose && p.done !== undefined) ctx.io.stderr(`[info] exported ${p.done}/${p.total ?? ids.length}\n`);
+        },
+      });
+      ctx.print({ outDir, ...r }, () => {
+        const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
+        if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
+        for (const f of r.failed) lines.push(`failed ${f.id}: ${f.error.message} [${f.error.code}]${f.error.hint ? ` (${f.error.hint})` : ''}`);
+        return lines.join('\n') + '\n';
+      });
+      return r.failed.length === 0 ? 0 : 1;
+    });
+  },
 };

@@ -3,14 +3,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Greeting } from '../../../shared/domain/mstore.js';
-import { AudioError, FsError } from '../../errors.js';
-import { parseAmr } from '../../protocol/amr/amr-file.js';
+import { FsError } from '../../errors.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
 import { fmtDuration, idArgs, reportBulk, saveDownload, warnRejected, withMstore } from './mstore-common.js';
 import { quotaText } from './voicemail.js';
-
-/** Longest custom greeting the carrier accepts (TCL VVM configuration: 100 s). */
-const MAX_GREETING_S = 100;
+import { GREETING_AUDIO_OPTIONS, greetingFromInput } from './audio.js';
 
 function listText(items: Greeting[]): string {
   if (items.length === 0) return 'no custom greetings\n';
@@ -45,12 +42,12 @@ const list: Command = {
 };
 
 const upload: Command = {
-  summary: 'upload an AMR-NB greeting (optionally make it the active one)',
-  usage: 'FILE [--activate] [--subject TEXT] [--voice-signature]',
-  options: { activate: { type: 'boolean', default: false }, subject: { type: 'string' }, 'voice-signature': { type: 'boolean', default: false } },
+  summary: 'upload a greeting from any audio file (WAV, MP3, M4A, FLAC, Ogg/Opus, WebM, AMR), encoded as AMR-NB 12.2k',
+  usage: 'FILE [--activate] [--subject TEXT] [--voice-signature] [--trim-silence] [--trim-to-limit] [--no-normalize]',
+  options: { activate: { type: 'boolean', default: false }, subject: { type: 'string' }, 'voice-signature': { type: 'boolean', default: false }, ...GREETING_AUDIO_OPTIONS },
   run: (ctx) => {
     const [file, ...rest] = ctx.args;
-    if (file === undefined || rest.length > 0) throw new UsageError('expected one FILE (AMR-NB)');
+    if (file === undefined || rest.length > 0) throw new UsageError('expected one audio FILE');
     return (async () => {
       let bytes: Uint8Array;
       try {
@@ -58,11 +55,11 @@ const upload: Command = {
       } catch (e) {
         throw new FsError('fs.failed', `Cannot read ${file}`, { hint: 'Check the file name.', cause: e });
       }
-      const info = parseAmr(bytes); // AudioError('audio.invalid' | 'audio.empty') for anything but AMR-NB
-      if (info.durationMs > MAX_GREETING_S * 1000) throw new AudioError('audio.tooLong', `The greeting is ${Math.round(info.durationMs / 1000)} s long; the carrier allows ${MAX_GREETING_S} s`, { hint: 'Trim the recording.' });
+      // Mono 8 kHz, loudness-normalised, AMR-NB MR122 without DTX, at most 100 s (audio.tooLong otherwise).
+      const prepared = await greetingFromInput(ctx, bytes);
       return withMstore(ctx, async (s) => {
         const subject = typeof ctx.options.subject === 'string' ? ctx.options.subject : 'custom greeting';
-        const g = await s.client.uploadGreeting(bytes, { signal: ctx.signal, activate: ctx.options.activate === true, subject, type: ctx.options['voice-signature'] === true ? 'voice-signature' : 'normal-greeting' });
+        const g = await s.client.uploadGreeting(prepared.amr, { signal: ctx.signal, activate: ctx.options.activate === true, subject, type: ctx.options['voice-signature'] === true ? 'voice-signature' : 'normal-greeting' });
         ctx.print(g, () => (g ? `uploaded ${g.id} (${fmtDuration(g.duration)})${g.active ? ', now active' : ''}\n` : 'uploaded (the server did not list it yet)\n'));
         return 0;
       });

@@ -1,7 +1,8 @@
-// `vvm-desk voicemail show | list | download ID [FILE] | delete ID... | mark-read ID... | mark-unread ID...`.
+// `vvm-desk voicemail show | list | download ID [FILE] | export ID... | delete ID... | mark-read ID... | mark-unread ID...`.
 import type { FolderQuota, Voicemail } from '../../../shared/domain/mstore.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
 import { fmtDuration, idArgs, reportBulk, saveDownload, warnRejected, withMstore } from './mstore-common.js';
+import { voicemailExport } from './audio.js';
 
 /** Human form of a folder's quota. */
 export function quotaText(q: FolderQuota): string {
@@ -93,5 +94,5 @@ function mark(read: boolean): Command {
 export const voicemailGroup: CommandGroup = {
   name: 'voicemail',
   summary: 'voicemails in the carrier mailbox',
-  commands: { show, list, download, delete: del, 'mark-read': mark(true), 'mark-unread': mark(false) },
+  commands: { show, list, download, export: voicemailExport, delete: del, 'mark-read': mark(true), 'mark-unread': mark(false) },
 };
