@@ -1,0 +1,95 @@
+// Electron entry point: thin glue. The engine comes from main/app.ts (createDesktopBackend: the real card
+// and carrier, or demo mode when no reader has a card); the channels from main/ipc; the window and the
+// app:// protocol from main/windows.ts. Nothing here is tested under Node (Electron cannot be downloaded
+// on the CI machines): the same implementations are exercised through the web harness instead.
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultSettings } from '../shared/settings.js';
+import { createDesktopBackend, type DesktopBackend } from './app.js';
+import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
+import { registerHandlers, sendEvent } from './ipc/handle.js';
+import { createImplementations, publicCardStatus } from './ipc/implementations.js';
+import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
+
+/** out/ (this file is compiled to out/main/electron-main.js). */
+const OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Decoded voicemails kept for the app:// media route (the playback service caches the rest). */
+const MEDIA_ENTRIES = 8;
+
+registerAppScheme();
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    const [win] = BrowserWindow.getAllWindows();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.whenReady().then(start, (e: unknown) => {
+    console.error('VVM Desk failed to start:', e);
+    app.exit(1);
+  });
+}
+
+async function start(): Promise<void> {
+  const demoFlag = process.argv.includes('--demo');
+  const backend: DesktopBackend = await createDesktopBackend({
+    env: process.env,
+    settings: defaultSettings(),
+    demo: demoFlag ? true : 'auto',
+    cacheDir: join(app.getPath('userData'), 'audio-cache'),
+  });
+
+  const media = new Map<string, Uint8Array>();
+  const dispatcher: Dispatcher = createDispatcher(
+    createImplementations(backend.engine, backend.pins, {
+      async chooseExportDirectory() {
+        const win = BrowserWindow.getFocusedWindow();
+        const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'] };
+        const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+        return r.canceled ? null : (r.filePaths[0] ?? null);
+      },
+      rememberAudio(id, wav) {
+        media.delete(id);
+        media.set(id, wav);
+        for (const key of media.keys()) {
+          if (media.size <= MEDIA_ENTRIES) break;
+          media.delete(key);
+        }
+      },
+    }),
+    { onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e) },
+  );
+  registerHandlers(ipcMain, dispatcher, { origin: APP_ORIGIN });
+  installAppProtocol({ rendererDir: join(OUT_DIR, 'renderer'), audio: (id) => media.get(id) });
+
+  // Card status pushes go to every window of ours.
+  backend.engine.watchCardStatus((s) => {
+    void publicCardStatus(backend.engine, backend.pins, s).then((payload) => {
+      for (const w of BrowserWindow.getAllWindows()) sendEvent(w.webContents, 'card:status', payload);
+    });
+  });
+
+  createMainWindow(join(OUT_DIR, 'preload', 'preload.cjs'));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(join(OUT_DIR, 'preload', 'preload.cjs'));
+  });
+  app.on('window-all-closed', () => {
+    dispatcher.abortAll();
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (closing) return;
+    // Release the card, the demo carrier and the PC/SC context before the process exits.
+    event.preventDefault();
+    closing = true;
+    dispatcher.abortAll();
+    void backend.close().finally(() => app.quit());
+  });
+}
