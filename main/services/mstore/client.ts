@@ -239,8 +239,8 @@ export class MstoreClient {
   }
 
   /**
-   * Downloads several payloads with up to `concurrency` requests in flight (the card serialises its own
-   * work; the network round trips overlap). Results keep the input order; progress counts finished items.
+   * Downloads several payloads with up to `concurrency` requests in flight so network round trips overlap.
+   * The AkaCard under the authenticator must serialise concurrent card operations for concurrency > 1. Results keep the input order; progress counts finished items.
    */
   async downloadMany(payloadPaths: string[], opts: OpOptions & { concurrency?: number } = {}): Promise<Payload[]> {
     const out: Payload[] = new Array<Payload>(payloadPaths.length);
@@ -300,7 +300,9 @@ export class MstoreClient {
   }
 
   private async resultsFromListing(kind: 'update' | 'delete', ids: string[], flagOp: 'AddFlag' | 'RemoveFlag' | undefined, opts: OpOptions): Promise<BulkItemResult[]> {
-    const [vms, grs] = await Promise.all([this.listVoicemails(opts), this.listGreetings(opts)]);
+    // One after the other: each request bootstraps on the card, and the card does one thing at a time.
+    const vms = await this.listVoicemails(opts);
+    const grs = await this.listGreetings(opts);
     const present = new Map<string, boolean>();
     for (const v of vms.items) present.set(v.item.id, v.item.read);
     for (const g of grs.items) present.set(g.item.id, true);

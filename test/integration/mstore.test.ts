@@ -1,0 +1,179 @@
+// mstore end to end through the real card stack: pcsclite -> pcscd -> vpcd -> simulated ISIM, the real
+// GBA bootstrap against the simulated BSF, the NAF digest against the strict simulated relay, both over
+// HTTPS with a throwaway CA. Every endpoint once through the library, then the spawned `vvm-desk` CLI
+// (no --demo: real PC/SC, --server/--bsf/--ca pointing at the simulators). Needs pcscd and
+// vsmartcard-vpcd (test/support/pcscd.ts says how to install them) and a built CLI (npx tsc -p tsconfig.json).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64 } from '../../shared/bytes.js';
+import { PcscReaderPort } from '../../main/adapters/pcsc/pcsc-reader.js';
+import { createNodeHttp } from '../../main/adapters/http/node-http.js';
+import { CardService } from '../../main/services/card/card-service.js';
+import type { CardSession } from '../../main/services/card/card-session.js';
+import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
+import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
+import { MstoreClient } from '../../main/services/mstore/client.js';
+import { buildNafId } from '../../main/protocol/gba/naf-id.js';
+import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
+import type { VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
+import { startBsf, type SimBsf } from '../../main/sim/carrier/bsf.js';
+import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
+import { startRelay, type RelayHandle } from '../../main/sim/carrier/relay.js';
+import { defaultSettings } from '../../shared/settings.js';
+import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
+import { createTestCa, type TestCa } from '../support/test-ca.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MSISDN = '+12065550100';
+const PIN = '2468';
+const clock = { now: () => Date.now(), monotonic: () => performance.now() };
+const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
+const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+function amr(frames: number, seed = 0): Uint8Array {
+  const out = new Uint8Array(6 + frames * 32);
+  out.set([0x23, 0x21, 0x41, 0x4d, 0x52, 0x0a]);
+  for (let i = 0; i < frames; i++) {
+    out[6 + i * 32] = 0x3c;
+    out.fill((seed + i) & 0xff, 6 + i * 32 + 1, 6 + (i + 1) * 32);
+  }
+  return out;
+}
+
+let harness: PcscdHarness;
+let ca: TestCa;
+let attached: VpcdAttachment;
+let bsf: SimBsf;
+let relay: RelayHandle;
+let readers: PcscReaderPort;
+let session: CardSession;
+let client: MstoreClient;
+
+beforeAll(async () => {
+  harness = await startPcscd();
+  ca = createTestCa();
+  const profile = demoProfile({ pin: PIN });
+  attached = await harness.attach(new SimulatedUicc(profile, { protocol: 'T0' }), 0);
+  const s0 = defaultSettings();
+  bsf = await startBsf({ subscribers: [simSubscriber(profile)], tls: { key: ca.keyPem, cert: ca.certPem } });
+  relay = await startRelay({
+    scenario: {
+      msisdn: MSISDN,
+      pageSize: 5,
+      voicemails: Array.from({ length: 12 }, (_, i) => ({ from: `1425555${1000 + i}`, date: new Date(Date.UTC(2026, 9, 1) - i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: toBase64(amr(60 + i, i)) })),
+      greetings: [{ date: '2026-01-01T00:00:00Z', active: true, audioBase64: toBase64(amr(100)) }],
+    },
+    nafKey: nafKeyLookup(bsf.keyStore, buildNafId(s0.nafFqdn, s0.uaProtocolId)),
+    tls: { key: ca.keyPem, cert: ca.certPem },
+  });
+  const settings = { ...s0, server: relay.url, bsf: bsf.url, caPem: [ca.caPem] };
+  readers = new PcscReaderPort();
+  session = await new CardService(readers, { reader: VPCD_READERS[0], pinSource: { getPin: async () => PIN, pinRejected: async () => {} } }).openSession();
+  const http = createNodeHttp({ caPem: [ca.caPem], connectTimeoutMs: 5000, readTimeoutMs: 10_000, maxResponseBytes: 1 << 20 });
+  const bootstrapper = createGbaBootstrapper({ card: session, http, clock, random, logger, settings });
+  const auth = createNafAuthenticator({ bootstrapper, http, clock, random, logger, settings });
+  client = new MstoreClient({ http: auth, server: relay.url, msisdn: async () => session.identity.msisdn ?? '', clock, random });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await readers?.close();
+  await attached?.remove();
+  await relay?.close();
+  await bsf?.close();
+  await harness?.release();
+  ca?.cleanup();
+});
+
+describe('mstore through pcscd + vpcd, HTTPS relay and BSF', () => {
+  it('every endpoint once, with the MSISDN from the ISIM', async () => {
+    expect(relay.url).toMatch(/^https:/);
+    expect(session.identity.msisdn).toBe(MSISDN);
+    expect((await client.getProfile()).vvmOn).toBe(true);
+    await client.setVvmOn(false);
+    await client.setVvmOn(true);
+    await expect(client.changePin('4826', '1234')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'PIN has Consecutive Numbers' } });
+    await client.changePin('4826', '7391');
+    expect((await client.getQuota('voicemail')).VMOccupiedMessages).toBe(12);
+    expect((await client.getQuota('greeting')).GreetingsOccupied).toBe(1);
+    const list = await client.listVoicemails();
+    expect(list.items).toHaveLength(12); // three pages of five
+    const first = list.items[0];
+    if (!first) throw new Error('empty listing');
+    expect((await client.getVoicemail(first.item.id)).item).toEqual(first.item);
+    const audio = await client.download(first.payloadPath);
+    expect(audio.bytes).toEqual(amr(60, 0));
+    const ids = list.items.map((e) => e.item.id);
+    expect((await client.setRead(ids.slice(0, 3), true)).results.every((r) => r.ok)).toBe(true);
+    expect((await client.setRead(ids.slice(0, 1), false)).results.every((r) => r.ok)).toBe(true);
+    const del = await client.delete([ids[11] ?? '', 'f'.repeat(32)]);
+    expect(del.results.map((r) => r.ok)).toEqual([true, false]);
+    const nwk = await client.delete([ids[10] ?? '', 'test']);
+    expect(nwk.relisted).toBe(true);
+    expect((await client.listVoicemails()).items).toHaveLength(10);
+    const g = await client.uploadGreeting(amr(150), { activate: true, subject: 'integration' });
+    expect(g?.active).toBe(true);
+    const greetings = (await client.listGreetings()).items.map((e) => e.item);
+    expect(greetings.filter((x) => x.active).map((x) => x.id)).toEqual([g?.id]);
+    await client.setGreetingFlag(g?.id ?? '', false);
+    expect((await client.listGreetings()).items.some((e) => e.item.active)).toBe(false);
+  });
+});
+
+describe('the vvm-desk CLI against pcscd and the simulated carrier', () => {
+  const cli = (args: string[], cwd: string) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+      execFile(
+        process.execPath,
+        [join(ROOT, 'bin', 'vvm-desk.js'), '--reader', VPCD_READERS[0], '--server', relay.url, '--bsf', bsf.url, '--ca', ca.caFile, ...args],
+        { cwd, env: { ...process.env, VVM_SIM_PIN: PIN }, timeout: 60_000 },
+        (err, stdout, stderr) => res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
+      );
+    });
+
+  it('lists, downloads and runs doctor through the real reader', async () => {
+    if (!existsSync(join(ROOT, 'out', 'main', 'cli', 'main.js'))) throw new Error('The CLI is not built: run `npx tsc -p tsconfig.json` first.');
+    // The library test above holds the card in shared mode; the CLI connects alongside it.
+    const work = mkdtempSync(join(tmpdir(), 'vvm-int-'));
+    try {
+      const list = await cli(['--json', 'voicemail', 'list'], work);
+      expect(list.code, list.stderr).toBe(0);
+      const items = JSON.parse(list.stdout) as { id: string; filename: string }[];
+      expect(items).toHaveLength(10);
+      const dl = await cli(['--json', 'voicemail', 'download', items[0]?.id ?? ''], work);
+      expect(dl.code, dl.stderr).toBe(0);
+      const file = (JSON.parse(dl.stdout) as { file: string }).file;
+      expect(readFileSync(file).subarray(0, 6).toString('latin1')).toBe('#!AMR\n');
+      const doc = await cli(['--json', 'doctor'], work);
+      expect(doc.code, doc.stdout + doc.stderr).toBe(0);
+      expect((JSON.parse(doc.stdout) as { steps: { ok: boolean }[] }).steps.every((s) => s.ok)).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('doctor names the failing step: a relay that is not there', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'vvm-int-'));
+    try {
+      const r = await new Promise<{ code: number; stdout: string }>((res) => {
+        execFile(
+          process.execPath,
+          [join(ROOT, 'bin', 'vvm-desk.js'), '--json', '--reader', VPCD_READERS[0], '--server', 'https://127.0.0.1:9/phone20/mStoreRelay', '--bsf', bsf.url, '--ca', ca.caFile, 'doctor'],
+          { cwd: work, env: { ...process.env, VVM_SIM_PIN: PIN }, timeout: 60_000 },
+          (err, stdout) => res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout }),
+        );
+      });
+      expect(r.code).toBe(1);
+      const steps = (JSON.parse(r.stdout) as { steps: { step: string; ok: boolean }[] }).steps;
+      expect(steps.at(-1)).toMatchObject({ step: 'relay challenge', ok: false });
+      expect(steps.slice(0, -1).every((s) => s.ok)).toBe(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
