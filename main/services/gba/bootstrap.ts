@@ -62,9 +62,54 @@ export interface GbaBootstrapDeps {
   settings: Pick<Settings, 'bsf' | 'imei'>;
 }
 
+/** Options of one bootstrap. */
+export interface BootstrapOptions extends OpOptions {
+  /**
+   * NAF_Ids whose keys are derived right away, in the same exclusive card section as the bootstrap.
+   * For GBA_U this matters: the card keeps only the LAST bootstrap's Ks, so a NAF derivation that ran
+   * after another bootstrap would give a key for the wrong B-TID.
+   */
+  nafIds?: readonly Uint8Array[];
+}
+
 /** Runs GBA bootstraps. */
 export interface GbaBootstrapper {
-  bootstrap(opts?: OpOptions): Promise<GbaSession>;
+  bootstrap(opts?: BootstrapOptions): Promise<GbaSession>;
+}
+
+/**
+ * One bootstrap at a time per card: the AKA run, the EF_GBABP write and the GBA_U NAF derivations of one
+ * bootstrap must not interleave with another's (the card holds one Ks; T=0 exchanges must not mix).
+ * Keyed by the card object so every bootstrapper built on the same card shares it.
+ */
+interface CardGate {
+  tail: Promise<void>;
+  /** B-TID of the last GBA_U bootstrap stored on this card. */
+  current: string | null;
+}
+const gates = new WeakMap<AkaCard, CardGate>();
+
+function gateFor(card: AkaCard): CardGate {
+  let g = gates.get(card);
+  if (g === undefined) {
+    g = { tail: Promise.resolve(), current: null };
+    gates.set(card, g);
+  }
+  return g;
+}
+
+async function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate: CardGate) => Promise<T>): Promise<T> {
+  const gate = gateFor(card);
+  const before = gate.tail;
+  let release = () => {};
+  gate.tail = new Promise<void>((r) => (release = r));
+  try {
+    await before;
+    throwIfAborted(signal);
+    return await fn(gate);
+  } finally {
+    release();
+  }
 }
 
 /** The BSF URL from the settings: the default, the TS 23.003 16.2 derivation, or an explicit URL. */
@@ -97,10 +142,10 @@ function header(r: HttpResponse, name: string): string[] {
 
 /** Creates the Ub bootstrapper. */
 export function createGbaBootstrapper(deps: GbaBootstrapDeps): GbaBootstrapper {
-  return { bootstrap: (opts) => bootstrap(deps, opts ?? {}) };
+  return { bootstrap: (opts) => exclusive(deps.card, opts?.signal, (gate) => bootstrap(deps, opts ?? {}, gate)) };
 }
 
-async function bootstrap(deps: GbaBootstrapDeps, opts: OpOptions): Promise<GbaSession> {
+async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: CardGate): Promise<GbaSession> {
   const { card, clock, logger } = deps;
   const signal = opts.signal;
   throwIfAborted(signal);
@@ -146,6 +191,8 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: OpOptions): Promise<GbaSe
     throwIfAborted(signal);
     opts.onProgress?.({ phase: 'gba.card' });
     const t = clock.monotonic();
+    // From here on the card may hold a new Ks: keys of the previous GBA_U bootstrap are gone.
+    if (mode === 'GBA_U') gate.current = null;
     try {
       return mode === 'GBA_U' ? await card.gbaBootstrap(rand, autn, signal) : await card.authenticate(rand, autn, signal);
     } finally {
@@ -211,7 +258,7 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: OpOptions): Promise<GbaSe
     }
     if (response.status !== 200) throw refused(response, bsf);
     verifyRspauth(response, answered, bsf);
-    return finish(deps, response, { mode, impi, bsf, rand, ck: outcome.ck, ik: outcome.ik, resynced, timings, t0, signal });
+    return finish(deps, response, { mode, impi, bsf, rand, ck: outcome.ck, ik: outcome.ik, resynced, timings, t0, signal, gate, nafIds: opts.nafIds ?? [] });
   }
 }
 
@@ -269,6 +316,8 @@ interface FinishArgs {
   timings: BootstrapTimings;
   t0: number;
   signal: AbortSignal | undefined;
+  gate: CardGate;
+  nafIds: readonly Uint8Array[];
 }
 
 async function finish(deps: GbaBootstrapDeps, r: HttpResponse, a: FinishArgs): Promise<GbaSession> {
@@ -291,8 +340,18 @@ async function finish(deps: GbaBootstrapDeps, r: HttpResponse, a: FinishArgs): P
     const t = deps.clock.monotonic();
     await card.gbaStoreBootstrap(info.btid, info.lifetime, a.signal);
     a.timings.cardMs += deps.clock.monotonic() - t;
+    a.gate.current = info.btid;
     const impi = a.impi;
-    deriveNafKey = (nafId, signal) => card.gbaDeriveNafKey(nafId, impi, signal);
+    const btid = info.btid;
+    const gate = a.gate;
+    // Later derivations take the card again and check that it still holds this bootstrap's Ks.
+    deriveNafKey = (nafId, signal) =>
+      exclusive(card, signal, async () => {
+        if (gate.current !== btid) {
+          throw new GbaError('gba.bootstrapFailed', 'The card was bootstrapped again; this key is gone', { hint: 'Try again (a new bootstrap runs).', retryable: true });
+        }
+        return card.gbaDeriveNafKey(nafId, impi, signal);
+      });
   } else {
     if (a.ck === undefined || a.ik === undefined || a.ck.length !== 16 || a.ik.length !== 16) {
       throw new GbaError('gba.bootstrapFailed', 'The card returned no CK/IK for GBA_ME', { hint: 'The card answered AUTHENTICATE without keys; it may not support 3G AKA.' });
@@ -302,6 +361,16 @@ async function finish(deps: GbaBootstrapDeps, r: HttpResponse, a: FinishArgs): P
     const impi = a.impi;
     deriveNafKey = async (nafId) => deriveKsNaf(ks, 'gba-me', rand, impi, nafId);
   }
+  // Keys asked for up front are derived now, still inside the exclusive section (GBA_U: on the card).
+  const derived = new Map<string, Uint8Array>();
+  for (const id of a.nafIds) {
+    const t = deps.clock.monotonic();
+    const key = a.mode === 'GBA_U' ? await card.gbaDeriveNafKey(id, a.impi, a.signal) : await deriveNafKey(id, a.signal);
+    if (a.mode === 'GBA_U') a.timings.cardMs += deps.clock.monotonic() - t;
+    derived.set(toHex(id), key);
+  }
+  const derive = deriveNafKey;
+  deriveNafKey = async (nafId, signal) => derived.get(toHex(nafId)) ?? derive(nafId, signal);
   a.timings.totalMs = deps.clock.monotonic() - a.t0;
   deps.logger.info('gba bootstrap done', { mode: a.mode, btid: info.btid, bsf: a.bsf, lifetime: info.lifetime, resynced: a.resynced, ...a.timings });
   return { mode: a.mode, btid: info.btid, lifetime: info.lifetime, expiresAt: info.expiresAt, bsf: a.bsf, impi: a.impi, resynced: a.resynced, timings: a.timings, deriveNafKey };

@@ -64,7 +64,8 @@ export function createNafAuthenticator(deps: NafAuthenticatorDeps): Authenticate
 
   const session = async (fresh: boolean, opts: OpOptions): Promise<GbaSession> => {
     if (!fresh && deps.settings.reuseBootstrap && cached !== null && cached.expiresAt - REUSE_MARGIN_MS > deps.clock.now()) return cached;
-    const s = await deps.bootstrapper.bootstrap(opts);
+    // The NAF key is derived inside the bootstrap's exclusive card section (see BootstrapOptions.nafIds).
+    const s = await deps.bootstrapper.bootstrap({ ...opts, nafIds: [getNafId()] });
     cached = deps.settings.reuseBootstrap ? s : null;
     return s;
   };

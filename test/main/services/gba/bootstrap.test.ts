@@ -71,6 +71,28 @@ describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTT
     expect((await s.deriveNafKey(NAF_ID)).length).toBe(32);
   });
 
+  it('GBA_U: a session superseded by a newer bootstrap refuses to derive; keys asked for up front survive', async () => {
+    rig = await startRig({ profile: { gbaU: true } });
+    const early = await rig.boot.bootstrap({ nafIds: [NAF_ID] });
+    const old = await rig.boot.bootstrap();
+    const latest = await rig.boot.bootstrap();
+    await expect(old.deriveNafKey(NAF_ID)).rejects.toMatchObject({ code: 'gba.bootstrapFailed', retryable: true });
+    expect(toHex(await latest.deriveNafKey(NAF_ID))).toBe(toHex(rig.bsf.keyStore.nafKey(latest.btid, NAF_ID) ?? new Uint8Array()));
+    expect(toHex(await early.deriveNafKey(NAF_ID))).toBe(toHex(rig.bsf.keyStore.nafKey(early.btid, NAF_ID) ?? new Uint8Array()));
+  });
+
+  it('concurrent bootstraps on one card are serialised and all give network-matching keys', async () => {
+    for (const gbaU of [false, true]) {
+      rig = await startRig({ profile: { gbaU }, bsf: { latencyMs: 20 } });
+      const r = rig;
+      const sessions = await Promise.all([1, 2, 3].map(() => r.boot.bootstrap({ nafIds: [NAF_ID] })));
+      expect(new Set(sessions.map((s) => s.btid)).size).toBe(3);
+      for (const s of sessions) expect(toHex(await s.deriveNafKey(NAF_ID))).toBe(toHex(r.bsf.keyStore.nafKey(s.btid, NAF_ID) ?? new Uint8Array()));
+      await rig.close();
+      rig = null;
+    }
+  });
+
   it('sends X-TMUS-IMEI when configured', async () => {
     rig = await startRig({ settings: { imei: '359000000000000' } });
     await rig.boot.bootstrap();

@@ -125,6 +125,16 @@ describe('NafAuthenticator', () => {
     });
   }
 
+  it('GBA_U: concurrent requests each authenticate (card sections do not interleave)', async () => {
+    rig = await startRig({ profile: { gbaU: true }, bsf: { latencyMs: 20 } });
+    naf = await startNaf(rig);
+    const auth = authenticator(rig);
+    const n = naf;
+    const rs = await Promise.all(['a', 'b', 'c', 'd'].map((p) => auth.request({ method: 'GET', url: `${n.url}/${p}`, headers: {} })));
+    expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(rig.bsf.log).toHaveLength(8);
+  });
+
   it('a 401 after authenticating -> one fresh bootstrap and retry', async () => {
     rig = await startRig();
     naf = await startNaf(rig);
