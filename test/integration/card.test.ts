@@ -8,6 +8,7 @@ import type { PinRequest, PinSource } from '../../main/services/card/pin-source.
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { demoProfile, simSubscriber, type SimProfileInput } from '../../main/sim/card/profile.js';
 import type { VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
+import type { ReaderEvent } from '../../main/services/ports.js';
 import { buildAutn, milenage, openAuts } from '../../main/protocol/milenage.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
 
@@ -145,5 +146,25 @@ describe('card over pcscd + vpcd', () => {
     const e2 = await cardError(new CardService(port, { pinSource: pins(null).src, reader: 'no such reader' }).info());
     expect(e2.code).toBe('card.noReader');
     expect(e2.detail?.readers).toEqual(expect.arrayContaining([...VPCD_READERS]));
+  });
+
+  it('reports card insertion and removal as reader events', async () => {
+    port = new PcscReaderPort();
+    const events: ReaderEvent[] = [];
+    const stop = port.watch((e) => events.push(e));
+    await port.listReaders();
+    const until = async (cond: () => boolean, what: string) => {
+      const start = Date.now();
+      while (!cond()) {
+        if (Date.now() - start > 10_000) throw new Error(`no ${what} event`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    current = await harness.attach(new SimulatedUicc(demoProfile()), 0);
+    await until(() => events.some((e) => e.kind === 'cardInserted' && e.reader === VPCD_READERS[0]), 'cardInserted');
+    await current.remove();
+    current = null;
+    await until(() => events.some((e) => e.kind === 'cardRemoved' && e.reader === VPCD_READERS[0]), 'cardRemoved');
+    stop();
   });
 });
