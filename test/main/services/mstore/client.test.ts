@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PIN_REJECT_REASONS } from '../../../../shared/domain/mstore.js';
 import { HttpError, AudioError, CancelledError } from '../../../../main/errors.js';
 import { harness, syntheticAmr, voicemails, type Harness } from './harness.js';
+import { createTestCa } from '../../../support/test-ca.js';
+import net from 'node:net';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -256,5 +258,66 @@ describe('faults', () => {
     const ac = new AbortController();
     setTimeout(() => ac.abort(), 100);
     await expect(h.client.getProfile({ signal: ac.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+});
+
+describe('hostile server input', () => {
+  it('objects pointing at another host are skipped, and that host is never contacted', async () => {
+    let contacted = 0;
+    const evil = net.createServer((sock) => {
+      contacted++;
+      sock.destroy();
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+    const port = (evil.address() as net.AddressInfo).port;
+    try {
+      h = await harness({ voicemails: voicemails(2) });
+      expect((await h.client.listVoicemails()).items).toHaveLength(2);
+      // The same listing with every URL pointing at the other host, or climbing out of the base.
+      const bad = (id: string) => `http://127.0.0.1:${port}/phone20/mStoreRelay?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/x/objects/${id}`;
+      const obj = (id: string, href: string) => ({
+        attributes: { attribute: [{ name: 'date', value: ['2026-01-01T00:00:00Z'] }] },
+        resourceURL: bad(id),
+        payloadPart: [{ contentType: 'audio/amr', size: '10', href }],
+      });
+      const body = JSON.stringify({ objectList: { object: [obj('a1', bad('a1/payloadParts/part1')), obj('a2', `${h.relay.url}/../../etc/objects/a2`)] } });
+      h.relay.setFaults([{ pathIncludes: '/search', action: { kind: 'status', status: 200, body } }]);
+      const l = await h.client.listVoicemails();
+      expect(l.items).toEqual([]);
+      expect(l.rejected.map((r) => r.index)).toEqual([0, 1]);
+      expect(contacted).toBe(0);
+    } finally {
+      evil.close();
+    }
+  });
+
+  it('a body over the size cap is http.badResponse', async () => {
+    h = await harness();
+    h.relay.setFaults([{ pathIncludes: 'vvmserviceProfile', action: { kind: 'status', status: 200, body: 'x'.repeat(5 * 1024 * 1024) } }]);
+    await expect(h.client.getProfile()).rejects.toMatchObject({ code: 'http.badResponse' });
+  });
+
+  it('a relay that never answers is net.timeout, and a broken payload encoding is http.badResponse', async () => {
+    h = await harness({ voicemails: voicemails(1) }, { faults: [{ pathIncludes: 'vvmserviceProfile', action: { kind: 'hang' } }] });
+    await expect(h.client.getProfile()).rejects.toMatchObject({ code: 'net.timeout' });
+    const e = (await h.client.listVoicemails()).items[0];
+    h.relay.setFaults([{ pathIncludes: 'payloadParts', action: { kind: 'raw', bytes: 'HTTP/1.0 200 OK\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!' } }]);
+    await expect(h.client.download(e?.payloadPath ?? '')).rejects.toMatchObject({ code: 'http.badResponse' });
+  }, 20_000);
+});
+
+describe('HTTPS', () => {
+  it('works against the relay over TLS with the test CA, and refuses it without', async () => {
+    const ca = createTestCa();
+    try {
+      h = await harness({ voicemails: voicemails(2) }, {}, ca);
+      expect(h.relay.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      expect((await h.client.listVoicemails()).items).toHaveLength(2);
+      await h.close();
+      h = await harness({}, {}, { ...ca, caPem: '' });
+      await expect(h.client.getProfile()).rejects.toMatchObject({ code: 'net.tls' });
+    } finally {
+      ca.cleanup();
+    }
   });
 });

@@ -50,7 +50,7 @@ export async function harness(scenario: Partial<ScenarioInput> = {}, relayOpts: 
     ...(tlsCa && { tls: { key: tlsCa.keyPem, cert: tlsCa.certPem } }),
     ...relayOpts,
   });
-  const http = createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 5000, maxResponseBytes: 4 * 1024 * 1024, ...(tlsCa && { caPem: [tlsCa.caPem] }) });
+  const http = createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 5000, maxResponseBytes: 4 * 1024 * 1024, ...(tlsCa?.caPem && { caPem: [tlsCa.caPem] }) });
   const auth = fixedKeyAuth(http, key);
   const client = new MstoreClient({ http: auth, server: relay.url, msisdn: () => Promise.resolve(MSISDN), clock, random });
   return { relay, client, counters: auth.counters, close: () => relay.close() };
