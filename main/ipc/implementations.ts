@@ -83,10 +83,10 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
     'card:unlock': async (req, ctx) => {
-      const iccid = currentIccid();
       await engine.unlock(req.pin, ctx);
-      // Stored only after the card accepted it, and only when the user asked.
-      if (req.remember) await pins.set(iccid, req.pin);
+      // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only
+      // when the user asked.
+      if (req.remember) await pins.set(currentIccid(), req.pin);
       return status();
     },
     'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),
@@ -114,10 +114,9 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'settings:get': async () => engine.getSettings(),
     'settings:set': (req) => engine.setSettings(req.settings),
     'pin:store': async (req, ctx) => {
-      const iccid = currentIccid();
       // Only a PIN the card accepts is stored: a wrong stored PIN would cost an attempt at every start.
       await engine.unlock(req.pin, ctx);
-      await pins.set(iccid, req.pin);
+      await pins.set(currentIccid(), req.pin);
     },
     'pin:forget': async () => {
       await pins.delete(currentIccid());

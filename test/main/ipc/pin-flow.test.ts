@@ -1,0 +1,84 @@
+// The SIM PIN path of the desktop end to end in-process: the PIN dialog's channel (card:unlock), the
+// real card service against the simulated UICC with PIN1 enabled, and the keychain policy (stored only
+// when asked and accepted; a stored PIN the card refuses is deleted, never retried).
+import { describe, expect, it } from 'vitest';
+import { createAudioEngine, openMstoreSession } from '../../../main/app.js';
+import { createDesktopPinSource } from '../../../main/adapters/keychain/keychain-pin-source.js';
+import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
+import { createDispatcher } from '../../../main/ipc/dispatch.js';
+import { createImplementations } from '../../../main/ipc/implementations.js';
+import { memoryPinStore } from '../../../main/web-harness/run.js';
+import { InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
+import { demoProfile } from '../../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../../main/sim/card/simulated-uicc.js';
+import { defaultSettings } from '../../../shared/settings.js';
+
+const op = () => crypto.randomUUID();
+
+function setup(pin: string) {
+  const card = new SimulatedUicc(demoProfile({ pin }));
+  const pins = memoryPinStore();
+  const pinSource = createDesktopPinSource(pins);
+  const engine = createDesktopEngine({
+    open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+    audio: createAudioEngine({ env: {} }),
+    pinSource,
+    settings: defaultSettings(),
+    demo: false,
+  });
+  const d = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => null }));
+  return { d, pins, engine };
+}
+
+describe('SIM PIN flow', () => {
+  it('a locked card reports locked; a wrong PIN costs one try and is not stored; the right one unlocks and is remembered', async () => {
+    const { d, pins, engine } = setup('2468');
+    try {
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked', pinStored: false, triesLeft: 3 } });
+
+      const wrong = await d.dispatch('card:unlock', { pin: '1111', remember: true, opId: op() }, () => {});
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'card.pinWrong' } });
+      expect(JSON.stringify(wrong)).not.toContain('1111');
+      expect(engine.cardStatus()).toMatchObject({ state: 'locked', triesLeft: 2 });
+
+      const right = await d.dispatch('card:unlock', { pin: '2468', remember: true, opId: op() }, () => {});
+      expect(right).toMatchObject({ ok: true, value: { state: 'ready', pinStored: true } });
+      const iccid = engine.cardStatus().iccid;
+      expect(iccid).not.toBeNull();
+      expect(await pins.get(iccid ?? '')).toBe('2468');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('does not remember the PIN unless asked', async () => {
+    const { d, pins, engine } = setup('2468');
+    try {
+      expect(await d.dispatch('card:unlock', { pin: '2468', remember: false, opId: op() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: false } });
+      expect(await pins.get(engine.cardStatus().iccid ?? '')).toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('unlocks with the stored PIN by itself, and deletes a stored PIN the card refuses', async () => {
+    const { d, pins, engine } = setup('2468');
+    try {
+      await d.dispatch('card:unlock', { pin: '2468', remember: true, opId: op() }, () => {});
+      const iccid = engine.cardStatus().iccid ?? '';
+      // A new session (new settings) verifies with the keychain PIN without asking.
+      await d.dispatch('settings:set', { settings: defaultSettings() }, () => {});
+      expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: true });
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: true } });
+
+      // A stored PIN the card refuses is deleted at once; the user is asked again.
+      await pins.set(iccid, '1357');
+      await d.dispatch('settings:set', { settings: defaultSettings() }, () => {});
+      expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: false, error: { code: 'card.pinWrong' } });
+      expect(await pins.get(iccid)).toBeNull();
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked', pinStored: false, triesLeft: 2 } });
+    } finally {
+      await engine.close();
+    }
+  });
+});
