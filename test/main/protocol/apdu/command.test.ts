@@ -97,3 +97,18 @@ describe('T=0 exchange rules', () => {
     }).toThrow(MalformedError);
   });
 });
+
+describe('T=0 exchange: 6Cxx after GET RESPONSE', () => {
+  it('resends the GET RESPONSE (not the original command) with the exact Le', () => {
+    const c = { cla: 0x02, ins: 0x88, p1: 0, p2: 0x81, data: new Uint8Array(34), le: 256 };
+    const s0 = startExchange(c, 'T0');
+    const s1 = nextExchangeStep(s0.state, fromHex('6100'), 'T0');
+    expect(s1.kind === 'send' && toHex(s1.apdu)).toBe('02c0000000');
+    if (s1.kind !== 'send') return;
+    const s2 = nextExchangeStep(s1.state, fromHex('6c35'), 'T0');
+    expect(s2.kind === 'send' && toHex(s2.apdu)).toBe('02c0000035');
+    if (s2.kind !== 'send') return;
+    const s3 = nextExchangeStep(s2.state, new Uint8Array([...new Uint8Array(0x35).fill(7), 0x90, 0x00]), 'T0');
+    expect(s3.kind === 'done' && s3.data.length).toBe(0x35);
+  });
+});
