@@ -1,0 +1,137 @@
+// The real `vvm-desk` process (compiled to out/ by `npx tsc -p tsconfig.json`): `audio convert`, `audio info`,
+// and the audio side of `voicemail export` and `greeting upload` in demo mode (simulated SIM and carrier).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegConvert, ffprobe, soxAmrDtx, speechWav } from '../support/audio.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin', 'vvm-desk.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let work = '';
+let demoDir = '';
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((res) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, VVM_DEMO_DIR: demoDir, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
+      res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
+    });
+  });
+}
+
+let speech = '';
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'out', 'main', 'cli', 'main.js'))) throw new Error('The CLI is not built: run `npx tsc -p tsconfig.json` (or npm run build) before these tests.');
+  work = mkdtempSync(join(tmpdir(), 'vvm-audio-cli-'));
+  demoDir = mkdtempSync(join(tmpdir(), 'vvm-audio-demo-'));
+  speech = speechWav(work, 'speech.wav', 'This is a test of the voicemail desk audio commands.');
+});
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(demoDir, { recursive: true, force: true });
+});
+
+interface Info {
+  codec: string;
+  durationMs: number;
+  frames: number;
+  modeCounts: Record<string, number>;
+  sidFrames: number;
+  noDataFrames: number;
+}
+
+describe('vvm-desk audio', () => {
+  it('info --json describes a DTX AMR file: frames, mode counts, SID and NO_DATA', async () => {
+    const amr = soxAmrDtx(speech, join(work, 'dtx.amr'));
+    const r = await cli(['--json', 'audio', 'info', amr]);
+    expect(r.code, r.stderr).toBe(0);
+    const i = JSON.parse(r.stdout) as Info;
+    expect(i.codec).toBe('amr-nb');
+    expect(i.sidFrames).toBeGreaterThan(0);
+    expect(i.noDataFrames).toBeGreaterThan(0);
+    expect(i.durationMs).toBe(i.frames * 20);
+    expect(Object.values(i.modeCounts).reduce((a, b) => a + b, 0) + i.sidFrames + i.noDataFrames).toBe(i.frames);
+  });
+
+  it('convert WAV -> AMR (MR122) -> MP3, Ogg/Opus, WAV, FLAC, readable by ffprobe', async () => {
+    const toAmr = await cli(['audio', 'convert', speech, 'speech.amr']);
+    expect(toAmr.code, toAmr.stderr).toBe(0);
+    const i = JSON.parse((await cli(['--json', 'audio', 'info', 'speech.amr'])).stdout) as Info;
+    expect(i.modeCounts.MR122).toBe(i.frames);
+    for (const ext of ['mp3', 'ogg', 'wav', 'flac']) {
+      const r = await cli(['audio', 'convert', 'speech.amr', `speech-back.${ext}`]);
+      expect(r.code, r.stderr).toBe(0);
+      const p = ffprobe(join(work, `speech-back.${ext}`));
+      // Opus always decodes at 48 kHz (RFC 7845 5.1); the others keep the AMR-NB rate.
+      expect(p.streams[0]?.sample_rate).toBe(ext === 'ogg' ? '48000' : '8000');
+      expect(Math.abs(Number(p.format.duration) - i.durationMs / 1000)).toBeLessThan(0.25);
+    }
+  });
+
+  it('refuses to overwrite without --force, and converts only to or from AMR', async () => {
+    await cli(['audio', 'convert', speech, 'once.amr']);
+    const again = await cli(['audio', 'convert', speech, 'once.amr']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('[fs.exists]');
+    expect((await cli(['audio', 'convert', speech, 'once.amr', '--force'])).code).toBe(0);
+    expect((await cli(['audio', 'convert', speech, 'x.mp3'])).code).toBe(2);
+    expect((await cli(['audio', 'convert', speech, 'x.xyz'])).code).toBe(2);
+  });
+
+  it('typed errors: corrupt AMR (with where), empty file, missing ffmpeg', async () => {
+    const good = readFileSync(join(work, 'speech.amr'));
+    writeFileSync(join(work, 'cut.amr'), good.subarray(0, good.length - 7));
+    const cut = await cli(['audio', 'info', 'cut.amr']);
+    expect(cut.code).toBe(1);
+    expect(cut.stderr).toMatch(/\[audio\.invalid\]/);
+    expect(cut.stderr).toMatch(/frame \d+ at byte \d+/);
+    writeFileSync(join(work, 'empty.wav'), '');
+    expect((await cli(['audio', 'convert', 'empty.wav', 'e.amr'])).stderr).toContain('[audio.empty]');
+    const noFfmpeg = await cli(['audio', 'convert', 'speech.amr', 'nf.mp3'], { FFMPEG_PATH: join(work, 'nope') });
+    expect(noFfmpeg.code).toBe(1);
+    expect(noFfmpeg.stderr).toContain('[audio.ffmpegMissing]');
+    expect(noFfmpeg.stderr).toContain('hint:');
+  });
+});
+
+describe('vvm-desk --demo voicemail export and greeting upload', () => {
+  it('exports two voicemails as FLAC with a JSON manifest; a second run does not overwrite', async () => {
+    const list = JSON.parse((await cli(['--demo', '--json', 'voicemail', 'list'])).stdout) as { id: string; from: string }[];
+    expect(list.length).toBeGreaterThan(1);
+    const ids = list.slice(0, 2).map((v) => v.id);
+    const r = await cli(['--demo', '--json', 'voicemail', 'export', ...ids, '--format', 'flac', '--out', 'exported', '--manifest', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { files: { file: string; id: string }[]; manifest: string };
+    expect(out.files.map((f) => f.id)).toEqual(ids);
+    for (const f of out.files) {
+      expect(f.file).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}\.\d{2} .+ \(\dm\d{2}s\)\.flac$/);
+      const p = ffprobe(join(work, 'exported', f.file));
+      expect(p.streams[0]?.codec_name).toBe('flac');
+      expect(p.format.tags?.ARTIST ?? p.format.tags?.artist).toBeTruthy();
+    }
+    expect(readdirSync(join(work, 'exported')).sort()).toEqual([...out.files.map((f) => f.file), 'manifest.json'].sort());
+    const again = await cli(['--demo', 'voicemail', 'export', ids[0] ?? '', '--format', 'flac', '--out', 'exported']);
+    expect(again.code).toBe(1);
+    expect(again.stdout + again.stderr).toContain('fs.exists');
+  });
+
+  it('uploads an MP3 greeting (encoded to AMR-NB) and rejects a 100.1 s one', async () => {
+    const mp3 = ffmpegConvert(speech, join(work, 'greeting.mp3'), ['-c:a', 'libmp3lame']);
+    const up = await cli(['--demo', '--json', 'greeting', 'upload', mp3, '--activate']);
+    expect(up.code, up.stderr).toBe(0);
+    expect((JSON.parse(up.stdout) as { active: boolean }).active).toBe(true);
+    const long = ffmpegConvert(speech, join(work, 'long.wav'), ['-af', 'apad=whole_dur=100.1']);
+    const tooLong = await cli(['--demo', 'greeting', 'upload', long]);
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toContain('[audio.tooLong]');
+  });
+});
