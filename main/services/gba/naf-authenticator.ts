@@ -70,10 +70,20 @@ export function createNafAuthenticator(deps: NafAuthenticatorDeps): Authenticate
     return s;
   };
 
-  /** Probe and bootstrap concurrently; if either fails, cancel the other and wait for it to settle. */
-  const probeAndBootstrap = async (req: HttpRequest, fresh: boolean, opts: OpOptions): Promise<{ probe: HttpResponse; s: GbaSession }> => {
+  /**
+   * Probe and bootstrap concurrently; if either fails, cancel the other and wait for it to settle. A probe
+   * that is not challenged (no 401) cancels the bootstrap: there is nothing to authenticate.
+   */
+  const probeAndBootstrap = async (req: HttpRequest, fresh: boolean, opts: OpOptions): Promise<{ probe: HttpResponse; s: GbaSession | null }> => {
     const { ac, unlink } = linkedController(opts.signal);
-    const pProbe = deps.http.request(req, ac.signal);
+    let unchallenged: HttpResponse | null = null;
+    const pProbe = deps.http.request(req, ac.signal).then((r) => {
+      if (r.status !== 401) {
+        unchallenged = r;
+        ac.abort();
+      }
+      return r;
+    });
     const pBoot = session(fresh, { signal: ac.signal, ...(opts.onProgress !== undefined && { onProgress: opts.onProgress }) });
     try {
       const [probe, s] = await Promise.all([pProbe, pBoot]);
@@ -82,6 +92,7 @@ export function createNafAuthenticator(deps: NafAuthenticatorDeps): Authenticate
       ac.abort();
       await Promise.allSettled([pProbe, pBoot]);
       if (opts.signal?.aborted) throw new CancelledError();
+      if (unchallenged !== null) return { probe: unchallenged, s: null };
       throw e;
     } finally {
       unlink();
@@ -138,7 +149,7 @@ export function createNafAuthenticator(deps: NafAuthenticatorDeps): Authenticate
       const started = deps.clock.monotonic();
       for (let attempt = 1; attempt <= 2; attempt++) {
         const { probe, s } = await probeAndBootstrap(plain, attempt > 1, opts);
-        if (probe.status !== 401) {
+        if (probe.status !== 401 || s === null) {
           // Not challenged: nothing to authenticate; the caller maps the status (mstore notes: unusual).
           deps.logger.warn('naf probe not challenged', { status: probe.status, url: req.url });
           return probe;

@@ -186,13 +186,17 @@ describe('NafAuthenticator', () => {
     expect(r.bsf.log).toHaveLength(4);
   });
 
-  it('a probe that is not challenged is returned as is', async () => {
-    rig = await startRig();
+  it('a probe that is not challenged is returned as is and cancels the bootstrap', async () => {
+    rig = await startRig({ bsf: { latencyMs: 300 } });
     naf = await startNaf(rig);
     naf.probeStatus = 504;
     const r = await authenticator(rig).request({ method: 'GET', url: `${naf.url}/x`, headers: {} });
     expect(r.status).toBe(504);
     expect(naf.seen).toHaveLength(1);
+    // The bootstrap was stopped after its first request: no AKA answer was ever sent.
+    await new Promise((res) => setTimeout(res, 400));
+    expect(rig.bsf.log.length).toBeLessThanOrEqual(1);
+    expect(rig.bsf.keyStore.size).toBe(0);
   });
 
   it('a malformed NAF challenge -> http.badResponse', async () => {
