@@ -103,6 +103,10 @@ const GREETING_QUOTA = 9;
 const TOTAL_STORAGE_KIB = 167770;
 const AMR_SIZES: Record<number, number> = { 0: 13, 1: 14, 2: 16, 3: 18, 4: 20, 5: 21, 6: 27, 7: 32, 8: 6, 15: 1 };
 
+function greetingName(dateMs: number): string {
+  return `greeting-${new Date(dateMs).toISOString().replace(/\D/g, '').slice(0, 14)}.amr`;
+}
+
 function md5(s: string): string {
   return createHash('md5').update(s, 'utf8').digest('hex');
 }
@@ -234,7 +238,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (g.active) flags.add('$CNS-Greeting-On');
     objects.push({
       id: g.id ?? newId('greeting', dateMs), folder: 'greeting', from: msisdn.slice(1), dateMs, expires: null,
-      duration: g.duration ?? Math.max(0, Math.round((frames * 20) / 1000)), flags, audio, filename: 'greeting.amr', type: g.type, subject: g.subject,
+      duration: g.duration ?? Math.max(0, Math.round((frames * 20) / 1000)), flags, audio, filename: greetingName(dateMs), type: g.type, subject: g.subject,
     });
   }
 
@@ -425,7 +429,8 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     const next = start + size < all.length ? all[start + size] : undefined;
     const list: Record<string, unknown> = { object: page.map(objectJson) };
     if (next) list.cursor = `${next.dateMs}:${start + size}:D`;
-    return reply(200, json({ objectList: list }));
+    // Like the real relay, some responses end at connection close without a Content-Length.
+    return { ...reply(200, json({ objectList: list })), noLength: stats.authenticated % 2 === 0 };
   }
 
   function bulkReply(results: unknown[], failures: boolean): Reply {
@@ -560,7 +565,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (flagList.includes('\\Seen')) flags.add('\\Seen');
     objects.push({
       id: newId('greeting', dateMs), folder: 'greeting', from: msisdn.slice(1), dateMs, expires: null,
-      duration: Math.round((frames * 20) / 1000), flags, audio, filename: 'greeting.amr', type, subject: attr('subject') ?? '',
+      duration: Math.round((frames * 20) / 1000), flags, audio, filename: greetingName(dateMs), type, subject: attr('subject') ?? '',
     });
     changed();
     return reply(201);
