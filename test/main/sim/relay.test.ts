@@ -66,6 +66,7 @@ function build(r: Req, auth?: string): Buffer {
 }
 
 interface AuthTweak {
+  key?: Uint8Array;
   quoteNc?: boolean;
   uri?: string;
   reuseNonce?: string;
@@ -82,7 +83,7 @@ async function authed(r: Req, t: AuthTweak = {}): Promise<Raw & { nonce: string 
   const uri = t.uri ?? decodeURIComponent(`http://${host}${r.target}`);
   const cnonce = randomBytes(16).toString('hex');
   const btid = t.btid ?? key.btid;
-  const response = computeDigestResponse({ algorithm: 'MD5', username: btid, realm, password: utf8(toBase64(key.ksNaf)), method: r.method, uri, nonce, qop: 'auth', nc: '00000001', cnonce });
+  const response = computeDigestResponse({ algorithm: 'MD5', username: btid, realm, password: utf8(toBase64(t.key ?? key.ksNaf)), method: r.method, uri, nonce, qop: 'auth', nc: '00000001', cnonce });
   const nc = t.quoteNc ? 'nc="00000001"' : 'nc=00000001';
   const auth = `Digest username="${btid}",realm="${realm}",nonce="${nonce}",uri="${uri.replace(/(["\\])/g, '\\$1')}",response="${response}",algorithm="MD5",cnonce="${cnonce}",qop="auth",${nc}`;
   return { ...(await send(build(r, auth))), nonce };
@@ -119,8 +120,10 @@ describe('transport', () => {
     expect((await authed(profile, { uri: decodeURIComponent(profile.target) })).status).toBe(401); // not absolute
   });
 
-  it('an unknown B-TID is refused', async () => {
+  it('an unknown B-TID, or the wrong NAF key, is refused', async () => {
     expect((await authed(profile, { btid: 'AAAA@bsf.test' })).status).toBe(401);
+    expect((await authed(profile, { key: new Uint8Array(32) })).status).toBe(401);
+    expect((await authed(profile)).status).toBe(200);
   });
 
   it('payload downloads come without Content-Length, base64 with CRLF lines', async () => {
@@ -228,5 +231,26 @@ describe('upload (strict multipart)', () => {
     expect((await upload(Buffer.from(notAmr.body), notAmr.contentType)).status).toBe(400);
     const inbox = greetingMultipart({ ...meta, folder: 'voicemail' }, syntheticAmr(50), 'O4', 'I4');
     expect((await upload(Buffer.from(inbox.body), inbox.contentType)).status).toBe(403);
+  });
+});
+
+describe('greeting quota', () => {
+  it('refuses a tenth greeting (GreetingsQuota 9) and counts what is stored', async () => {
+    const full = await startRelay({ scenario: { msisdn: MSISDN, greetings: Array.from({ length: 9 }, (_, i) => ({ date: `2026-01-0${i + 1}T00:00:00Z`, audioBase64: toBase64(syntheticAmr(5)) })) }, nafKey: key.nafKey });
+    const saved = relay;
+    relay = full;
+    host = `127.0.0.1:${full.port}`;
+    try {
+      const q = await authed({ method: 'GET', target: `${UMS}/folders/c1a7c823-fdd1-4857-8d44-b315444d2a83%3FattrFilter%3DQuota` });
+      const attrs = JSON.parse(q.body).folder.attributes.attribute as { name: string; value: string[] }[];
+      expect(attrs.find((a) => a.name === 'GreetingsOccupied')?.value).toEqual(['9']);
+      const mp = greetingMultipart({ folder: 'greeting', durationS: 1, date: '2026-03-01T00:00:00Z', messageId: '1', subject: 's', type: 'normal-greeting' }, syntheticAmr(50), 'O', 'I');
+      const r = await authed({ method: 'POST', target: `${UMS}/objects`, headers: { 'Content-Type': mp.contentType }, body: Buffer.from(mp.body) });
+      expect(r.status).toBe(403);
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await full.close();
+    }
   });
 });
