@@ -34,6 +34,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
   const uploads: { bytes: number; mimeType: string; activate: boolean }[] = [];
   let engine: DesktopEngine;
   let backend: DesktopBackend | undefined;
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
@@ -92,7 +93,14 @@ describe('renderer e2e (Chromium + web harness)', () => {
       viewport: { width: 1200, height: 800 },
     });
     page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('pageerror', (e) => console.error('page error:', e.message));
+    // Script errors and console errors (CSP violations among them) fail the run.
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`${m.text()} ${m.location().url}`);
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -176,5 +184,9 @@ describe('renderer e2e (Chromium + web harness)', () => {
     const vm = (await engine.getQuota({})).voicemail;
     await expect.poll(() => page.getByTestId('quota').textContent()).toContain(`Voicemails: ${vm.VMOccupiedMessages} of ${vm.VMMessagesQuota}`);
     await page.screenshot({ path: join(SCREENSHOTS, 'account.png') });
+  });
+
+  it('logged no script error and no CSP violation', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
