@@ -3,6 +3,10 @@
 // node-http adapter in between. Requires pcscd and vsmartcard-vpcd (test/support/pcscd.ts says how).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { toHex } from '../../shared/bytes.js';
 import { PcscReaderPort } from '../../main/adapters/pcsc/pcsc-reader.js';
 import { createNodeHttp } from '../../main/adapters/http/node-http.js';
@@ -19,6 +23,7 @@ import { GbaError } from '../../main/errors.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
 import { createTestCa, type TestCa } from '../support/test-ca.js';
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
 const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
@@ -109,5 +114,32 @@ describe('GBA through pcscd + vpcd and an HTTPS BSF', () => {
     bsf = await startBsf({ subscribers: [simSubscriber(profile)], tls: { key: ca.keyPem, cert: ca.certPem } });
     const boot = createGbaBootstrapper({ card: session, http: createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 5000, maxResponseBytes: 1 << 20 }), clock, random, logger, settings: { bsf: bsf.url } });
     await expect(boot.bootstrap()).rejects.toMatchObject({ code: 'gba.bsfUnreachable', detail: { cause: 'net.tls' } });
+  });
+
+  it('the spawned CLI: gba bootstrap --json through the real reader with --bsf, --ca and --imei', async () => {
+    if (!existsSync(join(ROOT, 'out', 'main', 'cli', 'main.js'))) throw new Error('The CLI is not built: run `npx tsc -p tsconfig.json` first.');
+    const profile = demoProfile({ gbaU: true });
+    attached = await harness.attach(new SimulatedUicc(profile, { protocol: 'T0' }), 0);
+    bsf = await startBsf({ subscribers: [simSubscriber(profile)], realm: 'bsf.msg.pc.t-mobile.com', tls: { key: ca.keyPem, cert: ca.certPem } });
+    const b = bsf;
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+        execFile(process.execPath, [join(ROOT, 'bin', 'vvm-desk.js'), '--reader', VPCD_READERS[0], ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
+          res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
+        );
+      });
+    const ok = await cli(['--bsf', b.url, '--ca', ca.caFile, '--imei', '359000000000000', '--json', 'gba', 'bootstrap']);
+    expect(ok.code, ok.stderr).toBe(0);
+    const report = JSON.parse(ok.stdout) as { mode: string; btid: string; bsf: string; timings: { requests: number } };
+    expect(report).toMatchObject({ mode: 'GBA_U', bsf: b.url, timings: { requests: 2 } });
+    expect(b.keyStore.get(report.btid)).not.toBeNull();
+    expect(b.log.map((l) => l.imei)).toEqual(['359000000000000', '359000000000000']);
+    expect(ok.stdout + ok.stderr).not.toMatch(/Digest |response=/);
+
+    // Without --ca the BSF certificate is not trusted: exit 1, typed error naming the BSF.
+    const untrusted = await cli(['--bsf', b.url, 'gba', 'bootstrap']);
+    expect(untrusted.code).toBe(1);
+    expect(untrusted.stderr).toContain('[gba.bsfUnreachable]');
+    expect(untrusted.stderr).toContain(b.url);
   });
 });
