@@ -50,6 +50,7 @@ describe('parseBootstrappingInfo (TS 24.109 Annex C)', () => {
     ['text in the root', doc(`hello${ok}`), 'xml'],
     ['two roots', utf8(`<BootstrappingInfo xmlns="uri:3gpp-gba">${ok}</BootstrappingInfo><BootstrappingInfo xmlns="uri:3gpp-gba">${ok}</BootstrappingInfo>`), 'xml'],
     ['processing instruction', doc(`<?evil x?>${ok}`), 'xml'],
+    ['deeply nested extension elements', doc(`${ok}<o:x xmlns:o="urn:o">${'<o:a>'.repeat(1000)}${'</o:a>'.repeat(1000)}</o:x>`), 'xml'],
     ['oversized', doc(`${ok}<o:x xmlns:o="urn:o">${'a'.repeat(MAX_BOOTSTRAPPING_INFO_BYTES)}</o:x>`), 'xml'],
     ['empty btid', doc('<btid></btid><lifetime>2030-01-01T00:00:00Z</lifetime>'), 'btid'],
     ['btid with a quote', doc('<btid>ab"c@bsf.example.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime>'), 'btid'],
