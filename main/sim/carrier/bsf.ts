@@ -54,7 +54,7 @@ export interface BsfOptions {
   tls?: { key: string; cert: string };
   host?: string;
   port?: number;
-  /** Digest realm and B-TID domain (default: "bsf.<IMPI domain>"-style name given by the caller, else "bsf.sim.invalid"). */
+  /** Digest realm and B-TID domain, the BSF's host name (default "bsf.sim.invalid"). */
   realm?: string;
   /** Key lifetime in seconds (default 3600). */
   lifetimeSec?: number;
@@ -210,7 +210,10 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
 
     const sub = subs.get(pend?.impi ?? username);
     if (sub === undefined || sub.rec.impi !== username) {
-      if (pend !== undefined) return fresh(subs.get(pend.impi), fault); // username changed mid-exchange
+      if (pend !== undefined) {
+        pending.delete(nonce); // username changed mid-exchange: the challenge is spent
+        return fresh(subs.get(pend.impi), fault);
+      }
       return plain(404, 'unknown subscriber'); // the HSS does not know this IMPI
     }
     if (stage === 'challenge' || pend === undefined) return fresh(sub, fault);
