@@ -1,10 +1,12 @@
 // `vvm-desk card ...` as a real process against pcscd + vpcd + the simulated card, and without pcscd.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { demoProfile, type SimProfileInput } from '../../main/sim/card/profile.js';
 import type { VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
-import { requireBuilt, runCli } from '../support/cli-process.js';
+import { requireBuilt, ROOT, runCli } from '../support/cli-process.js';
 
 let harness: PcscdHarness;
 let att: VpcdAttachment | null = null;
@@ -43,9 +45,6 @@ describe('vvm-desk card through pcscd + vpcd', () => {
   });
   it('PIN from VVM_SIM_PIN; a wrong one shows the tries left and is not retried', async () => {
     const card = await insert({ pin: '8642', gbaU: true });
-    const ok = await runCli(['card', 'info', '--json'], { VVM_SIM_PIN: '8642' });
-    expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ gba: 'GBA_U', pin: { enabled: true, verified: true } });
     const bad = await runCli(['card', 'info'], { VVM_SIM_PIN: '1357' });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/\[card\.pinWrong\]/);
@@ -57,11 +56,38 @@ describe('vvm-desk card through pcscd + vpcd', () => {
     expect(none.stderr).toMatch(/\[card\.pinRequired\]/);
     expect(none.stderr).toMatch(/VVM_SIM_PIN/);
     expect(card.pinTriesLeft).toBe(2);
+    const ok = await runCli(['card', 'info', '--json'], { VVM_SIM_PIN: '8642' });
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ gba: 'GBA_U', pin: { enabled: true, verified: true } });
+    expect(card.pinTriesLeft).toBe(3);
   });
   it('pcscd absent (client pointed at a socket nobody serves): card.serviceUnavailable with the start hint', async () => {
     const r = await runCli(['card', 'info'], { PCSCLITE_CSOCK_NAME: '/tmp/vvm-desk-no-pcscd.comm' });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/\[card\.serviceUnavailable\]/);
     expect(r.stderr).toMatch(/pcscd/);
+  });
+
+  it('card simulate attaches the simulated SIM through vpcd until Ctrl-C', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'vvm-desk.js'), 'card', 'simulate', '--slot', '1', '--protocol', 'T0', '--sim-pin', '1234'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      const start = Date.now();
+      while (!out.includes('attached')) {
+        if (Date.now() - start > 10_000) throw new Error(`card simulate did not attach: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await new Promise((r) => setTimeout(r, 800)); // pcscd notices a new vpcd card after about 0.4 s
+      const r = await runCli(['card', 'info', '--json', '--reader', VPCD_READERS[1]], { VVM_SIM_PIN: '1234' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ reader: VPCD_READERS[1], protocol: 'T0', pin: { enabled: true, verified: true } });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/removed after \d+ APDUs/);
+    await harness.waitAbsent(1);
   });
 });

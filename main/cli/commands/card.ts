@@ -2,6 +2,11 @@
 // subscriber (ICCID, IMPI, IMPUs, domain, MSISDN, GBA mode, PIN state). --demo uses the in-process
 // simulated card. Nothing secret is printed (the PIN never is; keys are never read here).
 import { createCardEngine, type CardEngine } from '../../app.js';
+import { demoProfile } from '../../sim/card/profile.js';
+import { SimulatedUicc } from '../../sim/card/simulated-uicc.js';
+import { attachToVpcd, VPCD_PORTS } from '../../sim/card/vpcd-card.js';
+import { CardError } from '../../errors.js';
+import { UsageError } from '../framework.js';
 import type { Logger } from '../../services/ports.js';
 import type { Command, CommandContext, CommandGroup } from '../framework.js';
 import { cliPinSource } from '../pin-source.js';
@@ -76,9 +81,48 @@ const info: Command = {
     }),
 };
 
+const simulate: Command = {
+  summary: 'attach the simulated SIM to pcscd through the vpcd virtual reader (until Ctrl-C)',
+  usage: '[--slot 0|1] [--protocol T0|T1] [--sim-pin <PIN>] [--gba-u]',
+  options: { slot: { type: 'string' }, protocol: { type: 'string' }, 'sim-pin': { type: 'string' }, 'gba-u': { type: 'boolean' } },
+  async run(ctx) {
+    const slot = ctx.options.slot ?? '0';
+    if (slot !== '0' && slot !== '1') throw new UsageError('--slot is 0 ("Virtual PCD 00 00") or 1 ("Virtual PCD 00 01")');
+    const protocol = ctx.options.protocol ?? 'T1';
+    if (protocol !== 'T0' && protocol !== 'T1') throw new UsageError('--protocol is T0 or T1');
+    const pin = ctx.options['sim-pin'];
+    if (pin !== undefined && (typeof pin !== 'string' || !/^\d{4,8}$/.test(pin))) throw new UsageError('--sim-pin is 4 to 8 digits');
+    const card = new SimulatedUicc(demoProfile({ pin: pin ?? null, gbaU: ctx.options['gba-u'] === true }), { protocol });
+    const port = VPCD_PORTS[slot === '0' ? 0 : 1];
+    let att;
+    try {
+      att = await attachToVpcd(card, { port, signal: ctx.signal });
+    } catch (e) {
+      throw new CardError('card.serviceUnavailable', `Cannot reach the vpcd virtual reader on port ${port}`, {
+        hint: 'Start pcscd with vsmartcard-vpcd installed (sudo bash scripts/install-system-deps.sh; pcscd -f).',
+        cause: e,
+      });
+    }
+    ctx.io.stdout(`simulated SIM attached to "Virtual PCD 00 0${slot}" (${protocol === 'T1' ? 'T=1' : 'T=0'}); Ctrl-C removes it\n`);
+    const aborted = new Promise<void>((resolve) => {
+      if (ctx.signal.aborted) resolve();
+      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([att.closed, aborted]);
+    const byUser = ctx.signal.aborted;
+    await att.remove();
+    ctx.io.stdout(`simulated SIM removed after ${att.apduCount} APDUs\n`);
+    if (!byUser) {
+      ctx.io.stderr('vpcd closed the connection (pcscd stopped?)\n');
+      return 1;
+    }
+    return 0;
+  },
+};
+
 /** The `card` command group. */
 export const cardGroup: CommandGroup = {
   name: 'card',
   summary: 'the SIM card and the readers',
-  commands: { readers, info },
+  commands: { readers, info, simulate },
 };
