@@ -9,12 +9,16 @@ import Typography from '@mui/material/Typography';
 import type { CardStatusValue } from '../../shared/ipc/contract.js';
 import { api } from '../api.js';
 import { AccountPanel } from './AccountPanel.js';
+import { CardAdvice } from './CardAdvice.js';
 import { CardStatusChip } from './CardStatusChip.js';
 import { GreetingsPanel } from './GreetingsPanel.js';
 import { PinDialog } from './PinDialog.js';
 import { VoicemailsPanel } from './VoicemailsPanel.js';
 
 type TabId = 'voicemail' | 'greetings' | 'account';
+
+/** How often the card is looked for while there is none. */
+export const CARD_POLL_MS = 3000;
 
 /** The whole app. */
 export function App() {
@@ -36,6 +40,15 @@ export function App() {
     if (status?.state === 'locked') setPinOpen(true);
   }, [status?.state]);
 
+  // Without a card (or reader, or pcscd) ask again every few seconds, so inserting the SIM is noticed.
+  // A locked or blocked card needs the user, not a retry.
+  const waiting = status?.state === 'absent' || status?.state === 'noReader' || status?.state === 'serviceUnavailable';
+  useEffect(() => {
+    if (!waiting) return;
+    const t = window.setInterval(() => void reload(), CARD_POLL_MS);
+    return () => window.clearInterval(t);
+  }, [waiting, reload]);
+
   const enabled = status?.state === 'ready';
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
@@ -53,6 +66,7 @@ export function App() {
         </Tabs>
       </AppBar>
       <Box component="main" sx={{ flex: 1, p: 2, overflow: 'auto', bgcolor: 'background.default' }}>
+        {status && status.state !== 'ready' && <CardAdvice state={status.state} onUnlock={() => setPinOpen(true)} />}
         {tab === 'voicemail' && <VoicemailsPanel enabled={enabled} />}
         {tab === 'greetings' && <GreetingsPanel enabled={enabled} />}
         {tab === 'account' && <AccountPanel enabled={enabled} />}

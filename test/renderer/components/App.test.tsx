@@ -1,0 +1,34 @@
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../../renderer/components/App.js';
+import { installFakeApi, type FakeApi } from '../fake-api.js';
+
+let fake: FakeApi;
+beforeEach(() => {
+  fake = installFakeApi();
+  fake.answer('voicemailList', async () => ({ ok: true, value: [] }));
+});
+afterEach(cleanup);
+
+const status = (state: string) => ({ ok: true, value: { state, reader: 'r', demo: false, pinStored: false, triesLeft: 3 } });
+
+describe('App', () => {
+  it('advises while there is no card, looks again, and loads voicemail once the card is ready', async () => {
+    let calls = 0;
+    fake.answer('cardStatus', async () => (++calls < 2 ? status('absent') : status('ready')));
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('card-advice').textContent).toContain('Insert the SIM'));
+    expect(fake.calls.some((c) => c.method === 'voicemailList')).toBe(false);
+    await waitFor(() => expect(screen.queryByTestId('card-advice')).toBeNull(), { timeout: 6000 });
+    expect(calls).toBeGreaterThanOrEqual(2);
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'voicemailList')).toBe(true));
+    expect(screen.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
+  }, 10_000);
+
+  it('opens the PIN dialog for a locked card', async () => {
+    fake.answer('cardStatus', async () => status('locked'));
+    render(<App />);
+    await waitFor(() => expect(screen.getByTestId('pin-input')).toBeTruthy());
+    expect(screen.getByText(/3 attempts left/)).toBeTruthy();
+  });
+});
