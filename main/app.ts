@@ -232,6 +232,8 @@ export interface DesktopBackendOptions {
   cacheDir?: string;
   logger?: Logger;
   demoLatencyMs?: number;
+  /** Persists settings changed in the window (main/adapters/settings/settings-file.ts). */
+  saveSettings?: (s: Settings) => Promise<void>;
 }
 
 /** The desktop's engine, the PIN store it uses, whether it runs the demo, and cleanup. */
@@ -269,6 +271,7 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
     settings: opts.settings,
     demo,
     logger,
+    ...(opts.saveSettings !== undefined && { saveSettings: opts.saveSettings }),
   });
   return { engine, pins, demo, close: () => engine.close() };
 }
