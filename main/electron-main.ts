@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, type DesktopBackend } from './app.js';
+import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
 import { createImplementations, publicCardStatus } from './ipc/implementations.js';
@@ -38,9 +39,18 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const demoFlag = process.argv.includes('--demo');
+  const settingsFile = join(app.getPath('userData'), 'settings.json');
+  let settings = defaultSettings();
+  try {
+    settings = await loadSettings(settingsFile);
+  } catch (e) {
+    // Start with the defaults; the file is left alone until the user saves settings again.
+    console.error('settings not loaded:', e instanceof Error ? e.message : e);
+  }
   const backend: DesktopBackend = await createDesktopBackend({
     env: process.env,
-    settings: defaultSettings(),
+    settings,
+    saveSettings: (s) => saveSettings(settingsFile, s),
     demo: demoFlag ? true : 'auto',
     cacheDir: join(app.getPath('userData'), 'audio-cache'),
   });

@@ -1,0 +1,42 @@
+// The desktop's settings file (settings.json in Electron's userData folder). Validated with zod when it
+// is read: a missing file gives the defaults; a corrupt or invalid one is reported, never half-applied.
+// Written atomically (temporary file + rename) so a crash never leaves a truncated file.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { SettingsSchema, defaultSettings, type Settings } from '../../../shared/settings.js';
+import { AppConfigError, FsError } from '../../errors.js';
+
+/** Reads the settings; the defaults when the file does not exist. Throws AppConfigError('config.invalid'). */
+export async function loadSettings(file: string): Promise<Settings> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (e instanceof Error && 'code' in e && e.code === 'ENOENT') return defaultSettings();
+    throw new FsError('fs.failed', 'The settings file cannot be read', { hint: `Check the permissions of ${file}.`, cause: e });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new AppConfigError('config.invalid', 'The settings file is not valid JSON', { hint: `Fix or delete ${file}.` });
+  }
+  const parsed = SettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new AppConfigError('config.invalid', 'The settings file has invalid values', { hint: `Fix or delete ${file}.`, detail: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
+  }
+  return parsed.data;
+}
+
+/** Writes the settings atomically. */
+export async function saveSettings(file: string, settings: Settings): Promise<void> {
+  const valid = SettingsSchema.parse(settings);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, file);
+  } catch (e) {
+    throw new FsError('fs.failed', 'The settings could not be saved', { hint: `Check the free space and permissions of ${dirname(file)}.`, cause: e });
+  }
+}

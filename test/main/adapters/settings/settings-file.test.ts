@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings, saveSettings } from '../../../../main/adapters/settings/settings-file.js';
+import { defaultSettings } from '../../../../shared/settings.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'vvm-settings-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('settings file', () => {
+  it('gives the defaults without a file', async () => {
+    expect(await loadSettings(join(dir, 'settings.json'))).toEqual(defaultSettings());
+  });
+
+  it('round-trips, creating the folder, leaving no temporary file', async () => {
+    const file = join(dir, 'sub', 'settings.json');
+    const s = { ...defaultSettings(), reader: 'Virtual PCD 00 00', imei: '35123456789012' };
+    await saveSettings(file, s);
+    expect(await loadSettings(file)).toEqual(s);
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['settings.json']);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ reader: 'Virtual PCD 00 00' });
+  });
+
+  it('reports corrupt JSON and invalid values as config.invalid, naming the fields', async () => {
+    const file = join(dir, 'settings.json');
+    writeFileSync(file, '{ not json');
+    await expect(loadSettings(file)).rejects.toMatchObject({ code: 'config.invalid' });
+    writeFileSync(file, JSON.stringify({ server: 'not a url', connectTimeoutMs: -1 }));
+    await expect(loadSettings(file)).rejects.toMatchObject({ code: 'config.invalid', detail: { fields: ['server', 'connectTimeoutMs'] } });
+  });
+
+  it('refuses to save invalid settings', async () => {
+    const file = join(dir, 'settings.json');
+    await expect(saveSettings(file, { ...defaultSettings(), server: 'nope' })).rejects.toThrow();
+    expect(existsSync(file)).toBe(false);
+  });
+});
