@@ -1,8 +1,8 @@
 // Benchmark: list 45 voicemails and download every one of them through the whole chain (card -> GBA
 // bootstrap per request -> NAF digest -> strict relay) with injected latency: a network round trip on
 // every BSF and relay request and a fixed time per card operation (the card does one thing at a time).
-// Reports requests, card operations and wall time next to the card-bound floor (card time alone, since
-// every request needs its own bootstrap) and the fully sequential time.
+// Reports requests, card operations and wall time next to the card-bound floor (every request needs its
+// own bootstrap, and bootstraps on one card are serialised) and the fully sequential time.
 // Run through the bench runner (npm run bench) or alone: node out/test/bench/mstore.js
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -121,26 +121,38 @@ async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequ
   }
 }
 
+type RunStats = Awaited<ReturnType<typeof runOnce>>;
+
+/** Target: everything listed, within 25% of the card-bound floor, faster than one request at a time. */
+function ok0(par: RunStats, seq: RunStats, floorMs: number): boolean {
+  return par.listed === VOICEMAILS && par.wallMs < seq.wallMs && par.wallMs <= floorMs * 1.25;
+}
+
 /** The benchmark as the runner calls it. */
 export async function runMstoreBench(): Promise<MstoreBenchResult> {
   const seq = await runOnce(1);
   const par = await runOnce(CONCURRENCY);
   const authRequests = par.relayRequests / 2; // every call is a probe plus an authenticated request
   // Card-bound floor: every authenticated request needs a fresh bootstrap (the protocol notes forbid
-  // reuse), i.e. its card operations, and the card does one at a time; plus one request's network time
-  // that cannot overlap (first probe/bootstrap round trips and the last authenticated request).
-  const floorMs = par.cardOps * CARD_MS + 3 * RTT_MS;
+  // reuse) and bootstraps on one card run one at a time (the GBA service keeps the BSF challenge, the
+  // card's AKA and the BSF answer in one exclusive section, so SQNs reach the card in order). So the
+  // floor is N x (BSF challenge + card + BSF answer) plus the first probe and the last authenticated
+  // request, which cannot overlap anything. Card time alone is shown too.
+  const cardPerRequest = par.cardOps / authRequests;
+  const cardOnlyMs = par.cardOps * CARD_MS;
+  const floorMs = authRequests * (2 * RTT_MS + cardPerRequest * CARD_MS) + 2 * RTT_MS;
   // Fully sequential: per request probe, BSF challenge, card, BSF answer, authenticated request.
-  const sequentialMs = authRequests * (4 * RTT_MS + (par.cardOps / authRequests) * CARD_MS);
+  const sequentialMs = authRequests * (4 * RTT_MS + cardPerRequest * CARD_MS);
+  const name = 'mstore: list + download 45 voicemails';
   const lines = [
+    `${name}${ok0(par, seq, floorMs) ? '' : '  [MISSED]'}`,
     `listed ${par.listed} voicemails, downloaded ${VOICEMAILS} (${par.bytes} bytes) with ${RTT_MS} ms per round trip and ${CARD_MS} ms per card operation`,
     `requests: ${par.relayRequests} to the relay (${authRequests} authenticated), ${par.bsfRequests} to the BSF; card operations: ${par.cardOps}`,
     `wall time, ${CONCURRENCY} in flight: ${Math.round(par.wallMs)} ms   one at a time (measured): ${Math.round(seq.wallMs)} ms`,
-    `card-bound floor: ${Math.round(floorMs)} ms   fully sequential (computed): ${Math.round(sequentialMs)} ms`,
+    `card-bound floor: ${Math.round(floorMs)} ms (card time alone ${cardOnlyMs} ms)   fully sequential (computed): ${Math.round(sequentialMs)} ms`,
     `ratio to the floor: ${(par.wallMs / floorMs).toFixed(2)}   speed-up over one at a time: ${(seq.wallMs / par.wallMs).toFixed(2)}x`,
   ];
-  const ok = par.listed === VOICEMAILS && par.wallMs < seq.wallMs && par.wallMs >= floorMs * 0.9;
-  return { name: 'mstore: list + download 45 voicemails', ok, lines };
+  return { name, ok: ok0(par, seq, floorMs), lines };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

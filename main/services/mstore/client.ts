@@ -240,7 +240,7 @@ export class MstoreClient {
 
   /**
    * Downloads several payloads with up to `concurrency` requests in flight so network round trips overlap.
-   * The AkaCard under the authenticator must serialise concurrent card operations for concurrency > 1. Results keep the input order; progress counts finished items.
+   * Safe with one card: the GBA service runs one bootstrap at a time per card. Results keep the input order; progress counts finished items.
    */
   async downloadMany(payloadPaths: string[], opts: OpOptions & { concurrency?: number } = {}): Promise<Payload[]> {
     const out: Payload[] = new Array<Payload>(payloadPaths.length);
