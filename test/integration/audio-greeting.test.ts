@@ -60,7 +60,7 @@ describe.each(['debian-ffmpeg+opencore-js', 'ffmpeg-libopencore'])('greetings wi
     const g = await engine().greeting.prepare(new Uint8Array(readFileSync(quiet)));
     const after = integratedLoudness(writeTemp(tmp.dir, `quiet-out-${path}.wav`, g.previewWav));
     expect(before).toBeLessThan(-30);
-    expect(Math.abs(after - -19)).toBeLessThan(2.5);
+    expect(Math.abs(after - -19)).toBeLessThan(1);
   });
 
   it('trims leading and trailing silence on request', async () => {

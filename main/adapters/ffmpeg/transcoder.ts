@@ -63,11 +63,6 @@ export class FfmpegTranscoder implements TranscoderPort {
       const sr = 'silenceremove=start_periods=1:start_duration=0:start_threshold=-50dB:start_silence=0.1';
       filters.push(sr, 'areverse', sr, 'areverse');
     }
-    if (opts.loudness) {
-      requireFilter(this.caps, 'loudnorm', 'loudness normalisation');
-      const { integrated, truePeak, range } = opts.loudness;
-      filters.push(`loudnorm=I=${integrated}:TP=${truePeak}:LRA=${range}`);
-    }
     filters.push(`aresample=${opts.sampleRate}`);
     const args = ['-i', FFMPEG_STDIN, '-vn', '-sn', '-af', filters.join(','), '-ac', '1', '-ar', String(opts.sampleRate)];
     if (opts.maxSeconds !== undefined) args.push('-t', opts.maxSeconds.toFixed(3));

@@ -8,6 +8,7 @@ import { isWav, parseWav } from '../../protocol/wav.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { EXPORT_FORMATS, type ExportItem } from '../../services/audio/export.js';
 import { GREETING_LOUDNESS, type PreparedGreeting } from '../../services/audio/greeting.js';
+import { normalizeLoudness } from '../../services/audio/loudness.js';
 import type { EncodedFormat } from '../../services/audio/ports.js';
 import { UsageError, type Command, type CommandContext, type CommandGroup } from '../framework.js';
 import { withMstore } from './mstore-common.js';
@@ -70,13 +71,9 @@ const convert: Command = {
     if (inIsAmr) pcm = await audio.amr.decode(input, signal);
     else if (isWav(input) && !ctx.options.normalize && !ctx.options['trim-silence'] && wavIs8kMono(input)) pcm = parseWav(input).samples;
     else {
-      pcm = await audio.transcoder.toPcm(input, {
-        sampleRate: AMR_SAMPLE_RATE,
-        ...(ctx.options.normalize === true && { loudness: GREETING_LOUDNESS }),
-        trimSilence: ctx.options['trim-silence'] === true,
-        signal,
-      });
+      pcm = await audio.transcoder.toPcm(input, { sampleRate: AMR_SAMPLE_RATE, trimSilence: ctx.options['trim-silence'] === true, signal });
     }
+    if (ctx.options.normalize === true) pcm = normalizeLoudness(pcm, AMR_SAMPLE_RATE, GREETING_LOUDNESS).samples;
     const out = outFormat === 'amr' ? await audio.amr.encodeMr122(pcm, signal) : await audio.transcoder.fromPcm(pcm, AMR_SAMPLE_RATE, outFormat, {}, signal);
     const dir = dirname(resolve(ctx.io.cwd, outPath));
     const written = await writeFileAtomic(dir, basename(outPath), out, { onExists: onExists(ctx), signal });

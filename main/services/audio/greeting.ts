@@ -5,6 +5,7 @@ import { AudioError, throwIfAborted } from '../../errors.js';
 import { AMR_FRAME_MS, AMR_FRAME_SAMPLES, AMR_SAMPLE_RATE, isAmrNb, parseAmr, type AmrInfo } from '../../protocol/amr/amr-file.js';
 import { encodeWav } from '../../protocol/wav.js';
 import type { OpOptions } from '../ports.js';
+import { normalizeLoudness, type LoudnessTarget } from './loudness.js';
 import type { AmrCodecPort, TranscoderPort } from './ports.js';
 
 /** The server's greeting limit (TCL VVM config: custom greeting max 100 s). */
@@ -14,10 +15,10 @@ export const GREETING_MAX_MS = 100_000;
  * EBU R128 loudness target for greetings. -19 LUFS integrated is the usual target for MONO spoken word
  * (it sounds as loud as -16 LUFS stereo, the AES TD1004 streaming recommendation), close to the nominal
  * active speech level phones are tuned for, and loud enough over a phone earpiece without clipping.
- * True peak -3 dBTP leaves headroom for the overshoot of 8 kHz resampling and AMR coding; LRA 11 LU
- * keeps speech dynamics natural (loudnorm's default).
+ * The -3 dBFS peak ceiling leaves headroom for the overshoot of AMR coding. Normalisation is linear
+ * (loudness.ts), so speech dynamics are kept.
  */
-export const GREETING_LOUDNESS = { integrated: -19, truePeak: -3, range: 11 } as const;
+export const GREETING_LOUDNESS: LoudnessTarget = { integrated: -19, truePeak: -3 };
 
 /** Options of {@link GreetingService.prepare}. */
 export interface GreetingOptions extends OpOptions {
@@ -42,6 +43,8 @@ export interface PreparedGreeting {
   previewWav: Uint8Array;
   /** True when the input was cut to 100 s. */
   truncated: boolean;
+  /** Loudness of the input and the gain applied (null without normalisation). */
+  loudness: { measuredLufs: number; gainDb: number } | null;
 }
 
 /** Dependencies of {@link GreetingService}. */
@@ -65,7 +68,6 @@ export class GreetingService {
     const maxSamples = (GREETING_MAX_MS / 1000) * AMR_SAMPLE_RATE;
     let pcm = await this.deps.transcoder.toPcm(source, {
       sampleRate: AMR_SAMPLE_RATE,
-      ...(opts.normalize !== false && { loudness: GREETING_LOUDNESS }),
       trimSilence: opts.trimSilence === true,
       // Ask for a little more than the limit, to tell "too long" from "exactly 100 s".
       maxSeconds: GREETING_MAX_MS / 1000 + 1,
@@ -84,6 +86,13 @@ export class GreetingService {
       truncated = true;
     }
     if (pcm.length === 0) throw new AudioError('audio.empty', 'The greeting has no audio left (only silence?).', { hint: 'Record again, or do not trim silence.' });
+    let loudness: PreparedGreeting['loudness'] = null;
+    if (opts.normalize !== false) {
+      onProgress?.({ phase: 'normalize' });
+      const n = normalizeLoudness(pcm, AMR_SAMPLE_RATE, GREETING_LOUDNESS);
+      pcm = n.samples;
+      loudness = { measuredLufs: n.measuredLufs, gainDb: n.gainDb };
+    }
     throwIfAborted(signal);
     onProgress?.({ phase: 'encode' });
     const amr = await this.deps.amr.encodeMr122(pcm, signal);
@@ -98,6 +107,6 @@ export class GreetingService {
     onProgress?.({ phase: 'preview' });
     const previewWav = encodeWav(await this.deps.amr.decode(amr, signal), AMR_SAMPLE_RATE);
     onProgress?.({ phase: 'done' });
-    return { amr, info, durationMs: info.durationMs, durationSeconds: Math.max(1, Math.round(info.durationMs / 1000)), previewWav, truncated };
+    return { amr, info, durationMs: info.durationMs, durationSeconds: Math.max(1, Math.round(info.durationMs / 1000)), previewWav, truncated, loudness };
   }
 }

@@ -30,8 +30,6 @@ export type EncodedFormat = 'wav' | 'mp3' | 'flac' | 'opus';
 /** Options for decoding an arbitrary input to PCM. */
 export interface ToPcmOptions {
   sampleRate: number;
-  /** EBU R128 loudness normalisation target, in LUFS / dBTP / LU. */
-  loudness?: { integrated: number; truePeak: number; range: number };
   /** Remove leading and trailing silence. */
   trimSilence?: boolean;
   /** Stop decoding after this many seconds (the caller detects "too long" by asking for a little more). */

@@ -64,11 +64,14 @@ function amrOfFrames(n: number): Uint8Array {
 }
 
 describe('GreetingService', () => {
-  it('normalises with the telephony loudness target, encodes MR122 and previews the encoded result', async () => {
-    const t = new FakeTranscoder(new Int16Array(8000 * 3 + 50).fill(1000));
+  it('normalises to the telephony loudness target, encodes MR122 and previews the encoded result', async () => {
+    const quiet = new Int16Array(8000 * 3 + 50);
+    for (let i = 0; i < quiet.length; i++) quiet[i] = Math.round(300 * Math.sin((2 * Math.PI * 440 * i) / 8000));
+    const t = new FakeTranscoder(quiet);
     const g = await new GreetingService({ amr: new FakeAmr(), transcoder: t }).prepare(new Uint8Array([1, 2, 3]));
-    expect(t.calls[0]?.loudness).toEqual(GREETING_LOUDNESS);
     expect(t.calls[0]?.sampleRate).toBe(8000);
+    expect(g.loudness?.measuredLufs).toBeLessThan(-35);
+    expect(g.loudness?.gainDb).toBeCloseTo(GREETING_LOUDNESS.integrated - (g.loudness?.measuredLufs ?? 0), 5);
     expect(g.info.frames).toBe(151);
     expect(g.durationMs).toBe(3020);
     expect(g.durationSeconds).toBe(3);
@@ -103,9 +106,9 @@ describe('GreetingService', () => {
 
   it('passes trimSilence and normalize=false through, and honours cancellation', async () => {
     const t = new FakeTranscoder(new Int16Array(1600));
-    await new GreetingService({ amr: new FakeAmr(), transcoder: t }).prepare(new Uint8Array([1]), { trimSilence: true, normalize: false });
+    const raw = await new GreetingService({ amr: new FakeAmr(), transcoder: t }).prepare(new Uint8Array([1]), { trimSilence: true, normalize: false });
     expect(t.calls[0]?.trimSilence).toBe(true);
-    expect(t.calls[0]?.loudness).toBeUndefined();
+    expect(raw.loudness).toBeNull();
     const ac = new AbortController();
     ac.abort();
     await expect(new GreetingService({ amr: new FakeAmr(), transcoder: t }).prepare(new Uint8Array([1]), { signal: ac.signal })).rejects.toMatchObject({ code: 'op.cancelled' });
