@@ -52,8 +52,8 @@ export function isKnownChannel(c: string): c is Channel {
   return isChannel(c);
 }
 
-function invalid(message: string): Res<never> {
-  return err(toAppError(new AppConfigError('ipc.invalidRequest', message, { hint: 'This is a bug in the app: please report it.' })));
+function invalid(message: string, fields?: string[]): Res<never> {
+  return err(toAppError(new AppConfigError('ipc.invalidRequest', message, { hint: 'This is a bug in the app: please report it.', ...(fields && { detail: { fields } }) })));
 }
 
 /** Builds the dispatcher over the implementations. Never throws: every outcome is a Result. */
@@ -66,7 +66,10 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
     if (!isChannel(channel)) return invalid('Unknown channel');
     const parsed = contract[channel].req.safeParse(raw);
     // Only the paths of the failing fields go back, never the values (the request may hold a PIN).
-    if (!parsed.success) return invalid(`Invalid request for ${channel}: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+    if (!parsed.success) {
+      const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
+      return invalid(`Invalid request for ${channel}: ${fields.join(', ')}`, fields);
+    }
     const req: unknown = parsed.data;
 
     if (channel === 'op:cancel') {

@@ -15,6 +15,7 @@ import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { formatKiB } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { SettingsPanel } from './SettingsPanel.js';
 
 /** Props of {@link AccountPanel}. */
 export interface AccountPanelProps {
@@ -134,6 +135,7 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
           <Typography color="text.secondary">—</Typography>
         )}
       </Paper>
+      <SettingsPanel />
     </Stack>
   );
 }
