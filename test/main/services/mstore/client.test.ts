@@ -179,6 +179,17 @@ describe('bulk operations', () => {
     expect((await h.client.listVoicemails()).items.map((e) => e.item.id)).toEqual(ids.slice(1));
   });
 
+  it('a 5xx without NWK_RSP is http.server; a 200 that is not a bulk list is http.badResponse', async () => {
+    h = await harness({ voicemails: voicemails(1) });
+    const id = (await h.client.listVoicemails()).items[0]?.item.id ?? '';
+    h.relay.setFaults([{ pathIncludes: 'bulkDelete', times: 1, action: { kind: 'status', status: 503, body: '<html>busy</html>', headers: { 'Content-Type': 'text/html' } } }]);
+    await expect(h.client.delete([id])).rejects.toMatchObject({ code: 'http.server', retryable: true });
+    h.relay.setFaults([{ pathIncludes: 'bulkUpdate', times: 1, action: { kind: 'status', status: 200, body: '{"bulkResponseList":{"response":[{"code":"abc"}]}}' } }]);
+    await expect(h.client.setRead([id], true)).rejects.toMatchObject({ code: 'http.badResponse' });
+    // Nothing was deleted by the failed attempt.
+    expect((await h.client.listVoicemails()).items).toHaveLength(1);
+  });
+
   it('re-lists after MSTORE_RLY-MST_NWKERR to learn what happened', async () => {
     h = await harness({ voicemails: voicemails(2) });
     const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
