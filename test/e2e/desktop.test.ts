@@ -2,7 +2,7 @@
 // channel implementations through the loopback web harness (the stand-in for Electron, which cannot be
 // downloaded here). The microphone is Chromium's fake capture device fed from a WAV made with espeak-ng.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
       },
     };
     const pins = memoryPinStore();
-    const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => work }));
+    const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => join(work, 'export') }));
     harness = await startWebHarness({
       dispatcher,
       rendererDir: join(work, 'renderer'),
@@ -151,6 +151,26 @@ describe('renderer e2e (Chromium + web harness)', () => {
     expect(listed.find((v) => v.id === unread[0]?.id)?.read).toBe(true);
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(SCREENSHOTS, 'voicemail.png') });
+  });
+
+  it('exports the selected voicemail as WAV through main', async () => {
+    mkdirSync(join(work, 'export'), { recursive: true });
+    await page.getByRole('button', { name: 'Export…' }).click();
+    await page.getByText('Exported 1 file').waitFor({ timeout: 15_000 });
+    const files = readdirSync(join(work, 'export')).filter((f) => f.endsWith('.wav'));
+    expect(files).toHaveLength(1);
+    const wav = readFileSync(join(work, 'export', files[0] ?? ''));
+    expect(wav.subarray(0, 4).toString('latin1')).toBe('RIFF');
+    expect(wav.length).toBeGreaterThan(1000);
+  });
+
+  it('deletes the selected voicemail', async () => {
+    const before = await engine.listVoicemails({});
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('Voicemail deleted').waitFor();
+    await expect.poll(() => page.getByTestId('voicemail-row').count()).toBe(before.length - 1);
+    const after = await engine.listVoicemails({});
+    expect(after).toHaveLength(before.length - 1);
   });
 
   it('records a greeting from the fake microphone and uploads it', async () => {
