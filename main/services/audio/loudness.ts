@@ -49,16 +49,16 @@ function biquad(x: Float64Array, f: { b: number[]; a: number[] }): Float64Array 
 
 /** Integrated loudness in LUFS of mono PCM (BS.1770-4 with gating); -Infinity for silence or < 400 ms. */
 export function integratedLoudness(samples: Int16Array, rate: number): number {
-  let x: Float64Array = Float64Array.from(samples, (s) => s / 32768);
+  let x: Float64Array = new Float64Array(samples.length);
+  for (let i = 0; i < samples.length; i++) x[i] = (samples[i] ?? 0) / 32768;
   for (const f of kWeighting(rate)) x = biquad(x, f);
   const block = Math.round(rate * 0.4);
   const step = Math.round(rate * 0.1);
+  // Prefix sums of the squared signal: each overlapping block's energy in O(1).
+  const cum = new Float64Array(x.length + 1);
+  for (let i = 0; i < x.length; i++) cum[i + 1] = (cum[i] ?? 0) + (x[i] ?? 0) ** 2;
   const powers: number[] = [];
-  for (let start = 0; start + block <= x.length; start += step) {
-    let sum = 0;
-    for (let i = start; i < start + block; i++) sum += (x[i] ?? 0) ** 2;
-    powers.push(sum / block);
-  }
+  for (let start = 0; start + block <= x.length; start += step) powers.push(Math.max(0, (cum[start + block] ?? 0) - (cum[start] ?? 0)) / block);
   const lufs = (p: number) => -0.691 + 10 * Math.log10(p);
   const mean = (ps: number[]) => ps.reduce((a, b) => a + b, 0) / ps.length;
   const aboveAbs = powers.filter((p) => p > 0 && lufs(p) > -70);
@@ -90,21 +90,23 @@ export function gainWithLimiter(samples: Int16Array, rate: number, gainDb: numbe
   const g = 10 ** (gainDb / 20);
   const ceiling = 32768 * 10 ** (ceilingDb / 20);
   const n = samples.length;
-  const need = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = Math.abs((samples[i] ?? 0) * g);
-    need[i] = v > ceiling ? ceiling / v : 1;
-  }
   const look = Math.max(1, Math.round(rate * 0.005));
   const release = 1 - Math.exp(-1 / (rate * 0.05));
   const attack = 1 - Math.exp(-1 / (rate * 0.002));
-  // Forward: look-ahead minimum, then release towards 1.
+  // Look-ahead minimum of the gain each sample needs: only the few samples over the ceiling matter, so
+  // spread each one's need back over the look-ahead window instead of scanning every window.
+  const ahead = new Float64Array(n).fill(1);
+  for (let j = 0; j < n; j++) {
+    const v = Math.abs((samples[j] ?? 0) * g);
+    if (v <= ceiling) continue;
+    const need = ceiling / v;
+    for (let k = Math.max(0, j - look + 1); k <= j; k++) if (need < (ahead[k] ?? 1)) ahead[k] = need;
+  }
+  // Forward: release towards 1.
   const fwd = new Float64Array(n);
   let prev = 1;
   for (let i = 0; i < n; i++) {
-    let m = 1;
-    for (let k = i; k < Math.min(n, i + look); k++) m = Math.min(m, need[k] ?? 1);
-    prev = Math.min(m, prev + (1 - prev) * release);
+    prev = Math.min(ahead[i] ?? 1, prev + (1 - prev) * release);
     fwd[i] = prev;
   }
   // Backward: ramp down ahead of each dip instead of stepping.
