@@ -59,6 +59,8 @@ function invalid(message: string, fields?: string[]): Res<never> {
 /** Builds the dispatcher over the implementations. Never throws: every outcome is a Result. */
 export function createDispatcher(impls: Implementations, opts: DispatcherOptions = {}): Dispatcher {
   const running = new Map<string, AbortController>();
+  // Every controller, with or without an opId, so abortAll() reaches operations nobody can name.
+  const all = new Set<AbortController>();
   const now = opts.now ?? (() => performance.now());
   const interval = opts.progressIntervalMs ?? 100;
 
@@ -82,6 +84,7 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
     if (opId !== null && running.has(opId)) return invalid('Operation id already in use');
     const controller = new AbortController();
     if (opId !== null) running.set(opId, controller);
+    all.add(controller);
 
     let last = -Infinity;
     let lastPhase = '';
@@ -94,6 +97,8 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
       const event: OpProgressValue = { opId, phase: p.phase.slice(0, 64) };
       if (p.transferredBytes !== undefined) event.transferredBytes = Math.max(0, Math.floor(p.transferredBytes));
       if (p.totalBytes !== undefined) event.totalBytes = Math.max(0, Math.floor(p.totalBytes));
+      if (p.done !== undefined) event.done = Math.max(0, Math.floor(p.done));
+      if (p.total !== undefined) event.total = Math.max(0, Math.floor(p.total));
       try {
         sink(event);
       } catch {
@@ -114,13 +119,14 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
       return err(toAppError(e, (x) => opts.onInternal?.(channel, x)));
     } finally {
       if (opId !== null) running.delete(opId);
+      all.delete(controller);
     }
   }
 
   return {
     dispatch,
     abortAll() {
-      for (const c of running.values()) c.abort();
+      for (const c of all) c.abort();
     },
     get inFlight() {
       return running.size;

@@ -2,7 +2,7 @@
 // needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
 // (built in main/app.ts) owns the business logic; this file only maps requests, the keychain choice and
 // the export folder prompt.
-import type { CardInfoValue, CardStatusValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
+import type { CardInfoValue, CardStatusValue, ExportFormatValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
 import type { Settings } from '../../shared/settings.js';
 import type { OpOptions } from '../services/ports.js';
@@ -36,7 +36,7 @@ export interface DesktopEngine {
   setRead(ids: string[], read: boolean, opts: OpOptions): Promise<void>;
   deleteVoicemails(ids: string[], opts: OpOptions): Promise<void>;
   /** Writes the voicemails into `dir`; returns how many files were written. */
-  exportVoicemails(ids: string[], format: 'wav' | 'amr', dir: string, opts: OpOptions): Promise<number>;
+  exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<number>;
   listGreetings(opts: OpOptions): Promise<Greeting[]>;
   /** Encodes the recording to AMR-NB, uploads it and, when asked, makes it the only active greeting. */
   uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts: OpOptions): Promise<void>;

@@ -67,6 +67,9 @@ export const PlayableAudio = z.object({
 /** Quotas of both folders (storage in KiB, as the relay reports it). */
 export const Quota = z.object({ voicemail: FolderQuotaSchema, greeting: FolderQuotaSchema });
 
+/** Export formats: the original AMR, or decoded and re-encoded by main (ffmpeg). */
+export const ExportFormat = z.enum(['wav', 'mp3', 'flac', 'opus', 'amr']);
+
 /** Result of an export: how many files were written; `cancelled` when the user closed the folder dialog. */
 export const ExportOutcome = z.object({ written: z.number().int().min(0), cancelled: z.boolean() });
 
@@ -82,7 +85,7 @@ export const contract = {
   'voicemail:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
   'voicemail:markRead': { req: z.object({ ids: ObjectIds, read: z.boolean(), opId: OpId }).strict(), res: z.void() },
   'voicemail:delete': { req: z.object({ ids: ObjectIds, opId: OpId }).strict(), res: z.void() },
-  'voicemail:export': { req: z.object({ ids: ObjectIds, format: z.enum(['wav', 'amr']), opId: OpId }).strict(), res: ExportOutcome },
+  'voicemail:export': { req: z.object({ ids: ObjectIds, format: ExportFormat, opId: OpId }).strict(), res: ExportOutcome },
   'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(GreetingSchema) },
   'greeting:upload': {
     req: z
@@ -116,6 +119,9 @@ export const OpProgress = z.object({
   phase: z.string().max(64),
   transferredBytes: z.number().int().min(0).optional(),
   totalBytes: z.number().int().min(0).optional(),
+  /** Items done and in total, for operations over several items (export, bulk delete). */
+  done: z.number().int().min(0).optional(),
+  total: z.number().int().min(0).optional(),
 });
 
 /** Push events from main, each with its own schema. */
@@ -143,6 +149,7 @@ export type CardInfoValue = z.infer<typeof CardInfo>;
 export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
 export type QuotaValue = z.infer<typeof Quota>;
 export type ExportOutcomeValue = z.infer<typeof ExportOutcome>;
+export type ExportFormatValue = z.infer<typeof ExportFormat>;
 export type OpProgressValue = z.infer<typeof OpProgress>;
 
 /**
