@@ -99,6 +99,10 @@ describe.each(['debian-ffmpeg+opencore-js', 'ffmpeg-libopencore'])('greetings wi
     const junk = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) & 0xff);
     await expect(engine().greeting.prepare(junk)).rejects.toMatchObject({ code: 'audio.invalid' });
     await expect(engine().greeting.prepare(new TextEncoder().encode('#!AMR\n\x3c\x00'))).rejects.toMatchObject({ code: 'audio.invalid' });
+    // A playlist that makes ffmpeg read a local file (it would, with the 'file' protocol we allow for
+    // MP4 temp files) is refused by the container whitelist.
+    const playlist = new TextEncoder().encode(`#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nfile://${inputs.mp3}\n#EXT-X-ENDLIST\n`);
+    await expect(engine().greeting.prepare(playlist)).rejects.toMatchObject({ code: 'audio.invalid', message: expect.stringContaining('not accepted') });
   });
 
   it('cancellation kills the ffmpeg run', async () => {

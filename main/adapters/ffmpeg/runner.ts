@@ -83,6 +83,9 @@ export function classifyFfmpegFailure(stderr: string, exitCode: number | null): 
   if (/No such filter/i.test(text)) {
     return new AudioError('audio.codecMissing', 'ffmpeg lacks a filter needed for this conversion.', { detail, hint: 'Use a full ffmpeg build (set FFMPEG_PATH).' });
   }
+  if (/not on whitelist/i.test(text)) {
+    return new AudioError('audio.invalid', 'This kind of file is not accepted as audio input.', { detail, hint: 'Use WAV, MP3, M4A/AAC, FLAC, Ogg/Opus, WebM/Opus or AMR-NB.' });
+  }
   if (/Invalid data found|moov atom not found|could not find codec parameters|Invalid argument|Error while decoding|does not contain any stream|Failed to read frame|End of file/i.test(text)) {
     return new AudioError('audio.invalid', 'The input is not audio ffmpeg can decode (corrupt, truncated or an unsupported format).', {
       detail,

@@ -36,6 +36,13 @@ export function wavWithTags(pcm: Int16Array, sampleRate: number, tags: AudioTags
   return encodeWav(pcm, sampleRate, 1, { ...(tags.title && { title: tags.title }), ...(tags.artist && { artist: tags.artist }), ...(tags.date && { date: tags.date }), ...(tags.comment && { comment: tags.comment }) });
 }
 
+/**
+ * Input options for bytes we did not produce (imports, recordings, server payloads): only the container
+ * formats we support may be probed, and only stdin or our private temp file may be opened. Without this a
+ * crafted playlist (HLS, concat) could make ffmpeg read local files or fetch URLs into the output.
+ */
+export const UNTRUSTED_INPUT = ['-protocol_whitelist', 'pipe,file', '-format_whitelist', 'wav,mp3,mov,mp4,m4a,3gp,flac,ogg,matroska,webm,amr,aac'];
+
 const PCM_IN = (rate: number) => ['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', FFMPEG_STDIN];
 
 /** Encoder and muxer per export format. */
@@ -64,7 +71,7 @@ export class FfmpegTranscoder implements TranscoderPort {
       filters.push(sr, 'areverse', sr, 'areverse');
     }
     filters.push(`aresample=${opts.sampleRate}`);
-    const args = ['-i', FFMPEG_STDIN, '-vn', '-sn', '-af', filters.join(','), '-ac', '1', '-ar', String(opts.sampleRate)];
+    const args = [...UNTRUSTED_INPUT, '-i', FFMPEG_STDIN, '-vn', '-sn', '-af', filters.join(','), '-ac', '1', '-ar', String(opts.sampleRate)];
     if (opts.maxSeconds !== undefined) args.push('-t', opts.maxSeconds.toFixed(3));
     args.push('-c:a', 'pcm_s16le', '-f', 's16le', FFMPEG_STDOUT);
     const out = await this.runner.run(args, { input, ...(opts.signal && { signal: opts.signal }) });
