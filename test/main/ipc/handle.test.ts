@@ -294,6 +294,23 @@ describe('cancellation and progress', () => {
     expect(res.ok ? 'ok' : res.error.code).toBe('op.cancelled');
   });
 
+  it('abortAll() also cancels operations that have no opId', async () => {
+    const impls = recordingImpls([]);
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    impls['pin:forget'] = (_req, ctx) =>
+      new Promise((_resolve, reject) => {
+        started();
+        ctx.signal.addEventListener('abort', () => reject(new CancelledError()));
+      });
+    const dispatcher = createDispatcher(impls);
+    const pending = dispatcher.dispatch('pin:forget', {}, () => {});
+    await running;
+    dispatcher.abortAll();
+    const res = await pending;
+    expect(res.ok ? 'ok' : res.error.code).toBe('op.cancelled');
+  });
+
   it('throttles progress per operation, lets phase changes through and sends to the caller only', async () => {
     let t = 0;
     const impls = recordingImpls([]);
