@@ -43,6 +43,9 @@ export function wavWithTags(pcm: Int16Array, sampleRate: number, tags: AudioTags
  */
 export const UNTRUSTED_INPUT = ['-protocol_whitelist', 'pipe,file', '-format_whitelist', 'wav,mp3,mov,mp4,m4a,3gp,flac,ogg,matroska,webm,amr,aac'];
 
+/** Extra input read beyond `maxSeconds`, for silence that trimming removes. */
+const INPUT_MARGIN_S = 300;
+
 const PCM_IN = (rate: number) => ['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', FFMPEG_STDIN];
 
 /** Encoder and muxer per export format. */
@@ -62,7 +65,9 @@ export class FfmpegTranscoder implements TranscoderPort {
 
   async toPcm(input: Uint8Array, opts: ToPcmOptions): Promise<Int16Array> {
     if (input.length === 0) throw new AudioError('audio.empty', 'The audio is empty (0 bytes).', { hint: 'Choose a file that contains audio.' });
-    const filters = ['aformat=channel_layouts=mono'];
+    // Down to mono at the target rate first: the filters after it (areverse buffers everything) then
+    // work on the smallest form of the audio.
+    const filters = ['aformat=channel_layouts=mono', `aresample=${opts.sampleRate}`];
     if (opts.trimSilence) {
       requireFilter(this.caps, 'silenceremove', 'silence trimming');
       // Leading silence, then the same on the reversed signal for trailing silence. -50 dBFS keeps soft
@@ -70,8 +75,11 @@ export class FfmpegTranscoder implements TranscoderPort {
       const sr = 'silenceremove=start_periods=1:start_duration=0:start_threshold=-50dB:start_silence=0.1';
       filters.push(sr, 'areverse', sr, 'areverse');
     }
-    filters.push(`aresample=${opts.sampleRate}`);
-    const args = [...UNTRUSTED_INPUT, '-i', FFMPEG_STDIN, '-vn', '-sn', '-af', filters.join(','), '-ac', '1', '-ar', String(opts.sampleRate)];
+    const args = [...UNTRUSTED_INPUT];
+    // Never decode far more than asked for (a 2-hour file must not be read whole to learn it is too long);
+    // the margin leaves room for silence that trimming removes.
+    if (opts.maxSeconds !== undefined) args.push('-t', (opts.maxSeconds + INPUT_MARGIN_S).toFixed(3));
+    args.push('-i', FFMPEG_STDIN, '-vn', '-sn', '-af', filters.join(','), '-ac', '1', '-ar', String(opts.sampleRate));
     if (opts.maxSeconds !== undefined) args.push('-t', opts.maxSeconds.toFixed(3));
     args.push('-c:a', 'pcm_s16le', '-f', 's16le', FFMPEG_STDOUT);
     const out = await this.runner.run(args, { input, ...(opts.signal && { signal: opts.signal }) });
