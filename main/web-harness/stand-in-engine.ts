@@ -1,7 +1,7 @@
-// A stand-in DesktopEngine with in-memory voicemails and greetings, for the web harness and the
-// renderer e2e tests until main/app.ts offers the real demo engine (simulated SIM + carrier). Dev and
-// test only. The audio is synthesised (tone bursts) and goes through the real WAV writer and peak
-// computation of main/protocol, so playback and the waveform are real.
+// A stand-in DesktopEngine with in-memory voicemails and greetings, for the harness's own unit tests and
+// the IPC benchmark, where neither the simulators nor ffmpeg should be involved. Dev and test only: the
+// e2e tests and `npm run harness` use the real engine (main/app.ts createDesktopBackend). The audio is
+// synthesised (tone bursts) through the real WAV writer and peak computation of main/protocol.
 import type { CardInfoValue } from '../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
 import { defaultSettings, type Settings } from '../../shared/settings.js';

@@ -72,7 +72,12 @@ export function VoicemailPlayer({ id, onPlayed }: VoicemailPlayerProps) {
 
   return (
     <Box sx={{ p: 2 }} data-testid="voicemail-player">
-      {op.state === 'running' && <LinearProgress aria-label="Loading audio" sx={{ mb: 1 }} />}
+      {op.state === 'running' &&
+        (op.progress?.totalBytes ? (
+          <LinearProgress aria-label="Loading audio" variant="determinate" value={Math.min(100, ((op.progress.transferredBytes ?? 0) / op.progress.totalBytes) * 100)} sx={{ mb: 1 }} />
+        ) : (
+          <LinearProgress aria-label="Loading audio" sx={{ mb: 1 }} />
+        ))}
       <ErrorAlert error={op.error} />
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
         <IconButton

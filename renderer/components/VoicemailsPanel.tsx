@@ -109,7 +109,14 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
                 Delete
               </Button>
             </Stack>
-            <Box sx={{ px: 2 }}>
+            <Box sx={{ px: 2, pt: 1 }}>
+              {action.state === 'running' && (
+                <LinearProgress
+                  aria-label="Working"
+                  variant={action.progress?.total ? 'determinate' : 'indeterminate'}
+                  value={action.progress?.total ? ((action.progress.done ?? 0) / action.progress.total) * 100 : 0}
+                />
+              )}
               <ErrorAlert error={action.error} />
             </Box>
           </>
