@@ -4,7 +4,7 @@
 // holds a cross-process lock (an mkdir lock under /tmp, stale when its owner process is gone) for the
 // whole time it has a virtual card attached.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { PcscReaderPort } from '../../main/adapters/pcsc/pcsc-reader.js';
 import { attachToVpcd, VPCD_PORTS, type VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
@@ -56,17 +56,18 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Takes the machine-wide vpcd lock; waits up to `timeoutMs`, breaking stale locks. */
-export async function acquireVpcdLock(timeoutMs = 180_000): Promise<() => void> {
+/** Takes the machine-wide vpcd lock (or the lock `dir`); waits up to `timeoutMs`, breaking stale locks. */
+export async function acquireVpcdLock(timeoutMs = 180_000, dir = LOCK_DIR): Promise<() => void> {
+  const LOCK = dir;
   const start = Date.now();
   const owner = `${process.pid} ${Date.now()}`;
   for (;;) {
     try {
-      mkdirSync(LOCK_DIR);
-      writeFileSync(`${LOCK_DIR}/owner`, owner);
+      mkdirSync(LOCK);
+      writeFileSync(`${LOCK}/owner`, owner);
       return () => {
         try {
-          if (readFileSync(`${LOCK_DIR}/owner`, 'utf8') === owner) rmSync(LOCK_DIR, { recursive: true, force: true });
+          if (readFileSync(`${LOCK}/owner`, 'utf8') === owner) rmSync(LOCK, { recursive: true, force: true });
         } catch {
           // already gone
         }
@@ -76,22 +77,32 @@ export async function acquireVpcdLock(timeoutMs = 180_000): Promise<() => void> 
     }
     // Stale? Owner process gone, or the lock is very old, or the owner file never got written.
     let stale = false;
+    let seen = '';
     try {
-      const [pidText, tsText] = readFileSync(`${LOCK_DIR}/owner`, 'utf8').split(' ');
+      seen = readFileSync(`${LOCK}/owner`, 'utf8');
+      const [pidText, tsText] = seen.split(' ');
       const pid = Number(pidText);
       stale = !pidAlive(pid) || Date.now() - Number(tsText) > LOCK_MAX_AGE_MS;
     } catch {
       try {
-        stale = Date.now() - statSync(LOCK_DIR).mtimeMs > 10_000;
+        stale = Date.now() - statSync(LOCK).mtimeMs > 10_000;
       } catch {
         stale = false; // vanished: retry at once
       }
     }
     if (stale) {
-      rmSync(LOCK_DIR, { recursive: true, force: true });
+      // Break it by renaming (atomic: only one waiter wins), and only if it is still the lock we judged.
+      const grave = `${LOCK}.stale-${process.pid}-${Date.now()}`;
+      try {
+        const now = seen === '' ? '' : readFileSync(`${LOCK}/owner`, 'utf8');
+        if (now === seen) renameSync(LOCK, grave);
+      } catch {
+        // someone else broke or re-took it first
+      }
+      rmSync(grave, { recursive: true, force: true });
       continue;
     }
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for the vpcd lock ${LOCK_DIR} (another test run holds it)`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for the vpcd lock ${LOCK} (another test run holds it)`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
