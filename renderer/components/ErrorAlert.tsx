@@ -1,5 +1,6 @@
 // Shows an AppError: its message, the hint when there is one. Branches on `code`, never on text.
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import type { AppError } from '../../shared/errors.js';
 
 /** Props of {@link ErrorAlert}. */
@@ -20,7 +21,11 @@ export function ErrorAlert({ error, onClose }: ErrorAlertProps) {
   return (
     <Alert severity={severity(error.code)} onClose={onClose} data-code={error.code} sx={{ my: 1 }}>
       {error.message}
-      {error.hint ? ` ${error.hint}` : ''}
+      {error.hint && (
+        <Box component="span" sx={{ display: 'block', mt: 0.5 }}>
+          {error.hint}
+        </Box>
+      )}
     </Alert>
   );
 }

@@ -89,7 +89,13 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
         <Divider />
         {list.state === 'running' && <LinearProgress aria-label="Loading voicemail" />}
         <ErrorAlert error={list.error} />
-        <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} />
+        {enabled || voicemails.length > 0 ? (
+          <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} />
+        ) : (
+          <Typography color="text.secondary" sx={{ p: 3 }}>
+            Voicemail appears here once the SIM is ready.
+          </Typography>
+        )}
       </Paper>
       <Paper variant="outlined" sx={{ p: 1 }}>
         {current ? (

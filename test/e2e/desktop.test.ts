@@ -2,29 +2,17 @@
 // channel implementations through the loopback web harness (the stand-in for Electron, which cannot be
 // downloaded here). The microphone is Chromium's fake capture device fed from a WAV made with espeak-ng.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createDispatcher } from '../../main/ipc/dispatch.js';
-import { createImplementations, publicCardStatus, type DesktopEngine } from '../../main/ipc/implementations.js';
-import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { DesktopEngine } from '../../main/ipc/implementations.js';
+import type { WebHarness } from '../../main/web-harness/server.js';
 import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
 import { defaultSettings } from '../../shared/settings.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = resolve(import.meta.dirname, '../..');
-const SCREENSHOTS = join(ROOT, 'out', 'e2e');
-
-function need(bin: string, hint: string): void {
-  try {
-    execFileSync('sh', ['-c', `command -v ${bin}`], { stdio: 'pipe' });
-  } catch {
-    throw new Error(`${bin} not found: ${hint}`);
-  }
-}
+import { buildWeb, launch, need, SCREENSHOTS, serve } from './support.js';
 
 describe('renderer e2e (Chromium + web harness)', () => {
   let work: string;
@@ -34,19 +22,13 @@ describe('renderer e2e (Chromium + web harness)', () => {
   const uploads: { bytes: number; mimeType: string; activate: boolean }[] = [];
   let engine: DesktopEngine;
   let backend: DesktopBackend | undefined;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium`);
     need('espeak-ng', 'apt-get install -y espeak-ng');
     need('sox', 'apt-get install -y sox');
     work = mkdtempSync(join(tmpdir(), 'vvm-e2e-'));
-    mkdirSync(SCREENSHOTS, { recursive: true });
-
-    // Build the renderer and the harness shim into the temp folder (never into someone else's out/).
-    const vite = join(ROOT, 'node_modules', '.bin', 'vite');
-    execFileSync(vite, ['build', '--logLevel', 'error', '--outDir', join(work, 'renderer')], { cwd: ROOT, stdio: 'pipe' });
-    execFileSync(vite, ['build', '-c', 'vite.harness.config.ts', '--logLevel', 'error', '--outDir', join(work, 'web-harness')], { cwd: ROOT, stdio: 'pipe' });
+    const web = buildWeb(work);
 
     // The fake microphone: speech padded with silence, 48 kHz mono 16-bit (what Chromium's fake capture expects).
     const speech = join(work, 'speech.wav');
@@ -64,43 +46,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
         return base.uploadGreeting(input, opts);
       },
     };
-    const pins = memoryPinStore();
-    const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => join(work, 'export') }));
-    harness = await startWebHarness({
-      dispatcher,
-      rendererDir: join(work, 'renderer'),
-      shimFile: join(work, 'web-harness', 'api-shim.js'),
-      watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
-    });
-
-    // A fresh user-data dir per run: no state leaks between runs.
-    browser = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${mic}`,
-      ],
-      viewport: { width: 1200, height: 800 },
-    });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    // Script errors and console errors (CSP violations among them) fail the run.
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`${m.text()} ${m.location().url}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
-    });
+    harness = await serve(web, engine, backend.pins, join(work, 'export'));
+    ({ browser, page, pageErrors } = await launch(work, ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`]));
   }, 120_000);
 
   afterAll(async () => {

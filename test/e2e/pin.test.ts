@@ -1,0 +1,88 @@
+// The SIM PIN dialog in Chromium against the real engine: a PIN-protected simulated SIM in the
+// in-process reader, the demo carrier (simulated BSF + relay) on loopback, the real card service, GBA,
+// mstore client and keychain policy (with an in-memory store standing in for the OS keychain).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
+import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
+import { createDesktopEngine } from '../../main/ipc/desktop-engine.js';
+import { memoryPinStore } from '../../main/web-harness/run.js';
+import type { WebHarness } from '../../main/web-harness/server.js';
+import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
+import { defaultSettings } from '../../shared/settings.js';
+import { buildWeb, launch, SCREENSHOTS, serve } from './support.js';
+
+const SIM_PIN = '2468';
+
+describe('SIM PIN dialog e2e', () => {
+  let work: string;
+  let carrier: DemoCarrier | undefined;
+  let harness: WebHarness | undefined;
+  let browser: BrowserContext | undefined;
+  let page: Page;
+  let pageErrors: string[] = [];
+  let engine: ReturnType<typeof createDesktopEngine> | undefined;
+  const pins = memoryPinStore();
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-pin-'));
+    const web = buildWeb(work);
+    carrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
+    const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
+    // The demo subscriber's keys, with PIN1 enabled.
+    const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
+    const pinSource = createDesktopPinSource(pins);
+    engine = createDesktopEngine({
+      open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+      audio: createAudioEngine({ env: process.env }),
+      pinSource,
+      settings,
+      demo: false,
+    });
+    harness = await serve(web, engine, pins, join(work, 'export'));
+    ({ browser, page, pageErrors } = await launch(work));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+    await engine?.close();
+    await carrier?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('asks for the PIN, reports a wrong one with the tries left, unlocks and remembers the right one', async () => {
+    if (!harness) throw new Error('harness not started');
+    await page.goto(harness.entryUrl);
+    const input = page.getByTestId('pin-input');
+    await input.waitFor();
+    expect(await page.getByTestId('card-status').getAttribute('data-state')).toBe('locked');
+    expect(await page.getByTestId('card-advice').textContent()).toContain('locked');
+    expect(await page.getByText('3 attempts left').count()).toBe(1);
+
+    await input.fill('1111');
+    await page.getByTestId('pin-submit').click();
+    await page.getByText('2 attempts left').waitFor();
+    expect(await page.locator('[data-code="card.pinWrong"]').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOTS, 'pin-dialog.png') });
+
+    await input.fill(SIM_PIN);
+    await page.getByLabel('Remember in the system keychain').check();
+    await page.getByTestId('pin-submit').click();
+    await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
+    expect(await page.getByTestId('card-status').textContent()).toContain('PIN remembered');
+    await expect.poll(() => page.getByTestId('voicemail-row').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('pin-input').count()).toBe(0);
+
+    const iccid = engine?.cardStatus().iccid ?? '';
+    expect(await pins.get(iccid)).toBe(SIM_PIN);
+  });
+
+  it('logged no script error and no CSP violation', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
