@@ -10,6 +10,7 @@ import { toggleGbaUMac } from '../../../../main/protocol/gba/gba-u.js';
 import { deriveKsNaf } from '../../../../main/protocol/gba/kdf.js';
 import { SimulatedUicc } from '../../../../main/sim/card/simulated-uicc.js';
 import { demoProfile, simSubscriber } from '../../../../main/sim/card/profile.js';
+import milenageVectors from '../../../fixtures/vectors/milenage.json' with { type: 'json' };
 
 function tx(card: SimulatedUicc, c: CommandApdu) {
   return parseResponse(card.transmit(encodeCommand(c)));
@@ -184,4 +185,21 @@ describe('SimulatedUicc: T=0 style', () => {
     tx(card, selectFid(0, 0x6f07));
     expect(tx(card, readBinary(0, 0, 256)).sw).toBe(0x6c04);
   });
+});
+
+describe('SimulatedUicc: MILENAGE known answers on the card side (TS 35.208 test sets)', () => {
+  for (const v of milenageVectors.sets) {
+    it(`test set ${v.testSet}: RES/CK/IK for the vector AUTN, then AUTS for a replay`, () => {
+      const sqnMinus1 = fromHex((BigInt(`0x${v.SQN}`) - 1n).toString(16).padStart(12, '0'));
+      const card = new SimulatedUicc(demoProfile({ k: v.K, opc: v.OPc, sqn: toHex(sqnMinus1) }));
+      tx(card, selectAid(0, ISIM_AID_PREFIX));
+      const c = authenticate3g(0, fromHex(v.RAND), fromHex(v.derived_AUTN));
+      const r = tx(card, c);
+      expect(r.sw).toBe(0x9000);
+      expect(parseAuthResponse(r.data, r.sw, '3g')).toEqual({ kind: 'ok', res: fromHex(v.f2_RES), ck: fromHex(v.f3_CK), ik: fromHex(v.f4_IK) });
+      // SQN_MS is now the vector's SQN: the same challenge again is a replay, answered with that AUTS.
+      const again = tx(card, c);
+      expect(parseAuthResponse(again.data, again.sw, '3g')).toEqual({ kind: 'syncFailure', auts: fromHex(v.derived_AUTS_with_SQNms_equal_SQN) });
+    });
+  }
 });
