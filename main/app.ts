@@ -4,7 +4,7 @@ import { AutoAmrCodec, LazyFfmpeg, LazyTranscoder } from './adapters/amr-codec/a
 import { DirBlobCache } from './adapters/fs/blob-cache.js';
 import { LocalFileSink } from './adapters/fs/atomic-write.js';
 import { toAppError } from './errors.js';
-import type { AudioEngine } from './services/audio/engine.js';
+import { FFMPEG_FEATURES, type AudioEngine } from './services/audio/engine.js';
 import { ExportService } from './services/audio/export.js';
 import { GreetingService } from './services/audio/greeting.js';
 import { PlaybackService } from './services/audio/playback.js';
@@ -68,7 +68,15 @@ export function createAudioEngine(opts: AudioEngineOptions): AudioEngine {
         const { caps } = await ffmpeg.get(signal);
         return {
           amrCodec: codec.name,
-          ffmpeg: { path: caps.path, source: caps.source, version: caps.version, libopencoreAmrnb: caps.encoders.has('libopencore_amrnb') && caps.decoders.has('libopencore_amrnb') },
+          ffmpeg: {
+            path: caps.path,
+            source: caps.source,
+            version: caps.version,
+            libopencoreAmrnb: caps.encoders.has('libopencore_amrnb') && caps.decoders.has('libopencore_amrnb'),
+            unavailable: Object.entries(FFMPEG_FEATURES)
+              .filter(([, need]) => !(need.startsWith('enc:') ? caps.encoders.has(need.slice(4)) : caps.filters.has(need.slice(7))))
+              .map(([feature]) => feature),
+          },
         };
       } catch (e) {
         return { amrCodec: codec.name, ffmpeg: { missing: toAppError(e).message } };

@@ -87,6 +87,17 @@ describe('vvm-desk audio', () => {
     expect((await cli(['audio', 'convert', speech, 'x.xyz'])).code).toBe(2);
   });
 
+  it('tools reports the ffmpeg and codec in use, and a missing ffmpeg with the install hint', async () => {
+    const ok = JSON.parse((await cli(['--json', 'audio', 'tools'])).stdout) as { amrCodec: string; ffmpeg: { unavailable?: string[] } };
+    expect(['opencore-js', 'ffmpeg-libopencore']).toContain(ok.amrCodec);
+    expect(ok.ffmpeg.unavailable).toEqual([]);
+    const none = await cli(['audio', 'tools'], { FFMPEG_PATH: join(work, 'nope') });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('not available');
+    expect(none.stdout).toContain('apt-get install ffmpeg');
+    expect(none.stdout).toContain('bundled JavaScript build');
+  });
+
   it('typed errors: corrupt AMR (with where), empty file, missing ffmpeg', async () => {
     const good = readFileSync(join(work, 'speech.amr'));
     writeFileSync(join(work, 'cut.amr'), good.subarray(0, good.length - 7));

@@ -6,6 +6,7 @@ import { AudioError, FsError } from '../../errors.js';
 import { AMR_MODE_NAMES, AMR_SAMPLE_RATE, isAmrNb, parseAmr } from '../../protocol/amr/amr-file.js';
 import { isWav, parseWav } from '../../protocol/wav.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
+import { FFMPEG_INSTALL_HINT } from '../../adapters/ffmpeg/locate.js';
 import { EXPORT_FORMATS, type ExportItem } from '../../services/audio/export.js';
 import { GREETING_LOUDNESS, type PreparedGreeting } from '../../services/audio/greeting.js';
 import { normalizeLoudness } from '../../services/audio/loudness.js';
@@ -145,11 +146,30 @@ const info: Command = {
   },
 };
 
+const tools: Command = {
+  summary: 'show which ffmpeg and AMR-NB codec are used, and what is missing',
+  usage: '[--codec auto|js|ffmpeg] [--json]',
+  options: { codec: { type: 'string' } },
+  async run(ctx) {
+    const r = await engineFor(ctx).report(ctx.signal);
+    ctx.print(r, () => {
+      const lines = [`AMR-NB codec: ${r.amrCodec === 'opencore-js' ? 'opencore-amr (bundled JavaScript build)' : "opencore-amr (ffmpeg's libopencore_amrnb)"}`];
+      if ('missing' in r.ffmpeg) lines.push(`ffmpeg: not available: ${r.ffmpeg.missing}`, `  ${FFMPEG_INSTALL_HINT}`, '  (voicemail playback and AMR conversion to WAV still work)');
+      else {
+        lines.push(`ffmpeg: ${r.ffmpeg.path} (${r.ffmpeg.source})`, `  ${r.ffmpeg.version}`);
+        lines.push(r.ffmpeg.unavailable.length === 0 ? '  every export format and greeting option is available' : `  unavailable: ${r.ffmpeg.unavailable.join(', ')} (use a fuller ffmpeg build: set FFMPEG_PATH)`);
+      }
+      return lines.join('\n') + '\n';
+    });
+    return 0;
+  },
+};
+
 /** The `audio` command group. */
 export const audioGroup: CommandGroup = {
   name: 'audio',
   summary: 'local audio conversion and inspection (AMR-NB)',
-  commands: { convert, info },
+  commands: { convert, info, tools },
 };
 
 // ---- hooks used by the `voicemail` and `greeting` groups ----

@@ -5,10 +5,18 @@ import type { GreetingService } from './greeting.js';
 import type { PlaybackService } from './playback.js';
 import type { AmrCodecPort, TranscoderPort } from './ports.js';
 
-/** Which tools the audio engine uses, for `audio info`/diagnostics. */
+/** What each feature needs from ffmpeg: an encoder (`enc:`) or a filter (`filter:`). */
+export const FFMPEG_FEATURES: Record<string, string> = {
+  'MP3 export': 'enc:libmp3lame',
+  'FLAC export': 'enc:flac',
+  'Ogg/Opus export': 'enc:libopus',
+  'greeting silence trimming': 'filter:silenceremove',
+};
+
+/** Which tools the audio engine uses, for `audio tools` and diagnostics; `unavailable` names features ffmpeg lacks. */
 export interface AudioToolsReport {
   amrCodec: string;
-  ffmpeg: { path: string; source: string; version: string; libopencoreAmrnb: boolean } | { missing: string };
+  ffmpeg: { path: string; source: string; version: string; libopencoreAmrnb: boolean; unavailable: string[] } | { missing: string };
 }
 
 /** The audio services, wired. */
