@@ -58,14 +58,26 @@ async function handleApp(req: Request, content: AppContent): Promise<Response> {
   if (url.host !== APP_HOST || req.method !== 'GET') return new Response('Not found', { status: 404 });
   const media = /^\/media\/voicemail\/(.+)$/.exec(url.pathname);
   if (media?.[1] !== undefined) {
-    const wav = content.audio(decodeURIComponent(media[1]));
+    let id: string;
+    try {
+      id = decodeURIComponent(media[1]);
+    } catch {
+      return new Response('Bad request', { status: 400 });
+    }
+    const wav = content.audio(id);
     if (!wav) return new Response('Not found', { status: 404 });
     const r = answerRange(wav, req.headers.get('range') ?? undefined, 'audio/wav');
     return new Response(r.status === 416 ? null : Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength), { status: r.status, headers: withSecurityHeaders(r.headers) });
   }
   // Static files of the built renderer; anything resolving outside its folder is refused.
   const root = resolve(content.rendererDir);
-  const file = resolve(root, '.' + decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname));
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+  } catch {
+    return new Response('Bad request', { status: 400 });
+  }
+  const file = resolve(root, '.' + pathname);
   if (!file.startsWith(root + sep)) return new Response('Not found', { status: 404 });
   const res = await net.fetch(pathToFileURL(file).toString());
   const headers: Record<string, string> = {};

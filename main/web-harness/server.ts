@@ -100,7 +100,13 @@ export async function startWebHarness(opts: WebHarnessOptions): Promise<WebHarne
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     if (pathname === '/harness/api-shim.js') return send(res, 200, await readFile(opts.shimFile), TYPES['.js']);
-    const file = resolve(root, '.' + decodeURIComponent(pathname === '/' ? '/index.html' : pathname));
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+    } catch {
+      return send(res, 400, 'Bad request');
+    }
+    const file = resolve(root, '.' + decoded);
     if (!file.startsWith(root + sep)) return send(res, 404, 'Not found');
     let data: Buffer;
     try {

@@ -75,6 +75,7 @@ describe('web harness', () => {
 
   it('refuses paths outside the renderer folder', async () => {
     expect((await raw('/..%2fshim.js', { headers: auth() })).status).toBe(404);
+    expect((await raw('/%E0%A4%A', { headers: auth() })).status).toBe(400);
   });
 
   it('answers the contract with Results, bytes included', async () => {
