@@ -2,7 +2,7 @@
 // play voicemails (the JS codec needs no ffmpeg) and ffmpeg is probed once, only when needed.
 // Codec choice 'auto': ffmpeg's libopencore_amrnb when the binary has both encoder and decoder, else the
 // bundled opencore JS build. Both are opencore-amr, so the output is the same codec either way.
-import { AudioError } from '../../errors.js';
+import { AudioError, throwIfAborted } from '../../errors.js';
 import type { AmrCodecPort, AudioTags, EncodedFormat, ToPcmOptions, TranscoderPort } from '../../services/audio/ports.js';
 import { locateFfmpeg, type FfmpegCapabilities, type LocateOptions } from '../ffmpeg/locate.js';
 import { FfmpegRunner } from '../ffmpeg/runner.js';
@@ -81,7 +81,8 @@ export class AutoAmrCodec implements AmrCodecPort {
       const { caps, runner } = await this.ffmpeg.get(signal);
       if (caps.encoders.has('libopencore_amrnb') && caps.decoders.has('libopencore_amrnb')) return new FfmpegAmrCodec(caps, runner);
     } catch {
-      // No usable ffmpeg: the JS codec still works for AMR <-> PCM.
+      // No usable ffmpeg: the JS codec still works for AMR <-> PCM. A cancelled probe decides nothing.
+      throwIfAborted(signal);
     }
     return new OpencoreJsAmrCodec();
   }
