@@ -7,7 +7,7 @@ import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '..
 import type { Settings } from '../../shared/settings.js';
 import type { OpOptions } from '../services/ports.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
-import { CardError, throwIfAborted } from '../errors.js';
+import { AppConfigError, CardError, throwIfAborted } from '../errors.js';
 import type { Implementations } from './dispatch.js';
 
 /** Card state as the engine knows it, without the keychain part (added here). */
@@ -86,7 +86,13 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       await engine.unlock(req.pin, ctx);
       // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only
       // when the user asked.
-      if (req.remember) await pins.set(currentIccid(), req.pin);
+      if (req.remember) {
+        // The card is unlocked either way: a keychain that cannot store only means the status says
+        // pinStored: false, and the user is asked again next time.
+        await pins.set(currentIccid(), req.pin).catch((e: unknown) => {
+          if (!(e instanceof AppConfigError && e.code === 'keychain.unavailable')) throw e;
+        });
+      }
       return status();
     },
     'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),

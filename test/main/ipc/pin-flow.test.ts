@@ -8,6 +8,8 @@ import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
 import { createDispatcher } from '../../../main/ipc/dispatch.js';
 import { createImplementations } from '../../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
+import type { PinStore } from '../../../main/adapters/keychain/keychain-pin-store.js';
+import { AppConfigError } from '../../../main/errors.js';
 import { InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
 import { demoProfile } from '../../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../../main/sim/card/simulated-uicc.js';
@@ -15,9 +17,8 @@ import { defaultSettings } from '../../../shared/settings.js';
 
 const op = () => crypto.randomUUID();
 
-function setup(pin: string) {
+function setup(pin: string, pins: PinStore = memoryPinStore()) {
   const card = new SimulatedUicc(demoProfile({ pin }));
-  const pins = memoryPinStore();
   const pinSource = createDesktopPinSource(pins);
   const engine = createDesktopEngine({
     open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
@@ -77,6 +78,22 @@ describe('SIM PIN flow', () => {
       expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: false, error: { code: 'card.pinWrong' } });
       expect(await pins.get(iccid)).toBeNull();
       expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked', pinStored: false, triesLeft: 2 } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('unlocks even when the keychain cannot store the PIN, and says it is not stored', async () => {
+    const locked: PinStore = {
+      get: async () => null,
+      set: async () => {
+        throw new AppConfigError('keychain.unavailable', 'The system keychain is not available');
+      },
+      delete: async () => false,
+    };
+    const { d, engine } = setup('2468', locked);
+    try {
+      expect(await d.dispatch('card:unlock', { pin: '2468', remember: true, opId: op() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: false } });
     } finally {
       await engine.close();
     }
