@@ -238,7 +238,17 @@ export class CardSession implements AkaCard {
       this.logger?.warn('card has no free logical channel, using the basic channel', { sw: swHex(open.sw) });
     }
     // EF_DIR (MF) lists the applications; the ISIM if present, else the USIM.
-    const apps: DirRecord[] = await this.readRecords(EF_DIR, signal, (r) => aidHasPrefix(r.aid, ISIM_AID_PREFIX));
+    const isIsim = (r: DirRecord) => aidHasPrefix(r.aid, ISIM_AID_PREFIX);
+    let apps: DirRecord[];
+    try {
+      apps = await this.readRecords(EF_DIR, signal, isIsim);
+    } catch (e) {
+      // A new channel starts at the MF (TS 102 221 11.1.17); a card that left it elsewhere gets an
+      // explicit SELECT MF and one more try. Costs nothing on cards that follow the spec.
+      if (!(e instanceof CardError && e.detail?.sw === '6a82')) throw e;
+      await this.ok('SELECT MF', selectFid(this.cla, 0x3f00), signal);
+      apps = await this.readRecords(EF_DIR, signal, isIsim);
+    }
     const isim = apps.find((a) => aidHasPrefix(a.aid, ISIM_AID_PREFIX));
     const usim = apps.find((a) => aidHasPrefix(a.aid, USIM_AID_PREFIX));
     this.iccidValue = await this.readTransparent(EF_ICCID, signal);

@@ -218,3 +218,26 @@ describe('CardService', () => {
     await svc.close();
   });
 });
+
+describe('CardSession: cards that start a new channel away from the MF', () => {
+  it('selects the MF explicitly and retries EF_DIR once', async () => {
+    const card = new SimulatedUicc(demoProfile());
+    const rec = recordingPort(card);
+    // Wrap the card: the first SELECT 2F00 answers 6A82 as if the channel started inside an ADF.
+    let first = true;
+    const port: CardPort = {
+      ...rec.port,
+      transmit: async (apdu, signal) => {
+        if (first && toHex(apdu).startsWith('01a40004022f00')) {
+          first = false;
+          rec.sent.push(toHex(apdu));
+          return fromHex('6a82');
+        }
+        return rec.port.transmit(apdu, signal);
+      },
+    };
+    const s = await CardSession.open(port);
+    expect(s.identity.app).toBe('ISIM');
+    expect(rec.sent.filter((a) => a.startsWith('01a40004023f00'))).toHaveLength(1);
+  });
+});
