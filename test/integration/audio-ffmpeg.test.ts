@@ -1,12 +1,15 @@
 // ffmpeg resolution, capability probing and the pipe runner against real binaries: Debian's ffmpeg (no AMR
 // encoder) and the static build with libopencore_amrnb from @ffmpeg-installer/linux-x64.
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoAmrCodec, LazyFfmpeg } from '../../main/adapters/amr-codec/auto.js';
 import { locateFfmpeg, probeFfmpeg, requireEncoder, resolveFfmpeg } from '../../main/adapters/ffmpeg/locate.js';
 import { FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner } from '../../main/adapters/ffmpeg/runner.js';
-import { FfmpegAmrCodec } from '../../main/adapters/ffmpeg/transcoder.js';
+import { FfmpegAmrCodec, UNTRUSTED_INPUT } from '../../main/adapters/ffmpeg/transcoder.js';
 import { AudioError, CancelledError } from '../../main/errors.js';
-import { installerFfmpeg, requireTool, tempDir, writeTemp } from '../support/audio.js';
+import { ffmpegConvert, installerFfmpeg, requireTool, tempDir, toneWav, writeTemp } from '../support/audio.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -77,6 +80,14 @@ describe('FfmpegRunner', () => {
     const pcm = new Uint8Array(16_000).map((_, i) => i & 0xff);
     const out = await runner.run(['-f', 's16le', '-ar', '8000', '-ac', '1', '-i', FFMPEG_STDIN, '-f', 's16le', FFMPEG_STDOUT], { input: pcm });
     expect(Array.from(out)).toEqual(Array.from(pcm));
+  });
+
+  it('reads MP4/M4A with the index at the end through a private temp dir, removed afterwards', async () => {
+    const m4a = ffmpegConvert(toneWav(tmp.dir, 'tone.wav', 440, 2), join(tmp.dir, 'tone.m4a'), ['-c:a', 'aac']);
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'));
+    const out = await runner.run([...UNTRUSTED_INPUT, '-i', FFMPEG_STDIN, '-ac', '1', '-ar', '8000', '-f', 's16le', FFMPEG_STDOUT], { input: new Uint8Array(readFileSync(m4a)) });
+    expect(Math.abs(out.length / 2 - 16000)).toBeLessThan(2000);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'))).toEqual(before);
   });
 
   it('is killed on abort (CancelledError) and on timeout (audio.failed, retryable)', async () => {
