@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoAmrCodec, LazyFfmpeg } from '../../main/adapters/amr-codec/auto.js';
 import { locateFfmpeg, probeFfmpeg, requireEncoder, resolveFfmpeg } from '../../main/adapters/ffmpeg/locate.js';
-import { FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner } from '../../main/adapters/ffmpeg/runner.js';
+import { FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner, needsSeekableInput } from '../../main/adapters/ffmpeg/runner.js';
 import { FfmpegAmrCodec, UNTRUSTED_INPUT } from '../../main/adapters/ffmpeg/transcoder.js';
 import { AudioError, CancelledError } from '../../main/errors.js';
 import { ffmpegConvert, installerFfmpeg, requireTool, tempDir, toneWav, writeTemp } from '../support/audio.js';
@@ -84,6 +84,7 @@ describe('FfmpegRunner', () => {
 
   it('reads MP4/M4A with the index at the end through a private temp dir, removed afterwards', async () => {
     const m4a = ffmpegConvert(toneWav(tmp.dir, 'tone.wav', 440, 2), join(tmp.dir, 'tone.m4a'), ['-c:a', 'aac']);
+    expect(needsSeekableInput(new Uint8Array(readFileSync(m4a)))).toBe(true);
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'));
     const out = await runner.run([...UNTRUSTED_INPUT, '-i', FFMPEG_STDIN, '-ac', '1', '-ar', '8000', '-f', 's16le', FFMPEG_STDOUT], { input: new Uint8Array(readFileSync(m4a)) });
     expect(Math.abs(out.length / 2 - 16000)).toBeLessThan(2000);
