@@ -136,6 +136,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
     const active = greetings.filter((g) => g.active);
     expect(active).toHaveLength(1);
     expect(active[0]?.date).toBe([...greetings].sort((a, b) => b.date.localeCompare(a.date))[0]?.date);
+    // The espeak-ng speech reached the encoder: silence would have been trimmed away to (almost) nothing.
+    expect(active[0]?.duration).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-testid="greeting-row"][data-active="true"]').count()).toBe(1);
 
     expect(uploads).toHaveLength(1);
