@@ -1,5 +1,5 @@
 // Both AMR-NB codec paths, both opencore-amr: the bundled JS build (used with Debian's ffmpeg, which has
-// no AMR encoder) and ffmpeg's libopencore_amrnb (the static ffmpeg shipped in @ffmpeg-installer/linux-x64).
+// no AMR encoder) and ffmpeg's libopencore_amrnb (the static ffmpeg shipped in @ffmpeg-installer (per-platform package)).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpencoreJsAmrCodec } from '../../main/adapters/amr-codec/opencore-js.js';

@@ -1,5 +1,5 @@
 // ffmpeg resolution, capability probing and the pipe runner against real binaries: Debian's ffmpeg (no AMR
-// encoder) and the static build with libopencore_amrnb from @ffmpeg-installer/linux-x64.
+// encoder) and the static build with libopencore_amrnb from @ffmpeg-installer (per-platform package).
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -16,10 +16,15 @@ export function requireTool(name: string): string {
   return p;
 }
 
-/** The static ffmpeg with libopencore_amrnb shipped in the @ffmpeg-installer/linux-x64 npm package. */
+/**
+ * The static ffmpeg with libopencore_amrnb shipped in @ffmpeg-installer's per-platform npm package
+ * (pulled in as an optional dependency of the @ffmpeg-installer/ffmpeg devDependency, so `npm ci` also
+ * works on platforms it has no build for; there this fails with a message).
+ */
 export function installerFfmpeg(): string {
-  const p = resolve('node_modules/@ffmpeg-installer/linux-x64/ffmpeg');
-  if (!existsSync(p)) throw new Error('@ffmpeg-installer/linux-x64 is missing: run npm ci (it is a devDependency)');
+  const pkg = `@ffmpeg-installer/${process.platform}-${process.arch}`;
+  const p = resolve(`node_modules/${pkg}/ffmpeg${process.platform === 'win32' ? '.exe' : ''}`);
+  if (!existsSync(p)) throw new Error(`${pkg} is missing: run npm ci (it comes with the @ffmpeg-installer/ffmpeg devDependency)`);
   return p;
 }
 
