@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { PcscReaderPort } from '../../main/adapters/pcsc/pcsc-reader.js';
 import { attachToVpcd, VPCD_PORTS, type VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
 import type { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
@@ -60,7 +61,8 @@ function pidAlive(pid: number): boolean {
 export async function acquireVpcdLock(timeoutMs = 180_000, dir = LOCK_DIR): Promise<() => void> {
   const LOCK = dir;
   const start = Date.now();
-  const owner = `${process.pid} ${Date.now()}`;
+  // pid, time, and a nonce so two takes by one process in the same millisecond still differ.
+  const owner = `${process.pid} ${Date.now()} ${randomUUID()}`;
   for (;;) {
     try {
       mkdirSync(LOCK);
