@@ -20,7 +20,7 @@ import type { PinSource } from './services/card/pin-source.js';
 import { createGbaBootstrapper, type GbaBootstrapper } from './services/gba/bootstrap.js';
 import { createNafAuthenticator } from './services/gba/naf-authenticator.js';
 import { MstoreClient } from './services/mstore/client.js';
-import type { CardReaderPort, Clock, HttpPort, Logger, Random } from './services/ports.js';
+import type { CardReaderPort, Clock, HttpPort, Logger, Random, ReaderEvent } from './services/ports.js';
 import { InProcessCardReader } from './sim/card/in-process-reader.js';
 import { demoProfile, simSubscriber } from './sim/card/profile.js';
 import { SimulatedUicc } from './sim/card/simulated-uicc.js';
@@ -272,7 +272,17 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   const pinSource = createDesktopPinSource(pins);
   const demo = opts.demo === 'auto' ? !(await anyCardPresent(logger)) : opts.demo;
   const audio = createAudioEngine({ env: opts.env, ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }) });
+  // Card presence for the window: a PC/SC context of its own, so closing a session does not end it.
+  const watcher = demo ? null : await import('./adapters/pcsc/pcsc-reader.js').then((m) => new m.PcscReaderPort({ logger })).catch(() => null);
+  const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => {
+    try {
+      return watcher?.watch(l) ?? (() => {});
+    } catch {
+      return () => {}; // no pcscd: the window looks for the card every few seconds instead
+    }
+  };
   const engine = createDesktopEngine({
+    watchReaders,
     open: (settings) => openMstoreSession({ settings, demo, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
     audio,
     pinSource,
@@ -281,5 +291,13 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
     logger,
     ...(opts.saveSettings !== undefined && { saveSettings: opts.saveSettings }),
   });
-  return { engine, pins, demo, close: () => engine.close() };
+  return {
+    engine,
+    pins,
+    demo,
+    close: async () => {
+      await engine.close();
+      await watcher?.close();
+    },
+  };
 }
