@@ -8,7 +8,7 @@ import type { MstoreSession } from '../app.js';
 import type { DesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
 import type { AudioEngine } from '../services/audio/engine.js';
 import type { BulkOutcome } from '../services/mstore/client.js';
-import type { Logger, OpOptions } from '../services/ports.js';
+import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
 import { CardError, HttpError, throwIfAborted } from '../errors.js';
 import type { DesktopEngine, EngineCardStatus } from './implementations.js';
 
@@ -23,6 +23,8 @@ export interface DesktopEngineDeps {
   saveSettings?(s: Settings): Promise<void>;
   demo: boolean;
   logger?: Logger;
+  /** Card presence events (a PC/SC watcher, or the demo reader); pulls and inserts update the status. */
+  watchReaders?: (listener: (e: ReaderEvent) => void) => () => void;
 }
 
 function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus | null {
@@ -92,6 +94,18 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       throw e;
     }
   }
+
+  // A pulled card ends the session at once (the next operation would fail anyway); an inserted card is
+  // opened right away so the window shows its state (and asks for its PIN) without a click.
+  const unwatch = deps.watchReaders?.((e) => {
+    if (e.kind === 'cardRemoved' || e.kind === 'readerRemoved') {
+      if (status.reader !== null && status.reader !== e.reader) return;
+      void drop();
+      setStatus({ ...status, state: e.kind === 'cardRemoved' ? 'absent' : 'noReader', iccid: null, triesLeft: null });
+    } else if (e.kind === 'cardInserted' && status.state !== 'ready') {
+      void ready({}).catch(() => {});
+    }
+  });
 
   async function payloadOf(s: MstoreSession, id: string, opts: OpOptions): Promise<Uint8Array> {
     const path = payloadPaths.get(id) ?? (await s.client.getVoicemail(id, opts)).payloadPath;
@@ -190,6 +204,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       return settings;
     },
     async close() {
+      unwatch?.();
       await drop();
     },
   };

@@ -17,18 +17,23 @@ import { defaultSettings } from '../../../shared/settings.js';
 
 const op = () => crypto.randomUUID();
 
-function setup(pin: string, pins: PinStore = memoryPinStore()) {
+function setup(pin: string | null, pins: PinStore = memoryPinStore()) {
   const card = new SimulatedUicc(demoProfile({ pin }));
+  const reader = new InProcessCardReader(card);
   const pinSource = createDesktopPinSource(pins);
   const engine = createDesktopEngine({
-    open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+    // Each session gets its own handle on the reader (closing it must not end the presence watch),
+    // as the desktop backend gives the watcher its own PC/SC context.
+    open: (settings) =>
+      openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => ({ listReaders: (sig) => reader.listReaders(sig), connect: (n, sig) => reader.connect(n, sig), watch: () => () => {}, close: async () => {} }) }),
+    watchReaders: (l) => reader.watch(l),
     audio: createAudioEngine({ env: {} }),
     pinSource,
     settings: defaultSettings(),
     demo: false,
   });
   const d = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => null }));
-  return { d, pins, engine };
+  return { d, pins, engine, reader, card };
 }
 
 describe('SIM PIN flow', () => {
@@ -94,6 +99,23 @@ describe('SIM PIN flow', () => {
     const { d, engine } = setup('2468', locked);
     try {
       expect(await d.dispatch('card:unlock', { pin: '2468', remember: true, opId: op() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: false } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('follows the card: a pull makes it absent at once, an insert opens it again', async () => {
+    const { d, engine, reader, card } = setup(null);
+    const seen: string[] = [];
+    engine.watchCardStatus((s) => seen.push(s.state));
+    try {
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'ready' } });
+      reader.remove();
+      expect(engine.cardStatus()).toMatchObject({ state: 'absent', iccid: null });
+      expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: false, error: { code: 'card.absent' } });
+      reader.insert(card);
+      await expect.poll(() => engine.cardStatus().state).toBe('ready');
+      expect(seen).toEqual(['ready', 'absent', 'ready']);
     } finally {
       await engine.close();
     }
