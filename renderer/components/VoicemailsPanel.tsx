@@ -10,6 +10,9 @@ import Snackbar from '@mui/material/Snackbar';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import type { Voicemail } from '../../shared/domain/mstore.js';
+import { ExportFormat, type ExportFormatValue } from '../../shared/ipc/contract.js';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { formatPhone } from '../format.js';
@@ -30,6 +33,7 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
   const [voicemails, setVoicemails] = useState<Voicemail[]>([]);
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [format, setFormat] = useState<ExportFormatValue>('wav');
   const { run: runList } = list;
   const { run: runAction } = action;
 
@@ -64,7 +68,7 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
   }
 
   async function exportOne(id: string) {
-    const res = await runAction((opId) => api().voicemailExport({ ids: [id], format: 'wav', opId }));
+    const res = await runAction((opId) => api().voicemailExport({ ids: [id], format, opId }));
     if (res.ok && !res.value.cancelled) setNotice(`Exported ${res.value.written} file${res.value.written === 1 ? '' : 's'}`);
   }
 
@@ -108,6 +112,13 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
               <Button variant="outlined" onClick={() => void toggleRead(current)} disabled={action.state === 'running'}>
                 Mark as {current.read ? 'unread' : 'read'}
               </Button>
+              <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ minWidth: 110 }}>
+                {ExportFormat.options.map((f) => (
+                  <MenuItem key={f} value={f}>
+                    {f.toUpperCase()}
+                  </MenuItem>
+                ))}
+              </TextField>
               <Button variant="outlined" onClick={() => void exportOne(current.id)} disabled={action.state === 'running'}>
                 Export…
               </Button>
