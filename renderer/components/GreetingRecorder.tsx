@@ -56,8 +56,22 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
           </Button>
         )}
         <Typography variant="body2" color="text.secondary" data-testid="record-elapsed">
-          {formatDuration(recorder.state === 'stopped' && recorder.recording ? recorder.recording.seconds : recorder.elapsed)} / {formatDuration(MAX_GREETING_SECONDS)}
+          {recorder.state === 'stopped' && recorder.recording ? (recorder.recording.seconds === null ? 'Audio file' : formatDuration(recorder.recording.seconds)) : formatDuration(recorder.elapsed)} / {formatDuration(MAX_GREETING_SECONDS)}
         </Typography>
+        <Button component="label" disabled={!enabled || recorder.state === 'recording' || upload.state === 'running'}>
+          Use an audio file…
+          <input
+            hidden
+            type="file"
+            accept="audio/*,.amr,.m4a,.opus"
+            data-testid="record-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void recorder.load(f);
+            }}
+          />
+        </Button>
       </Stack>
       {recorder.recording && preview && (
         <Stack spacing={1} sx={{ mt: 2 }}>

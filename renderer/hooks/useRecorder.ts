@@ -7,7 +7,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 export interface Recording {
   bytes: Uint8Array;
   mimeType: string;
-  seconds: number;
+  /** Length of a microphone recording; null for an imported file (main measures it when encoding). */
+  seconds: number | null;
 }
 
 /** What {@link useRecorder} returns. */
@@ -18,6 +19,8 @@ export interface Recorder {
   error: string | null;
   start(): Promise<void>;
   stop(): void;
+  /** Uses an audio file instead of the microphone (any format ffmpeg reads; main converts it). */
+  load(file: File): Promise<void>;
   discard(): void;
 }
 
@@ -80,6 +83,17 @@ export function useRecorder(): Recorder {
     }, 200);
   }, [release, stop]);
 
+  const load = useCallback(async (file: File) => {
+    setError(null);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.length === 0) {
+      setError('That file is empty.');
+      return;
+    }
+    setRecording({ bytes, mimeType: file.type || 'application/octet-stream', seconds: null });
+    setState('stopped');
+  }, []);
+
   const discard = useCallback(() => {
     setRecording(null);
     setState('idle');
@@ -94,5 +108,5 @@ export function useRecorder(): Recorder {
     [release],
   );
 
-  return { state, elapsed, recording, error, start, stop, discard };
+  return { state, elapsed, recording, error, start, stop, load, discard };
 }
