@@ -167,7 +167,20 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       return result.files.length;
     },
     async listGreetings(opts) {
-      return (await (await ready(opts)).client.listGreetings(opts)).items.map((e) => e.item);
+      const listing = await (await ready(opts)).client.listGreetings(opts);
+      for (const e of listing.items) payloadPaths.set(e.item.id, e.payloadPath);
+      return listing.items.map((e) => e.item);
+    },
+    async greetingAudio(id, opts) {
+      const s = await ready(opts);
+      const fetchPayload = async (signal?: AbortSignal) => {
+        const o = { ...opts, ...(signal && { signal }) };
+        const path = payloadPaths.get(id) ?? (await s.client.getGreeting(id, o)).payloadPath;
+        return (await s.client.download(path, o)).bytes;
+      };
+      // Greetings and voicemails share the playback cache; their object paths never collide.
+      const a = await deps.audio.playback.prepare(id, fetchPayload, opts);
+      return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
     },
     async uploadGreeting(input, opts) {
       const s = await ready(opts);

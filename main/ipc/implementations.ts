@@ -38,6 +38,8 @@ export interface DesktopEngine {
   /** Writes the voicemails into `dir`; returns how many files were written. */
   exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<number>;
   listGreetings(opts: OpOptions): Promise<Greeting[]>;
+  /** Downloads and decodes one greeting, like {@link DesktopEngine.voicemailAudio}. */
+  greetingAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
   /** Encodes the recording to AMR-NB, uploads it and, when asked, makes it the only active greeting. */
   uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts: OpOptions): Promise<void>;
   activateGreeting(id: string, opts: OpOptions): Promise<void>;
@@ -110,6 +112,10 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       return { written: await engine.exportVoicemails(req.ids, req.format, dir, ctx), cancelled: false };
     },
     'greeting:list': (_req, ctx) => engine.listGreetings(ctx),
+    'greeting:audio': async (req, ctx): Promise<PlayableAudioValue> => {
+      const a = await engine.greetingAudio(req.id, ctx);
+      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec };
+    },
     'greeting:upload': (req, ctx) => engine.uploadGreeting({ type: req.type, audio: req.audio, mimeType: req.mimeType, activate: req.activate }, ctx),
     'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),
     'greeting:delete': (req, ctx) => engine.deleteGreeting(req.id, ctx),

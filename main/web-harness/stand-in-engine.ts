@@ -117,6 +117,14 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
       await step(opts, 'list');
       return greetings.map((g) => ({ ...g }));
     },
+    async greetingAudio(id, opts) {
+      const g = greetings.find((x) => x.id === id);
+      if (!g) throw new HttpError('http.notFound', 'That greeting no longer exists');
+      await step(opts, 'download');
+      const pcm = synthesise(g.duration, 7);
+      const p = computePeaks(pcm, 600);
+      return { wav: encodeWav(pcm, RATE), peaks: { min: p.min, max: p.max }, durationSec: pcm.length / RATE };
+    },
     async uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts) {
       await step(opts, 'encode');
       opts.onProgress?.({ phase: 'upload', transferredBytes: 0, totalBytes: input.audio.length });

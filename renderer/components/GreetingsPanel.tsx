@@ -15,6 +15,7 @@ import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { formatDate, formatDuration } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { AudioPlayer } from './AudioPlayer.js';
 import { GreetingRecorder } from './GreetingRecorder.js';
 
 /** Props of {@link GreetingsPanel}. */
@@ -31,6 +32,8 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
   const list = useOperation();
   const action = useOperation();
   const [greetings, setGreetings] = useState<Greeting[]>([]);
+  const [listening, setListening] = useState<string | null>(null);
+  const loadListening = useCallback((opId: string) => api().greetingAudio({ id: listening ?? '', opId }), [listening]);
   const { run } = list;
 
   const refresh = useCallback(async () => {
@@ -73,6 +76,9 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
                 data-active={g.active ? 'true' : 'false'}
                 secondaryAction={
                   <Stack direction="row" spacing={1}>
+                    <Button size="small" onClick={() => setListening(listening === g.id ? null : g.id)} data-testid="greeting-listen">
+                      {listening === g.id ? 'Close' : 'Listen'}
+                    </Button>
                     {!g.active && (
                       <Button size="small" onClick={() => void activate(g.id)} disabled={action.state === 'running'}>
                         Make active
@@ -89,6 +95,7 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
             ))}
           </List>
         )}
+        {listening !== null && greetings.some((g) => g.id === listening) && <AudioPlayer key={listening} load={loadListening} height={48} />}
       </Paper>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <GreetingRecorder enabled={enabled} onUploaded={() => void refresh()} />

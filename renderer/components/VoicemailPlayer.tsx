@@ -1,15 +1,7 @@
-// Plays one voicemail: main hands over WAV bytes plus precomputed peaks (the renderer never decodes
-// AMR), wavesurfer.js draws the waveform from those peaks and plays the WAV through a blob: URL.
-import { useEffect, useRef, useState } from 'react';
-import WaveSurfer from 'wavesurfer.js';
-import Box from '@mui/material/Box';
-import IconButton from '@mui/material/IconButton';
-import LinearProgress from '@mui/material/LinearProgress';
-import Typography from '@mui/material/Typography';
+// One voicemail's player: the audio comes from main (voicemail:audio); the first play marks it read.
+import { useCallback } from 'react';
 import { api } from '../api.js';
-import { useOperation } from '../hooks/useOperation.js';
-import { formatDuration } from '../format.js';
-import { ErrorAlert } from './ErrorAlert.js';
+import { AudioPlayer } from './AudioPlayer.js';
 
 /** Props of {@link VoicemailPlayer}. */
 export interface VoicemailPlayerProps {
@@ -20,82 +12,7 @@ export interface VoicemailPlayerProps {
 
 /** Waveform plus play/pause for one voicemail. */
 export function VoicemailPlayer({ id, onPlayed }: VoicemailPlayerProps) {
-  const container = useRef<HTMLDivElement>(null);
-  const ws = useRef<WaveSurfer | null>(null);
-  const op = useOperation();
-  const [playing, setPlaying] = useState(false);
-  const [position, setPosition] = useState(0);
-  const [duration, setDuration] = useState(0);
-  const { run } = op;
-
-  useEffect(() => {
-    let url: string | null = null;
-    let disposed = false;
-    let played = false;
-    void run((opId) => api().voicemailAudio({ id, opId })).then((res) => {
-      if (disposed || !res.ok || !container.current) return;
-      url = URL.createObjectURL(new Blob([new Uint8Array(res.value.wav)], { type: 'audio/wav' }));
-      setDuration(res.value.durationSec);
-      const w = WaveSurfer.create({
-        container: container.current,
-        url,
-        peaks: [res.value.peaks],
-        duration: res.value.durationSec,
-        height: 72,
-        waveColor: '#90a4ae',
-        progressColor: '#e20074',
-        cursorColor: '#37474f',
-        barWidth: 2,
-        barGap: 1,
-        barRadius: 2,
-        normalize: true,
-      });
-      w.on('play', () => {
-        setPlaying(true);
-        if (!played) {
-          played = true;
-          onPlayed(id);
-        }
-      });
-      w.on('pause', () => setPlaying(false));
-      w.on('finish', () => setPlaying(false));
-      w.on('timeupdate', (t) => setPosition(t));
-      ws.current = w;
-    });
-    return () => {
-      disposed = true;
-      ws.current?.destroy();
-      ws.current = null;
-      if (url) URL.revokeObjectURL(url);
-    };
-  }, [id, run, onPlayed]);
-
-  return (
-    <Box sx={{ p: 2 }} data-testid="voicemail-player">
-      {op.state === 'running' &&
-        (op.progress?.totalBytes ? (
-          <LinearProgress aria-label="Loading audio" variant="determinate" value={Math.min(100, ((op.progress.transferredBytes ?? 0) / op.progress.totalBytes) * 100)} sx={{ mb: 1 }} />
-        ) : (
-          <LinearProgress aria-label="Loading audio" sx={{ mb: 1 }} />
-        ))}
-      <ErrorAlert error={op.error} />
-      <Box sx={{ display: 'flex', alignItems: 'center', gap: 2 }}>
-        <IconButton
-          aria-label={playing ? 'Pause' : 'Play'}
-          data-testid="play-button"
-          disabled={op.state !== 'done'}
-          onClick={() => void ws.current?.playPause()}
-          sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', '&:hover': { bgcolor: 'primary.dark' }, width: 48, height: 48 }}
-        >
-          <span aria-hidden style={{ fontSize: 20, lineHeight: 1 }}>
-            {playing ? '❚❚' : '▶'}
-          </span>
-        </IconButton>
-        <Box ref={container} sx={{ flex: 1, minHeight: 72 }} data-testid="waveform" />
-        <Typography variant="body2" color="text.secondary" sx={{ minWidth: 80, textAlign: 'right' }}>
-          {formatDuration(position)} / {formatDuration(duration)}
-        </Typography>
-      </Box>
-    </Box>
-  );
+  const load = useCallback((opId: string) => api().voicemailAudio({ id, opId }), [id]);
+  const played = useCallback(() => onPlayed(id), [id, onPlayed]);
+  return <AudioPlayer load={load} onPlayed={played} />;
 }

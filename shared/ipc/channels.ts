@@ -14,6 +14,7 @@ export const CHANNELS = [
   'voicemail:delete',
   'voicemail:export',
   'greeting:list',
+  'greeting:audio',
   'greeting:upload',
   'greeting:activate',
   'greeting:delete',

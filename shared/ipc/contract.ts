@@ -87,6 +87,7 @@ export const contract = {
   'voicemail:delete': { req: z.object({ ids: ObjectIds, opId: OpId }).strict(), res: z.void() },
   'voicemail:export': { req: z.object({ ids: ObjectIds, format: ExportFormat, opId: OpId }).strict(), res: ExportOutcome },
   'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(GreetingSchema) },
+  'greeting:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
   'greeting:upload': {
     req: z
       .object({

@@ -140,6 +140,10 @@ describe('renderer e2e (Chromium + web harness)', () => {
     expect(active[0]?.duration).toBeGreaterThanOrEqual(1);
     expect(await page.locator('[data-testid="greeting-row"][data-active="true"]').count()).toBe(1);
 
+    // Listen to it: main downloads and decodes the AMR it just encoded.
+    await page.locator('[data-testid="greeting-row"][data-active="true"] [data-testid="greeting-listen"]').click();
+    await expect.poll(() => page.getByTestId('play-button').isEnabled(), { timeout: 10_000 }).toBe(true);
+
     expect(uploads).toHaveLength(1);
     expect(uploads[0]?.mimeType).toMatch(/^audio\/(webm|ogg)/);
     // 2.5 s of Opus is several kilobytes; an empty or silent-track recording would be far smaller.

@@ -64,6 +64,11 @@ describe('desktop engine (demo mode, real services)', () => {
     const after = await d.dispatch('greeting:list', { opId: op() }, () => {});
     expect(after.ok && before.ok ? after.value.length - before.value.length : -1).toBe(1);
     if (after.ok) expect(after.value.filter((g) => g.active)).toHaveLength(1);
+    // The uploaded greeting plays back: downloaded, AMR decoded, WAV with peaks.
+    const newest = after.ok ? [...after.value].sort((a, b) => b.date.localeCompare(a.date))[0] : undefined;
+    const audio = await d.dispatch('greeting:audio', { id: newest?.id ?? '', opId: op() }, () => {});
+    expect(audio.ok, JSON.stringify(audio.ok ? '' : audio.error)).toBe(true);
+    if (audio.ok) expect(audio.value.durationSec).toBeGreaterThan(1.5);
   });
 
   it('reads profile and quotas', async () => {
