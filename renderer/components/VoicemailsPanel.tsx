@@ -34,6 +34,15 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [format, setFormat] = useState<ExportFormatValue>('wav');
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const onCheck = useCallback((id: string, on: boolean) => {
+    setChecked((c) => {
+      const next = new Set(c);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  }, []);
   const { run: runList } = list;
   const { run: runAction } = action;
 
@@ -58,23 +67,28 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
 
   const current = voicemails.find((v) => v.id === selected) ?? null;
 
-  async function remove(id: string) {
-    const res = await runAction((opId) => api().voicemailDelete({ ids: [id], opId }));
+  async function remove(ids: string[]) {
+    const res = await runAction((opId) => api().voicemailDelete({ ids, opId }));
     if (res.ok) {
-      setSelected(null);
-      setVoicemails((vs) => vs.filter((v) => v.id !== id));
-      setNotice('Voicemail deleted');
+      if (selected !== null && ids.includes(selected)) setSelected(null);
+      setVoicemails((vs) => vs.filter((v) => !ids.includes(v.id)));
+      setChecked(new Set());
+      setNotice(ids.length === 1 ? 'Voicemail deleted' : `${ids.length} voicemails deleted`);
+    } else if (res.error.code === 'mstore.partial') {
+      // Some went: the list says which.
+      await refresh();
     }
   }
 
-  async function exportOne(id: string) {
-    const res = await runAction((opId) => api().voicemailExport({ ids: [id], format, opId }));
+  async function exportSome(ids: string[]) {
+    const res = await runAction((opId) => api().voicemailExport({ ids, format, opId }));
     if (res.ok && !res.value.cancelled) setNotice(`Exported ${res.value.written} file${res.value.written === 1 ? '' : 's'}`);
   }
 
-  async function toggleRead(v: Voicemail) {
-    const res = await runAction((opId) => api().voicemailMarkRead({ ids: [v.id], read: !v.read, opId }));
-    if (res.ok) setVoicemails((vs) => vs.map((x) => (x.id === v.id ? { ...x, read: !v.read } : x)));
+  async function setRead(ids: string[], read: boolean) {
+    const res = await runAction((opId) => api().voicemailMarkRead({ ids, read, opId }));
+    if (res.ok) setVoicemails((vs) => vs.map((x) => (ids.includes(x.id) ? { ...x, read } : x)));
+    else if (res.error.code === 'mstore.partial') await refresh();
   }
 
   const unread = voicemails.filter((v) => !v.read).length;
@@ -93,8 +107,27 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
         <Divider />
         {list.state === 'running' && <LinearProgress aria-label="Loading voicemail" />}
         <ErrorAlert error={list.error} />
+        {checked.size > 0 && (
+          <Stack direction="row" spacing={1} sx={{ px: 2, py: 1, alignItems: 'center', bgcolor: 'action.hover' }} data-testid="bulk-bar">
+            <Typography variant="body2" sx={{ flex: 1 }}>
+              {checked.size} selected
+            </Typography>
+            <Button size="small" onClick={() => void setRead([...checked], true)} disabled={action.state === 'running'}>
+              Read
+            </Button>
+            <Button size="small" onClick={() => void setRead([...checked], false)} disabled={action.state === 'running'}>
+              Unread
+            </Button>
+            <Button size="small" onClick={() => void exportSome([...checked])} disabled={action.state === 'running'}>
+              Export
+            </Button>
+            <Button size="small" color="error" onClick={() => void remove([...checked])} disabled={action.state === 'running'} data-testid="bulk-delete">
+              Delete
+            </Button>
+          </Stack>
+        )}
         {enabled || voicemails.length > 0 ? (
-          <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} />
+          <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} checked={checked} onCheck={onCheck} />
         ) : (
           <Typography color="text.secondary" sx={{ p: 3 }}>
             Voicemail appears here once the SIM is ready.
@@ -109,7 +142,7 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
             </Box>
             <VoicemailPlayer key={current.id} id={current.id} onPlayed={onPlayed} />
             <Stack direction="row" spacing={1} sx={{ px: 2 }}>
-              <Button variant="outlined" onClick={() => void toggleRead(current)} disabled={action.state === 'running'}>
+              <Button variant="outlined" onClick={() => void setRead([current.id], !current.read)} disabled={action.state === 'running'}>
                 Mark as {current.read ? 'unread' : 'read'}
               </Button>
               <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ minWidth: 110 }}>
@@ -119,10 +152,10 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
                   </MenuItem>
                 ))}
               </TextField>
-              <Button variant="outlined" onClick={() => void exportOne(current.id)} disabled={action.state === 'running'}>
+              <Button variant="outlined" onClick={() => void exportSome([current.id])} disabled={action.state === 'running'}>
                 Export…
               </Button>
-              <Button variant="outlined" color="error" onClick={() => void remove(current.id)} disabled={action.state === 'running'}>
+              <Button variant="outlined" color="error" onClick={() => void remove([current.id])} disabled={action.state === 'running'}>
                 Delete
               </Button>
             </Stack>

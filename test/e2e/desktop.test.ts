@@ -120,6 +120,20 @@ describe('renderer e2e (Chromium + web harness)', () => {
     expect(after).toHaveLength(before.length - 1);
   });
 
+  it('marks two voicemails read and deletes them in bulk', async () => {
+    const before = await engine.listVoicemails({});
+    const checks = page.getByTestId('voicemail-check');
+    await checks.nth(0).click();
+    await checks.nth(1).click();
+    expect(await page.getByTestId('bulk-bar').textContent()).toContain('2 selected');
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Read', exact: true }).click();
+    await expect.poll(async () => (await engine.listVoicemails({})).filter((v) => v.id === before[0]?.id || v.id === before[1]?.id).every((v) => v.read)).toBe(true);
+    await page.getByTestId('bulk-delete').click();
+    await page.getByText('2 voicemails deleted').waitFor();
+    await expect.poll(() => page.getByTestId('voicemail-row').count()).toBe(before.length - 2);
+    expect((await engine.listVoicemails({})).map((v) => v.id)).toEqual(before.slice(2).map((v) => v.id));
+  });
+
   it('records a greeting from the fake microphone and uploads it', async () => {
     await page.getByRole('tab', { name: 'Greetings' }).click();
     const before = (await engine.listGreetings({})).length;
