@@ -21,14 +21,14 @@ export function formatDate(iso: string): string {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** "expires in 29 days" / "kept" / "expired". */
+/** "29 days left" / "Kept" / "Expired". */
 export function formatExpiry(iso: string | null, keep: boolean, now: number = Date.now()): string {
   if (keep || iso === null) return 'Kept';
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return '';
   const days = Math.ceil((t - now) / 86_400_000);
   if (days <= 0) return 'Expired';
-  return days === 1 ? 'Expires tomorrow' : `Expires in ${days} days`;
+  return days === 1 ? '1 day left' : `${days} days left`;
 }
 
 /** Bytes as KiB/MiB. */
