@@ -78,21 +78,25 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   /** The open session with a verified card; updates the card status either way. */
   async function ready(opts: OpOptions): Promise<MstoreSession> {
     throwIfAborted(opts.signal);
-    session ??= deps.open(settings);
+    const current = (session ??= deps.open(settings));
     let s: MstoreSession;
     try {
-      s = await session;
-      const card = await s.cardSession(opts.signal);
+      s = await current;
+      // The card session is shared by every operation, so its opening (a few APDUs) is not tied to one
+      // caller's signal: one cancelled operation must not fail the others waiting for the same card.
+      const card = await s.cardSession();
       const info = card.info();
       setStatus({ state: 'ready', reader: info.reader, demo: deps.demo, iccid: info.iccid, triesLeft: info.pin.triesLeft });
-      return s;
     } catch (e) {
       const next = statusFromError(e, status);
       if (next) setStatus(next);
-      // A session that failed to open its card is useless: the next call opens a fresh one.
-      await drop();
+      // A session that failed to open its card is useless: the next call opens a fresh one (unless
+      // someone already replaced it).
+      if (session === current) await drop();
       throw e;
     }
+    throwIfAborted(opts.signal);
+    return s;
   }
 
   // A pulled card ends the session at once (the next operation would fail anyway); an inserted card is

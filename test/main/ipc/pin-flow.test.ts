@@ -120,4 +120,19 @@ describe('SIM PIN flow', () => {
       await engine.close();
     }
   });
+
+  it('one operation cancelled while the card opens does not fail the others waiting for it', async () => {
+    const { d, engine } = setup(null);
+    try {
+      const a = op();
+      const first = d.dispatch('card:info', { opId: a }, () => {});
+      const second = d.dispatch('card:info', { opId: op() }, () => {});
+      await d.dispatch('op:cancel', { opId: a }, () => {});
+      expect(await first).toMatchObject({ ok: false, error: { code: 'op.cancelled' } });
+      expect(await second).toMatchObject({ ok: true });
+      expect(engine.cardStatus().state).toBe('ready');
+    } finally {
+      await engine.close();
+    }
+  });
 });
