@@ -146,11 +146,17 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 
 /** Inferred view types, for components. */
 export type CardStatusValue = z.infer<typeof CardStatus>;
+/** See {@link CardInfo}. */
 export type CardInfoValue = z.infer<typeof CardInfo>;
+/** See {@link PlayableAudio}. */
 export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
+/** See {@link Quota}. */
 export type QuotaValue = z.infer<typeof Quota>;
+/** See {@link ExportOutcome}. */
 export type ExportOutcomeValue = z.infer<typeof ExportOutcome>;
+/** See {@link ExportFormat}. */
 export type ExportFormatValue = z.infer<typeof ExportFormat>;
+/** See {@link OpProgress}. */
 export type OpProgressValue = z.infer<typeof OpProgress>;
 
 /**
