@@ -4,6 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateKeyring, type PrivateKeyring } from '../support/keyring.js';
 import { createKeychainPinStore, verifyWithStoredPin } from '../../main/adapters/keychain/keychain-pin-store.js';
 import { CardError } from '../../main/errors.js';
+import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
+import { createAudioEngine, openMstoreSession } from '../../main/app.js';
+import { createDesktopEngine } from '../../main/ipc/desktop-engine.js';
+import { createDispatcher } from '../../main/ipc/dispatch.js';
+import { createImplementations } from '../../main/ipc/implementations.js';
+import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
+import { demoProfile } from '../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
+import { defaultSettings } from '../../shared/settings.js';
 
 const ICCID_A = '8901260123456789012';
 const ICCID_B = '89012601234567890123';
@@ -44,5 +53,36 @@ describe('keychain PIN store (real keyring)', () => {
     expect(await store.get(ICCID_A)).toBeNull();
     expect(await verifyWithStoredPin(store, ICCID_A, refuse)).toBe('none');
     expect(tried).toEqual(['1111']);
+  });
+
+  it('the desktop remembers a SIM PIN in the keyring and unlocks with it in the next session', async () => {
+    const store = createKeychainPinStore(undefined, `vvm-desk-test-${process.pid}`);
+    const card = new SimulatedUicc(demoProfile({ pin: '8642' }));
+    const desktop = () => {
+      const pinSource = createDesktopPinSource(store);
+      const engine = createDesktopEngine({
+        open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+        audio: createAudioEngine({ env: {} }),
+        pinSource,
+        settings: defaultSettings(),
+        demo: false,
+      });
+      return { engine, d: createDispatcher(createImplementations(engine, store, { chooseExportDirectory: async () => null })) };
+    };
+    const opId = () => crypto.randomUUID();
+
+    const first = desktop();
+    expect(await first.d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked' } });
+    expect(await first.d.dispatch('card:unlock', { pin: '8642', remember: true, opId: opId() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: true } });
+    const iccid = first.engine.cardStatus().iccid ?? '';
+    await first.engine.close();
+    expect(await store.get(iccid)).toBe('8642');
+
+    // "Restart": a new engine finds the card unlocked by the keyring PIN, no dialog.
+    const second = desktop();
+    expect(await second.d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: true } });
+    expect(await second.d.dispatch('pin:forget', {}, () => {})).toMatchObject({ ok: true });
+    expect(await store.get(iccid)).toBeNull();
+    await second.engine.close();
   });
 });
