@@ -9,6 +9,7 @@ import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, type DesktopBackend } from './app.js';
 import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
+import { createMediaCache } from './ipc/media-cache.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
 import { createImplementations, publicCardStatus } from './ipc/implementations.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
@@ -55,7 +56,7 @@ async function start(): Promise<void> {
     cacheDir: join(app.getPath('userData'), 'audio-cache'),
   });
 
-  const media = new Map<string, Uint8Array>();
+  const media = createMediaCache(MEDIA_ENTRIES);
   const dispatcher: Dispatcher = createDispatcher(
     createImplementations(backend.engine, backend.pins, {
       async chooseExportDirectory() {
@@ -64,14 +65,7 @@ async function start(): Promise<void> {
         const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
-      rememberAudio(id, wav) {
-        media.delete(id);
-        media.set(id, wav);
-        for (const key of media.keys()) {
-          if (media.size <= MEDIA_ENTRIES) break;
-          media.delete(key);
-        }
-      },
+      rememberAudio: (id, wav) => media.remember(id, wav),
     }),
     { onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e) },
   );

@@ -2,7 +2,7 @@
 // contextIsolation, sandbox, no nodeIntegration, a CSP, navigation and window.open blocked, and the
 // `media` permission (microphone, to record greetings) granted to our own origin only.
 // The renderer is served from app://vvm/ (a standard, secure scheme, so it has a real origin for the
-// sender check in main/ipc/handle.ts); app://vvm/media/voicemail/<id> serves decoded voicemail WAV with
+// sender check in main/ipc/handle.ts); app://vvm/media/audio/<id> serves decoded voicemail and greeting WAV with
 // HTTP Range support (RFC 9110 section 14) so <audio> can seek.
 import { BrowserWindow, net, protocol, session } from 'electron';
 import { resolve, sep } from 'node:path';
@@ -56,7 +56,7 @@ function withSecurityHeaders(headers: Record<string, string>): Headers {
 async function handleApp(req: Request, content: AppContent): Promise<Response> {
   const url = new URL(req.url);
   if (url.host !== APP_HOST || req.method !== 'GET') return new Response('Not found', { status: 404 });
-  const media = /^\/media\/voicemail\/(.+)$/.exec(url.pathname);
+  const media = /^\/media\/audio\/(.+)$/.exec(url.pathname);
   if (media?.[1] !== undefined) {
     let id: string;
     try {

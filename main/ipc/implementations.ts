@@ -56,7 +56,10 @@ export interface DesktopEngine {
 export interface DesktopHost {
   /** Asks the user for an export folder; null when they cancel. The path never reaches the renderer. */
   chooseExportDirectory(): Promise<string | null>;
-  /** Remembers the last decoded audio so a media protocol can serve it with Range support. */
+  /**
+   * Keeps decoded audio for the host's `/media/audio/<id>` route (Range support, so <audio> can seek);
+   * hosts without such a route leave it out and the renderer plays the bytes it got.
+   */
   rememberAudio?(id: string, wav: Uint8Array): void;
 }
 
@@ -72,6 +75,11 @@ function noCard(): CardError {
 /** Builds every channel's implementation over the engine, the keychain and the host. */
 export function createImplementations(engine: DesktopEngine, pins: PinStore, host: DesktopHost): Implementations {
   const status = () => publicCardStatus(engine, pins);
+  function mediaUrl(id: string, wav: Uint8Array): string | null {
+    if (!host.rememberAudio) return null;
+    host.rememberAudio(id, wav);
+    return `/media/audio/${encodeURIComponent(id)}`;
+  }
   function currentIccid(): string {
     const { iccid } = engine.cardStatus();
     if (iccid === null) throw noCard();
@@ -100,8 +108,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),
     'voicemail:audio': async (req, ctx): Promise<PlayableAudioValue> => {
       const a = await engine.voicemailAudio(req.id, ctx);
-      host.rememberAudio?.(req.id, a.wav);
-      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec };
+      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(req.id, a.wav) };
     },
     'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
     'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
@@ -114,7 +121,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'greeting:list': (_req, ctx) => engine.listGreetings(ctx),
     'greeting:audio': async (req, ctx): Promise<PlayableAudioValue> => {
       const a = await engine.greetingAudio(req.id, ctx);
-      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec };
+      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(req.id, a.wav) };
     },
     'greeting:upload': (req, ctx) => engine.uploadGreeting({ type: req.type, audio: req.audio, mimeType: req.mimeType, activate: req.activate }, ctx),
     'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { createDispatcher } from '../ipc/dispatch.js';
 import { createImplementations, publicCardStatus } from '../ipc/implementations.js';
+import { createMediaCache } from '../ipc/media-cache.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { startWebHarness, type WebHarness } from './server.js';
 import { createDesktopBackend } from '../app.js';
@@ -23,7 +24,8 @@ export function memoryPinStore(): PinStore {
 export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('out')): Promise<WebHarness & { demo: boolean }> {
   const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore() });
   const { engine, pins } = backend;
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export') }), {
+  const media = createMediaCache();
+  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export'), rememberAudio: (id, wav) => media.remember(id, wav) }), {
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e),
   });
   const harness = await startWebHarness({
@@ -31,6 +33,7 @@ export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('
     rendererDir: resolve(outDir, 'renderer'),
     shimFile: resolve(outDir, 'web-harness', 'api-shim.js'),
     watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
+    audio: (id) => media.get(id),
   });
   return {
     ...harness,

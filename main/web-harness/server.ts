@@ -4,6 +4,7 @@
 //   GET  /?token=T          sets the token cookie and redirects to /index.html
 //   POST /ipc/<channel>     body: wire JSON of the request; answer: wire JSON of the Result
 //   GET  /events?client=ID  Server-Sent Events: op:progress (to that client only) and card:status
+//   GET  /media/audio/<id>  decoded audio with HTTP Range (RFC 9110 section 14), as app:// in Electron
 // Every request must carry the token (cookie, or `Authorization: Bearer`), the Host header must be our
 // loopback address (DNS rebinding), and POSTs must come from our own Origin.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { extname, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fromWire, toWire } from '../../shared/ipc/wire.js';
 import { isKnownChannel, type Dispatcher } from '../ipc/dispatch.js';
+import { answerRange } from '../protocol/wav-range.js';
 import type { EventName, EventPayload } from '../../shared/ipc/contract.js';
 
 /** Options of {@link startWebHarness}. */
@@ -24,6 +26,8 @@ export interface WebHarnessOptions {
   shimFile: string;
   /** Subscribes to card status pushes; returns the unsubscribe function. */
   watchCardStatus?: (push: (s: EventPayload<'card:status'>) => void) => () => void;
+  /** Decoded audio for GET /media/audio/<id> (served with Range, as Electron's app:// does). */
+  audio?: (id: string) => Uint8Array | undefined;
   port?: number;
 }
 
@@ -146,6 +150,21 @@ export async function startWebHarness(opts: WebHarnessOptions): Promise<WebHarne
         if (set.size === 0) streams.delete(client);
       });
       return;
+    }
+
+    const media = /^\/media\/audio\/([^/]+)$/.exec(url.pathname);
+    if (media?.[1] !== undefined && req.method === 'GET') {
+      let id: string;
+      try {
+        id = decodeURIComponent(media[1]);
+      } catch {
+        return send(res, 400, 'Bad request');
+      }
+      const wav = opts.audio?.(id);
+      if (!wav) return send(res, 404, 'Not found');
+      const r = answerRange(wav, typeof req.headers.range === 'string' ? req.headers.range : undefined, 'audio/wav');
+      res.writeHead(r.status, { ...r.headers, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      return void res.end(r.body);
     }
 
     const ipc = /^\/ipc\/([a-zA-Z]+:[a-zA-Z]+)$/.exec(url.pathname);

@@ -1,5 +1,6 @@
-// Plays audio main prepared: WAV bytes plus precomputed peaks (the renderer never decodes AMR);
-// wavesurfer.js draws the waveform from those peaks and plays the WAV through a blob: URL.
+// Plays audio main prepared: WAV plus precomputed peaks (the renderer never decodes AMR). wavesurfer.js
+// draws the waveform from those peaks and plays the WAV from the host's /media/audio/<id> route (HTTP
+// Range, so seeking works), or from a blob: URL of the bytes when the host has no such route.
 import { useEffect, useRef, useState } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import Box from '@mui/material/Box';
@@ -37,11 +38,16 @@ export function AudioPlayer({ load, onPlayed, height = 72 }: AudioPlayerProps) {
     let played = false;
     void run(load).then((res) => {
       if (disposed || !res.ok || !container.current) return;
-      url = URL.createObjectURL(new Blob([new Uint8Array(res.value.wav)], { type: 'audio/wav' }));
+      // Prefer the host's Range-capable route (seeking without holding a second copy); else a blob: URL.
+      let src = res.value.url;
+      if (src === null) {
+        url = URL.createObjectURL(new Blob([new Uint8Array(res.value.wav)], { type: 'audio/wav' }));
+        src = url;
+      }
       setDuration(res.value.durationSec);
       const w = WaveSurfer.create({
         container: container.current,
-        url,
+        url: src,
         peaks: [res.value.peaks],
         duration: res.value.durationSec,
         height,

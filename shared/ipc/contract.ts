@@ -62,6 +62,11 @@ export const PlayableAudio = z.object({
   /** Normalised peaks in [-1, 1], one channel. */
   peaks: z.array(z.number().min(-1).max(1)),
   durationSec: z.number().min(0),
+  /**
+   * A same-origin path serving the same WAV with HTTP Range support (`/media/audio/<id>`), when the host
+   * has such a route (Electron's app:// protocol, the web harness); else null and the renderer plays `wav`.
+   */
+  url: z.string().regex(/^\/media\/audio\/[^/?#]+$/).nullable(),
 });
 
 /** Quotas of both folders (storage in KiB, as the relay reports it). */

@@ -91,8 +91,14 @@ describe('renderer e2e (Chromium + web harness)', () => {
     })()`);
     expect(painted).toBeGreaterThan(500);
 
+    const media: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/media/audio/')) media.push(r.status());
+    });
     await play.click();
     await expect.poll(() => first.getAttribute('data-read'), { timeout: 10_000 }).toBe('true');
+    // The <audio> element streams the WAV from main with HTTP Range (206), as app:// does in Electron.
+    await expect.poll(() => media.includes(206), { timeout: 10_000 }).toBe(true);
     // Main's state changed too, not just the row.
     const listed = await engine.listVoicemails({});
     expect(listed.find((v) => v.id === unread[0]?.id)?.read).toBe(true);

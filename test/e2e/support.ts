@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
 import { createDispatcher } from '../../main/ipc/dispatch.js';
 import { createImplementations, publicCardStatus, type DesktopEngine } from '../../main/ipc/implementations.js';
+import { createMediaCache } from '../../main/ipc/media-cache.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
 
 /** Debian's Chromium (apt-get install -y chromium). */
@@ -37,10 +38,12 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
 
 /** The web harness over `engine`, with card status pushes. */
 export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string): Promise<WebHarness> {
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => exportDir }));
+  const media = createMediaCache();
+  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => exportDir, rememberAudio: (id, wav) => media.remember(id, wav) }));
   return startWebHarness({
     dispatcher,
     ...web,
+    audio: (id) => media.get(id),
     watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
   });
 }

@@ -133,15 +133,15 @@ describe('windows', () => {
   });
 
   it('serves a decoded voicemail with Range support', async () => {
-    const whole = await get('/media/voicemail/VV-Mail%2FInbox%2F1');
+    const whole = await get('/media/audio/VV-Mail%2FInbox%2F1');
     expect(whole.status).toBe(200);
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(new Uint8Array(await whole.arrayBuffer())).toEqual(wav);
-    const part = await get('/media/voicemail/VV-Mail%2FInbox%2F1', { Range: 'bytes=100-199' });
+    const part = await get('/media/audio/VV-Mail%2FInbox%2F1', { Range: 'bytes=100-199' });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe('bytes 100-199/1000');
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(wav.subarray(100, 200));
-    expect((await get('/media/voicemail/VV-Mail%2FInbox%2F1', { Range: 'bytes=5000-' })).status).toBe(416);
-    expect((await get('/media/voicemail/unknown')).status).toBe(404);
+    expect((await get('/media/audio/VV-Mail%2FInbox%2F1', { Range: 'bytes=5000-' })).status).toBe(416);
+    expect((await get('/media/audio/unknown')).status).toBe(404);
   });
 });

@@ -23,7 +23,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'shim.js'), '/* shim */');
   const engine = createStandInEngine(() => Date.UTC(2026, 0, 10));
   const dispatcher = createDispatcher(createImplementations(engine, memoryPinStore(), { chooseExportDirectory: async () => dir }));
-  h = await startWebHarness({ dispatcher, rendererDir: join(dir, 'renderer'), shimFile: join(dir, 'shim.js') });
+  const wav = new Uint8Array(100).map((_, i) => i);
+  h = await startWebHarness({ dispatcher, rendererDir: join(dir, 'renderer'), shimFile: join(dir, 'shim.js'), audio: (id) => (id === 'VV-Mail/Inbox/x' ? wav : undefined) });
 });
 afterAll(async () => {
   await h?.close();
@@ -86,6 +87,17 @@ describe('web harness', () => {
     const wav = (audio as { value: { wav: Uint8Array } }).value.wav;
     expect(wav).toBeInstanceOf(Uint8Array);
     expect(new TextDecoder().decode(wav.subarray(0, 4))).toBe('RIFF');
+  });
+
+  it('serves decoded audio with Range, behind the token', async () => {
+    expect((await raw('/media/audio/VV-Mail%2FInbox%2Fx')).status).toBe(403);
+    const whole = await raw('/media/audio/VV-Mail%2FInbox%2Fx', { headers: auth() });
+    expect(whole.status).toBe(200);
+    expect(whole.headers['accept-ranges']).toBe('bytes');
+    const part = await raw('/media/audio/VV-Mail%2FInbox%2Fx', { headers: { ...auth(), Range: 'bytes=10-19' } });
+    expect(part.status).toBe(206);
+    expect(part.headers['content-range']).toBe('bytes 10-19/100');
+    expect((await raw('/media/audio/unknown', { headers: auth() })).status).toBe(404);
   });
 
   it('answers malformed bodies and invalid requests with ipc.invalidRequest', async () => {
