@@ -8,6 +8,9 @@ import LinearProgress from '@mui/material/LinearProgress';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import Alert from '@mui/material/Alert';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import { GreetingTypeSchema, type GreetingType } from '../../shared/domain/mstore.js';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { MAX_GREETING_SECONDS, useRecorder } from '../hooks/useRecorder.js';
@@ -25,13 +28,14 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
   const recorder = useRecorder();
   const upload = useOperation();
   const [activate, setActivate] = useState(true);
+  const [type, setType] = useState<GreetingType>('normal-greeting');
   const preview = useMemo(() => (recorder.recording ? URL.createObjectURL(new Blob([new Uint8Array(recorder.recording.bytes)], { type: recorder.recording.mimeType })) : null), [recorder.recording]);
   useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
 
   async function send() {
     const r = recorder.recording;
     if (!r) return;
-    const res = await upload.run((opId) => api().greetingUpload({ type: 'normal-greeting', audio: r.bytes, mimeType: r.mimeType, activate, opId }));
+    const res = await upload.run((opId) => api().greetingUpload({ type, audio: r.bytes, mimeType: r.mimeType, activate, opId }));
     if (res.ok) {
       recorder.discard();
       onUploaded();
@@ -76,6 +80,10 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
       {recorder.recording && preview && (
         <Stack spacing={1} sx={{ mt: 2 }}>
           <audio controls src={preview} data-testid="record-preview" />
+          <TextField select size="small" label="Use as" value={type} onChange={(e) => setType(GreetingTypeSchema.parse(e.target.value))} sx={{ maxWidth: 320 }}>
+            <MenuItem value="normal-greeting">Greeting (callers hear it before the tone)</MenuItem>
+            <MenuItem value="voice-signature">Name (used in the standard greeting)</MenuItem>
+          </TextField>
           <FormControlLabel control={<Checkbox checked={activate} onChange={(e) => setActivate(e.target.checked)} />} label="Make it the active greeting" />
           <Stack direction="row" spacing={1}>
             <Button variant="contained" onClick={() => void send()} disabled={upload.state === 'running'} data-testid="record-upload">
