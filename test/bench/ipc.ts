@@ -82,7 +82,7 @@ export async function bench(): Promise<BenchResult[]> {
       ctx.onProgress({ phase: 'download', transferredBytes: i * 1000, totalBytes: chunks * 1000 });
       await new Promise((r) => setTimeout(r, 1));
     }
-    return { wav: new Uint8Array(0), peaks: [], durationSec: 0 };
+    return { wav: new Uint8Array(0), peaks: [], durationSec: 0, url: null };
   } });
   const t2 = performance.now();
   await p.dispatch('voicemail:audio', { id: 'x', opId: OP }, () => void sent++);

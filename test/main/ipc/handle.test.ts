@@ -81,12 +81,12 @@ function recordingImpls(calls: { channel: Channel; req: unknown }[]): Implementa
     'card:info': { reader: 'demo', app: 'ISIM', impi: 'x@y', impu: [], msisdn: null, gba: 'GBA_ME' },
     'card:unlock': status,
     'voicemail:list': [],
-    'voicemail:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1 },
+    'voicemail:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1, url: null },
     'voicemail:markRead': undefined,
     'voicemail:delete': undefined,
     'voicemail:export': { written: 1, cancelled: false },
     'greeting:list': [],
-    'greeting:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1 },
+    'greeting:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1, url: '/media/audio/g1' },
     'greeting:upload': undefined,
     'greeting:activate': undefined,
     'greeting:delete': undefined,
@@ -147,6 +147,8 @@ describe('registerHandlers', () => {
     const res = await call(channel, VALID[channel]);
     expect(res.ok, JSON.stringify(res)).toBe(true);
     expect(calls).toEqual([{ channel, req: VALID[channel] }]);
+    // The canned answers are themselves valid responses of the contract.
+    if (res.ok) expect(contract[channel].res.safeParse(res.value).success).toBe(true);
   });
 
   it.each(CHANNELS)('%s: refuses malformed requests without calling the implementation', async (channel) => {
@@ -322,7 +324,7 @@ describe('cancellation and progress', () => {
         t += 30;
       }
       ctx.onProgress({ phase: 'decode' });
-      return { wav: new Uint8Array(0), peaks: [], durationSec: 0 };
+      return { wav: new Uint8Array(0), peaks: [], durationSec: 0, url: null };
     };
     const ipc = fakeIpcMain();
     registerHandlers(ipc, createDispatcher(impls, { now: () => t, progressIntervalMs: 100 }), { origin: ORIGIN });
