@@ -70,6 +70,11 @@ describe('renderer e2e (Chromium + web harness)', () => {
 
     const index = expected.indexOf(unread[0] ?? expected[0]!);
     const first = rows.nth(index);
+    // Collected from before the player exists: the <audio> element starts loading as soon as it is made.
+    const media: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/media/audio/')) media.push(r.status());
+    });
     expect(await first.getAttribute('data-read')).toBe('false');
     await first.click();
     const play = page.getByTestId('play-button');
@@ -91,10 +96,6 @@ describe('renderer e2e (Chromium + web harness)', () => {
     })()`);
     expect(painted).toBeGreaterThan(500);
 
-    const media: number[] = [];
-    page.on('response', (r) => {
-      if (new URL(r.url()).pathname.startsWith('/media/audio/')) media.push(r.status());
-    });
     await play.click();
     await expect.poll(() => first.getAttribute('data-read'), { timeout: 10_000 }).toBe('true');
     // The <audio> element streams the WAV from main with HTTP Range (206), as app:// does in Electron.
