@@ -133,12 +133,14 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     },
     async unlock(pin, opts) {
       deps.pinSource.offer(pin, false);
+      let unused = true;
       try {
         await drop();
         await ready(opts);
       } finally {
-        deps.pinSource.withdraw();
+        unused = deps.pinSource.withdraw();
       }
+      return unused ? 'notNeeded' : 'verified';
     },
     async listVoicemails(opts) {
       const s = await ready(opts);

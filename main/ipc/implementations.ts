@@ -28,8 +28,11 @@ export interface DesktopEngine {
   /** Subscribes to card status changes; returns the unsubscribe function. */
   watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
   cardInfo(opts: OpOptions): Promise<CardInfoValue>;
-  /** VERIFY PIN (TS 31.101 9.5.1). Throws CardError card.pinWrong / card.pinBlocked. */
-  unlock(pin: string, opts: OpOptions): Promise<void>;
+  /**
+   * VERIFY PIN (TS 31.101 9.5.1). Throws CardError card.pinWrong / card.pinBlocked. 'notNeeded' when
+   * the card never asked (PIN disabled or already verified): the PIN was not checked.
+   */
+  unlock(pin: string, opts: OpOptions): Promise<'verified' | 'notNeeded'>;
   listVoicemails(opts: OpOptions): Promise<Voicemail[]>;
   /** Downloads and decodes one voicemail: WAV for playback plus peaks (min/max per bucket) and duration. */
   voicemailAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
@@ -93,10 +96,10 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
     'card:unlock': async (req, ctx) => {
-      await engine.unlock(req.pin, ctx);
+      const outcome = await engine.unlock(req.pin, ctx);
       // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only
-      // when the user asked.
-      if (req.remember) {
+      // when the user asked. A PIN the card never checked is not stored.
+      if (req.remember && outcome === 'verified') {
         // The card is unlocked either way: a keychain that cannot store only means the status says
         // pinStored: false, and the user is asked again next time.
         await pins.set(currentIccid(), req.pin).catch((e: unknown) => {
@@ -134,7 +137,9 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'settings:set': (req) => engine.setSettings(req.settings),
     'pin:store': async (req, ctx) => {
       // Only a PIN the card accepts is stored: a wrong stored PIN would cost an attempt at every start.
-      await engine.unlock(req.pin, ctx);
+      if ((await engine.unlock(req.pin, ctx)) === 'notNeeded') {
+        throw new AppConfigError('config.invalid', 'The SIM did not ask for its PIN, so it cannot be checked and is not stored', { hint: 'The PIN is disabled or already entered; nothing to remember.' });
+      }
       await pins.set(currentIccid(), req.pin);
     },
     'pin:forget': async () => {

@@ -86,6 +86,7 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
         throw new CardError(left === 0 ? 'card.pinBlocked' : 'card.pinWrong', 'The SIM refused the PIN', { detail: { triesLeft: left }, hint: left === 0 ? 'Unblock it with the PUK.' : 'Check the PIN; the demo PIN is 1234.' });
       }
       setCard({ ...card, state: 'ready', triesLeft: 3 });
+      return 'verified';
     },
     async listVoicemails(opts) {
       await step(opts, 'list');

@@ -9,8 +9,8 @@ import type { PinStore } from './keychain-pin-store.js';
 export interface DesktopPinSource extends PinSource {
   /** Offers the PIN the user typed for the next VERIFY; `remember` stores it once the card accepts it. */
   offer(pin: string, remember: boolean): void;
-  /** Drops an offered PIN that was not used (dialog closed, operation cancelled). */
-  withdraw(): void;
+  /** Drops an offered PIN that was not used; true when it was still there (the card never asked). */
+  withdraw(): boolean;
 }
 
 /** Builds the desktop PinSource over the keychain store. */
@@ -25,7 +25,9 @@ export function createDesktopPinSource(store: PinStore): DesktopPinSource {
       offered = { pin, remember };
     },
     withdraw() {
+      const unused = offered !== null;
       offered = null;
+      return unused;
     },
     async getPin(req: PinRequest) {
       if (offered !== null) {

@@ -135,4 +135,25 @@ describe('SIM PIN flow', () => {
       await engine.close();
     }
   });
+
+  it('never stores a PIN the card did not check (PIN disabled)', async () => {
+    const { d, pins, engine } = setup(null);
+    try {
+      expect(await d.dispatch('card:unlock', { pin: '1234', remember: true, opId: op() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: false } });
+      expect(await d.dispatch('pin:store', { pin: '1234' }, () => {})).toMatchObject({ ok: false, error: { code: 'config.invalid' } });
+      expect(await pins.get(engine.cardStatus().iccid ?? '')).toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('pin:store keeps a PIN the card verified', async () => {
+    const { d, pins, engine } = setup('2468');
+    try {
+      expect(await d.dispatch('pin:store', { pin: '2468' }, () => {})).toMatchObject({ ok: true });
+      expect(await pins.get(engine.cardStatus().iccid ?? '')).toBe('2468');
+    } finally {
+      await engine.close();
+    }
+  });
 });

@@ -55,7 +55,10 @@ describe('createDesktopPinSource', () => {
   it('forgets a withdrawn offer', async () => {
     const src = createDesktopPinSource(memoryStore());
     src.offer('1234', true);
-    src.withdraw();
+    expect(src.withdraw()).toBe(true);
     expect(await src.getPin(REQ)).toBeNull();
+    src.offer('1234', true);
+    await src.getPin(REQ);
+    expect(src.withdraw()).toBe(false);
   });
 });
