@@ -92,6 +92,10 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
   }
 
   const unread = voicemails.filter((v) => !v.read).length;
+  useEffect(() => {
+    // The window title (and taskbar entry) shows the number of new voicemails.
+    document.title = unread > 0 ? `VVM Desk (${unread})` : 'VVM Desk';
+  }, [unread]);
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(280px, 380px) 1fr', gap: 2, height: '100%' }}>
       <Paper variant="outlined" sx={{ overflow: 'auto' }}>
