@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher, type Implementations } from '../../main/ipc/dispatch.js';
 import { startWebHarness } from '../../main/web-harness/server.js';
-import { createStandInEngine } from '../../main/web-harness/stand-in-engine.js';
+import { createStandInEngine } from '../support/stand-in-engine.js';
 import { createImplementations } from '../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import { fromWire, toWire } from '../../shared/ipc/wire.js';

@@ -1,15 +1,15 @@
 // A stand-in DesktopEngine with in-memory voicemails and greetings, for the harness's own unit tests and
-// the IPC benchmark, where neither the simulators nor ffmpeg should be involved. Dev and test only: the
-// e2e tests and `npm run harness` use the real engine (main/app.ts createDesktopBackend). The audio is
+// the IPC benchmark, where neither the simulators nor ffmpeg should be involved. A test double, so it
+// lives under test/support/ (main/ holds no fakes): the e2e tests and `npm run harness` use the real engine (main/app.ts createDesktopBackend). The audio is
 // synthesised (tone bursts) through the real WAV writer and peak computation of main/protocol.
 import type { CardInfoValue } from '../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
 import { defaultSettings, type Settings } from '../../shared/settings.js';
-import { CardError, HttpError, throwIfAborted } from '../errors.js';
-import { encodeWav } from '../protocol/wav.js';
-import { computePeaks } from '../protocol/peaks.js';
-import type { OpOptions } from '../services/ports.js';
-import type { DesktopEngine, EngineCardStatus } from '../ipc/implementations.js';
+import { CardError, HttpError, throwIfAborted } from '../../main/errors.js';
+import { encodeWav } from '../../main/protocol/wav.js';
+import { computePeaks } from '../../main/protocol/peaks.js';
+import type { OpOptions } from '../../main/services/ports.js';
+import type { DesktopEngine, EngineCardStatus } from '../../main/ipc/implementations.js';
 
 const RATE = 8000;
 const DEMO_PIN = '1234';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../main/ipc/dispatch.js';
 import { createImplementations } from '../../../main/ipc/implementations.js';
 import { startWebHarness, type WebHarness } from '../../../main/web-harness/server.js';
-import { createStandInEngine } from '../../../main/web-harness/stand-in-engine.js';
+import { createStandInEngine } from '../../support/stand-in-engine.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
 import { fromWire, toWire } from '../../../shared/ipc/wire.js';
 
