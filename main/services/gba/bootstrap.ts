@@ -65,7 +65,7 @@ export interface GbaBootstrapDeps {
 /** Options of one bootstrap. */
 export interface BootstrapOptions extends OpOptions {
   /**
-   * NAF_Ids whose keys are derived right away, in the same exclusive card section as the bootstrap.
+   * NAF_Ids whose keys are derived right away (GBA_U: in the same exclusive card section as the bootstrap).
    * For GBA_U this matters: the card keeps only the LAST bootstrap's Ks, so a NAF derivation that ran
    * after another bootstrap would give a key for the wrong B-TID.
    */
@@ -78,9 +78,17 @@ export interface GbaBootstrapper {
 }
 
 /**
- * One bootstrap at a time per card: the AKA run, the EF_GBABP write and the GBA_U NAF derivations of one
- * bootstrap must not interleave with another's (the card holds one Ks; T=0 exchanges must not mix).
- * Keyed by the card object so every bootstrapper built on the same card shares it.
+ * The per-card critical section. The section sits ABOVE the card session's own per-APDU ordering and never
+ * waits for anything that waits for it, so the two cannot deadlock. Keyed by the card object so every
+ * bootstrapper built on the same card shares it.
+ * - GBA_U: the AKA run, the EF_GBABP write and the NAF derivations of one bootstrap form ONE section,
+ *   because the card keeps only the last bootstrap's Ks (TS 31.103 7.1.2.1, TS 33.220 5.3.2).
+ * - GBA_ME: Ks = CK || IK lives in this process after AUTHENTICATE, so the digest answer to the BSF and the
+ *   NAF key derivation run outside the section and concurrent bootstraps overlap them. The challenge
+ *   request stays inside, with the card operation: a USIM accepts an SQN only above the highest it has
+ *   accepted (TS 33.102 6.3.3, Annex C.2; one IND slot per serving node) and the BSF hands out rising SQNs
+ *   in request order, so a challenge must reach the card before the next one is fetched. Otherwise
+ *   concurrent bootstraps could present their challenges out of order and force resyncs.
  */
 interface CardGate {
   tail: Promise<void>;
@@ -98,7 +106,8 @@ function gateFor(card: AkaCard): CardGate {
   return g;
 }
 
-async function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate: CardGate) => Promise<T>): Promise<T> {
+/** Waits for the card's turn; the caller must call `release` exactly once (extra calls are harmless). */
+async function acquire(card: AkaCard, signal: AbortSignal | undefined): Promise<{ gate: CardGate; release: () => void }> {
   const gate = gateFor(card);
   const before = gate.tail;
   let release = () => {};
@@ -106,10 +115,42 @@ async function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: 
   try {
     await before;
     throwIfAborted(signal);
+  } catch (e) {
+    release();
+    throw e;
+  }
+  return { gate, release };
+}
+
+async function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate: CardGate) => Promise<T>): Promise<T> {
+  const { gate, release } = await acquire(card, signal);
+  try {
     return await fn(gate);
   } finally {
     release();
   }
+}
+
+/** The part of one bootstrap that holds the card: entered before the challenge request, left after AKA. */
+interface CardSection {
+  enter(): Promise<void>;
+  leave(): void;
+}
+
+/** GBA_U: the caller already holds the whole bootstrap exclusively. */
+const HELD: CardSection = { enter: async () => {}, leave: () => {} };
+
+function akaSection(card: AkaCard, signal: AbortSignal | undefined): CardSection {
+  let release: (() => void) | null = null;
+  return {
+    async enter() {
+      if (release === null) release = (await acquire(card, signal)).release;
+    },
+    leave() {
+      release?.();
+      release = null;
+    },
+  };
 }
 
 /** The BSF URL from the settings: the default, the TS 23.003 16.2 derivation, or an explicit URL. */
@@ -142,10 +183,21 @@ function header(r: HttpResponse, name: string): string[] {
 
 /** Creates the Ub bootstrapper. */
 export function createGbaBootstrapper(deps: GbaBootstrapDeps): GbaBootstrapper {
-  return { bootstrap: (opts) => exclusive(deps.card, opts?.signal, (gate) => bootstrap(deps, opts ?? {}, gate)) };
+  const { card } = deps;
+  return {
+    async bootstrap(opts = {}) {
+      if (card.identity.gba === 'GBA_U') return exclusive(card, opts.signal, (gate) => bootstrap(deps, opts, gate, HELD));
+      const section = akaSection(card, opts.signal);
+      try {
+        return await bootstrap(deps, opts, gateFor(card), section);
+      } finally {
+        section.leave();
+      }
+    },
+  };
 }
 
-async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: CardGate): Promise<GbaSession> {
+async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: CardGate, section: CardSection): Promise<GbaSession> {
   const { card, clock, logger } = deps;
   const signal = opts.signal;
   throwIfAborted(signal);
@@ -202,6 +254,7 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
 
   // TS 24.109 A.2: the first request carries the IMPI in an otherwise empty Authorization header.
   opts.onProgress?.({ phase: 'gba.request' });
+  await section.enter();
   let response = await send(`Digest username=${quote(impi)}, realm=${quote(bsfHost)}, nonce="", uri="/", response=""`);
   let resynced = false;
   // At most: initial -> answer, or initial -> resync -> answer. Every pass returns or throws, except the
@@ -247,6 +300,8 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
       response = await send(formatAuthorization({ ...credentials(input, ch, computeDigestResponse(input)), extra }, 'rfc'));
       continue;
     }
+    // GBA_ME: the card's part is over; the answer round trip overlaps the next bootstrap's challenge.
+    section.leave();
     const answered: DigestInput = { ...input, password: outcome.res };
     opts.onProgress?.({ phase: 'gba.response' });
     response = await send(formatAuthorization({ ...credentials(answered, ch, computeDigestResponse(answered)), extra }, 'rfc'));

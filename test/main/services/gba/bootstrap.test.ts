@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toHex } from '../../../../shared/bytes.js';
 import { CancelledError, GbaError } from '../../../../main/errors.js';
 import { buildNafId } from '../../../../main/protocol/gba/naf-id.js';
-import { resolveBsfUrl } from '../../../../main/services/gba/bootstrap.js';
+import { createGbaBootstrapper, resolveBsfUrl } from '../../../../main/services/gba/bootstrap.js';
+import type { HttpPort } from '../../../../main/services/ports.js';
 import type { SubscriberIdentity } from '../../../../main/services/contracts.js';
-import { startRig, type GbaRig } from './harness.js';
+import { clock, random, startRig, type GbaRig } from './harness.js';
 import { EF_GBABP } from '../../../../main/protocol/uicc/files.js';
 
 const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
@@ -81,13 +82,38 @@ describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTT
     expect(toHex(await early.deriveNafKey(NAF_ID))).toBe(toHex(rig.bsf.keyStore.nafKey(early.btid, NAF_ID) ?? new Uint8Array()));
   });
 
-  it('concurrent bootstraps on one card are serialised and all give network-matching keys', async () => {
+  it('concurrent bootstraps on one card: GBA_U fully serialised, GBA_ME overlaps only the answer round trips', async () => {
     for (const gbaU of [false, true]) {
       rig = await startRig({ profile: { gbaU }, bsf: { latencyMs: 20 } });
       const r = rig;
-      const sessions = await Promise.all([1, 2, 3].map(() => r.boot.bootstrap({ nafIds: [NAF_ID] })));
-      expect(new Set(sessions.map((s) => s.btid)).size).toBe(3);
+      // Count BSF requests in flight, and separately the challenge requests (empty response="").
+      const flight = { all: 0, challenges: 0, maxAll: 0, maxChallenges: 0 };
+      const http: HttpPort = {
+        async request(req, signal) {
+          const challenge = /response=""/.test(req.headers['Authorization'] ?? '');
+          flight.all++;
+          if (challenge) flight.challenges++;
+          flight.maxAll = Math.max(flight.maxAll, flight.all);
+          flight.maxChallenges = Math.max(flight.maxChallenges, flight.challenges);
+          try {
+            return await r.http.request(req, signal);
+          } finally {
+            flight.all--;
+            if (challenge) flight.challenges--;
+          }
+        },
+      };
+      const boot = createGbaBootstrapper({ card: r.card, http, clock, random, logger: r.logger, settings: { bsf: r.bsf.url } });
+      const sessions = await Promise.all([1, 2, 3, 4].map(() => boot.bootstrap({ nafIds: [NAF_ID] })));
+      expect(new Set(sessions.map((s) => s.btid)).size).toBe(4);
       for (const s of sessions) expect(toHex(await s.deriveNafKey(NAF_ID))).toBe(toHex(r.bsf.keyStore.nafKey(s.btid, NAF_ID) ?? new Uint8Array()));
+      // Challenges are fetched one at a time, each used by the card before the next (SQN order): no resync.
+      expect(flight.maxChallenges).toBe(1);
+      expect(sessions.map((s) => s.resynced)).toEqual([false, false, false, false]);
+      // GBA_U holds the card from challenge to NAF derivation; GBA_ME lets answers overlap the next challenge.
+      if (gbaU) expect(flight.maxAll).toBe(1);
+      else expect(flight.maxAll).toBeGreaterThanOrEqual(2);
+      expect(r.bsf.log).toHaveLength(8);
       await rig.close();
       rig = null;
     }
