@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, type DesktopBackend } from './app.js';
-import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
+import { configDir, loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
 import { createMediaCache } from './ipc/media-cache.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
@@ -21,6 +21,10 @@ const MEDIA_ENTRIES = 8;
 
 registerAppScheme();
 app.enableSandbox();
+// userData (settings.json, the audio cache, the single-instance lock) in the folder the CLI also reads
+// its defaults from; set before anything uses it. VVM_CONFIG_DIR overrides it for both.
+const userData = configDir(process.env);
+if (userData !== null) app.setPath('userData', userData);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

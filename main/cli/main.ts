@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { SettingsSchema, type Settings } from '../../shared/settings.js';
 import { toAppError } from '../errors.js';
+import { loadSettings, settingsFilePath } from '../adapters/settings/settings-file.js';
 import { formatAppError, UsageError, type CliIo, type CommandGroup, type GlobalOptions } from './framework.js';
 import { commandGroups } from './groups.js';
 
@@ -37,6 +38,8 @@ function usage(groups: CommandGroup[]): string {
     '  -v, --verbose     log progress (never secrets) to stderr',
     '',
     'environment: VVM_SIM_PIN (SIM PIN, else asked on the terminal)',
+    '             VVM_CONFIG_DIR (folder of settings.json; default: the desktop app\'s, so the BSF,',
+    '             IMEI, key reuse ... set in the app apply here too; the options above override it)',
     '',
     'commands:',
   ];
@@ -105,7 +108,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
       ...(str('imei') !== undefined && { imei: str('imei') }),
       ...(str('msisdn') !== undefined && { msisdn: str('msisdn') }),
     };
-    const settings = buildSettings(global, io);
+    const settings = await buildSettings(global, io);
     const args = parsed.positionals.slice(single ? 1 : 2);
     const print = (value: unknown, human: () => string) => io.stdout(global.json ? JSON.stringify(value, null, 2) + '\n' : human());
     return await command.run({ global, settings, io, signal, args, options: v, print });
@@ -131,8 +134,10 @@ function readCaFile(path: string, cwd: string): string {
   return pem;
 }
 
-function buildSettings(g: GlobalOptions, io: CliIo): Settings {
-  const raw: Record<string, unknown> = {};
+/** The desktop's settings file as defaults (main/adapters/settings), then the global options over it. */
+async function buildSettings(g: GlobalOptions, io: CliIo): Promise<Settings> {
+  const file = settingsFilePath(io.env);
+  const raw: Record<string, unknown> = file === null ? {} : { ...(await loadSettings(file)) };
   if (g.server) raw.server = g.server;
   if (g.bsf) raw.bsf = g.bsf;
   if (g.imei) raw.imei = g.imei;
@@ -141,6 +146,5 @@ function buildSettings(g: GlobalOptions, io: CliIo): Settings {
   if (g.ca) raw.caPem = [readCaFile(g.ca, io.cwd)];
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  void io;
   return parsed.data;
 }
