@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoAmrCodec, LazyFfmpeg } from '../../main/adapters/amr-codec/auto.js';
 import { locateFfmpeg, probeFfmpeg, requireEncoder, resolveFfmpeg } from '../../main/adapters/ffmpeg/locate.js';
-import { FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner, needsSeekableInput } from '../../main/adapters/ffmpeg/runner.js';
+import { FFMPEG_OUTFILE, FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner, needsSeekableInput } from '../../main/adapters/ffmpeg/runner.js';
 import { FfmpegAmrCodec, UNTRUSTED_INPUT } from '../../main/adapters/ffmpeg/transcoder.js';
 import { AudioError, CancelledError } from '../../main/errors.js';
 import { ffmpegConvert, installerFfmpeg, requireTool, tempDir, toneWav, writeTemp } from '../support/audio.js';
@@ -88,6 +88,18 @@ describe('FfmpegRunner', () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'));
     const out = await runner.run([...UNTRUSTED_INPUT, '-i', FFMPEG_STDIN, '-ac', '1', '-ar', '8000', '-f', 's16le', FFMPEG_STDOUT], { input: new Uint8Array(readFileSync(m4a)) });
     expect(Math.abs(out.length / 2 - 16000)).toBeLessThan(2000);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'))).toEqual(before);
+  });
+
+  it('writes seekable outputs (FFMPEG_OUTFILE) to a private temp file, reads them back and removes it', async () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'));
+    const pcm = new Uint8Array(16_000).map((_, i) => (i * 7) & 0xff);
+    const out = await runner.run(['-f', 's16le', '-ar', '8000', '-ac', '1', '-i', FFMPEG_STDIN, '-c:a', 'flac', '-f', 'flac', FFMPEG_OUTFILE], { input: pcm });
+    // The header was finished by seeking back: STREAMINFO (RFC 9639 8.2) carries the total sample count.
+    expect(new TextDecoder().decode(out.subarray(0, 4))).toBe('fLaC');
+    expect(((out[21] ?? 0) & 0x0f) * 2 ** 32 + new DataView(out.buffer, out.byteOffset).getUint32(22)).toBe(8000);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'))).toEqual(before);
+    await expect(runner.run(['-f', 's16le', '-ar', '8000', '-ac', '1', '-i', FFMPEG_STDIN, '-c:a', 'flac', '-f', 'flac', FFMPEG_OUTFILE], { input: pcm, maxOutputBytes: 10 })).rejects.toMatchObject({ code: 'audio.failed' });
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'))).toEqual(before);
   });
 

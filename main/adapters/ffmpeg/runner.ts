@@ -1,10 +1,14 @@
 // Runs ffmpeg with pipes: input on stdin, output on stdout, errors on stderr (-loglevel error).
 // Bounded concurrency (a small semaphore shared by every caller of one runner), killed on abort or
-// timeout, stderr turned into typed AudioErrors. The only exception to "pipes only": inputs in an MP4/MOV
-// container whose index (moov) may sit at the end cannot be read from a pipe, so they go through a
-// private temporary directory (mkdtemp, random name, mode 0700), removed afterwards.
+// timeout, stderr turned into typed AudioErrors. Two exceptions to "pipes only", both through a private
+// temporary directory (mkdtemp: random name, mode 0700) removed afterwards, never a predictable path:
+// - inputs in an MP4/MOV container whose index (moov) may sit at the end cannot be read from a pipe;
+// - outputs whose header is finished by seeking back once the stream ends (MP3: the Xing/LAME frame
+//   with frame count, encoder delay and padding; FLAC: STREAMINFO's total samples and MD5) are written
+//   to a file there (FFMPEG_OUTFILE) and read back. Through a pipe those headers stay empty, and readers
+//   then see the wrong duration (MP3 about 0.15 s too long at 8 kHz).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError, CancelledError, throwIfAborted } from '../../errors.js';
@@ -13,6 +17,10 @@ import { AudioError, CancelledError, throwIfAborted } from '../../errors.js';
 export const FFMPEG_STDIN = 'pipe:0';
 /** Output to stdout. */
 export const FFMPEG_STDOUT = 'pipe:1';
+/** Placeholder for a seekable output file: replaced by a path in a private temp dir, read back as the result. */
+export const FFMPEG_OUTFILE = 'vvm-seekable-output';
+
+const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
 
 /** A counting semaphore. */
 export class Semaphore {
@@ -109,27 +117,31 @@ export class FfmpegRunner {
   run(args: string[], opts: FfmpegRunOptions = {}): Promise<Uint8Array> {
     return this.sem.run(async () => {
       const input = opts.input;
-      if (input && needsSeekableInput(input) && args.includes(FFMPEG_STDIN)) {
-        const dir = await mkdtemp(join(tmpdir(), 'vvm-ffmpeg-'));
-        try {
-          const file = join(dir, 'input');
-          await writeFile(file, input, { mode: 0o600 });
-          return await this.spawnOnce(
-            args.map((a) => (a === FFMPEG_STDIN ? file : a)),
-            { ...opts, input: undefined },
-          );
-        } finally {
-          await rm(dir, { recursive: true, force: true });
-        }
+      const seekIn = input !== undefined && needsSeekableInput(input) && args.includes(FFMPEG_STDIN);
+      const seekOut = args.includes(FFMPEG_OUTFILE);
+      if (!seekIn && !seekOut) return this.spawnOnce(args, opts);
+      const dir = await mkdtemp(join(tmpdir(), 'vvm-ffmpeg-'));
+      try {
+        const inFile = join(dir, 'input');
+        const outFile = join(dir, 'output');
+        if (seekIn) await writeFile(inFile, input, { mode: 0o600 });
+        const mapped = args.map((a) => (seekIn && a === FFMPEG_STDIN ? inFile : a === FFMPEG_OUTFILE ? outFile : a));
+        const stdout = await this.spawnOnce(mapped, seekIn ? { ...opts, input: undefined } : opts);
+        if (!seekOut) return stdout;
+        const out = new Uint8Array(await readFile(outFile));
+        const maxOut = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+        if (out.length > maxOut) throw new AudioError('audio.failed', 'ffmpeg produced more output than allowed.', { detail: { maxOutputBytes: maxOut } });
+        return out;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
-      return this.spawnOnce(args, opts);
     }, opts.signal);
   }
 
   private spawnOnce(args: string[], opts: FfmpegRunOptions): Promise<Uint8Array> {
     const { signal, input } = opts;
     const timeoutMs = opts.timeoutMs ?? 120_000;
-    const maxOut = opts.maxOutputBytes ?? 512 * 1024 * 1024;
+    const maxOut = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     throwIfAborted(signal);
     return new Promise<Uint8Array>((resolve, reject) => {
       const child = spawn(this.path, ['-hide_banner', '-loglevel', 'error', '-nostats', ...args], {

@@ -3,9 +3,8 @@ import { AudioError } from '../../errors.js';
 import { AMR_FRAME_SAMPLES, parseAmr, truncateAmr } from '../../protocol/amr/amr-file.js';
 import { encodeWav } from '../../protocol/wav.js';
 import type { AmrCodecPort, AudioTags, EncodedFormat, ToPcmOptions, TranscoderPort } from '../../services/audio/ports.js';
-import { setFlacTotalSamples } from './flac-streaminfo.js';
 import { requireEncoder, requireFilter, type FfmpegCapabilities } from './locate.js';
-import { FFMPEG_STDIN, FFMPEG_STDOUT, type FfmpegRunner } from './runner.js';
+import { FFMPEG_OUTFILE, FFMPEG_STDIN, FFMPEG_STDOUT, type FfmpegRunner } from './runner.js';
 
 function pcmBytes(pcm: Int16Array): Uint8Array {
   // s16le on the wire; copy through a DataView so the result does not depend on host endianness.
@@ -48,12 +47,17 @@ const INPUT_MARGIN_S = 300;
 
 const PCM_IN = (rate: number) => ['-f', 's16le', '-ar', String(rate), '-ac', '1', '-i', FFMPEG_STDIN];
 
-/** Encoder and muxer per export format. */
-const FORMAT_ARGS: Record<Exclude<EncodedFormat, 'wav'>, { encoder: string; args: string[]; purpose: string }> = {
-  mp3: { encoder: 'libmp3lame', args: ['-c:a', 'libmp3lame', '-b:a', '32k', '-f', 'mp3'], purpose: 'MP3 export' },
-  flac: { encoder: 'flac', args: ['-c:a', 'flac', '-f', 'flac'], purpose: 'FLAC export' },
+/**
+ * Encoder, muxer and output per export format. MP3 and FLAC finish their headers by seeking back at the
+ * end (the Xing/LAME frame with frame count, encoder delay and padding; FLAC STREAMINFO's total samples
+ * and MD5, RFC 9639 section 8.2), so they are written to a seekable temp file; Ogg pages carry granule
+ * positions (RFC 7845 section 4), so a pipe gives an exact duration.
+ */
+const FORMAT_ARGS: Record<Exclude<EncodedFormat, 'wav'>, { encoder: string; args: string[]; purpose: string; output: string }> = {
+  mp3: { encoder: 'libmp3lame', args: ['-c:a', 'libmp3lame', '-b:a', '32k', '-write_xing', '1', '-f', 'mp3'], purpose: 'MP3 export', output: FFMPEG_OUTFILE },
+  flac: { encoder: 'flac', args: ['-c:a', 'flac', '-f', 'flac'], purpose: 'FLAC export', output: FFMPEG_OUTFILE },
   // Opus at 8 kHz input, VoIP tuning; Ogg container (RFC 7845).
-  opus: { encoder: 'libopus', args: ['-c:a', 'libopus', '-b:a', '16k', '-application', 'voip', '-f', 'ogg'], purpose: 'Ogg/Opus export' },
+  opus: { encoder: 'libopus', args: ['-c:a', 'libopus', '-b:a', '16k', '-application', 'voip', '-f', 'ogg'], purpose: 'Ogg/Opus export', output: FFMPEG_STDOUT },
 };
 
 /** ffmpeg as the general transcoder. */
@@ -92,8 +96,7 @@ export class FfmpegTranscoder implements TranscoderPort {
     if (format === 'wav') return wavWithTags(pcm, sampleRate, tags);
     const f = FORMAT_ARGS[format];
     requireEncoder(this.caps, f.encoder, f.purpose);
-    const out = await this.runner.run([...PCM_IN(sampleRate), ...metadataArgs(tags), ...f.args, FFMPEG_STDOUT], { input: pcmBytes(pcm), ...(signal && { signal }) });
-    return format === 'flac' ? setFlacTotalSamples(out, pcm.length) : out;
+    return this.runner.run([...PCM_IN(sampleRate), ...metadataArgs(tags), ...f.args, f.output], { input: pcmBytes(pcm), ...(signal && { signal }) });
   }
 }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError } from '../../../../main/errors.js';
 import { parseListing } from '../../../../main/adapters/ffmpeg/locate.js';
 import { classifyFfmpegFailure, needsSeekableInput, Semaphore } from '../../../../main/adapters/ffmpeg/runner.js';
-import { setFlacTotalSamples } from '../../../../main/adapters/ffmpeg/flac-streaminfo.js';
 
 describe('Semaphore', () => {
   it('never runs more than its limit at once, and runs everything', async () => {
@@ -65,14 +64,5 @@ describe('helpers', () => {
     expect([...parseListing(enc, 'codecs')]).toEqual(['libopencore_amrnb', 'flac']);
     const fil = '  T.. = Timeline support\n ... loudnorm          A->A       EBU R128 loudness normalization\n T.C silenceremove     A->A       Remove silence.\n';
     expect([...parseListing(fil, 'filters')]).toEqual(['loudnorm', 'silenceremove']);
-  });
-
-  it('setFlacTotalSamples writes the 36-bit sample count into STREAMINFO', () => {
-    const flac = new Uint8Array(42);
-    flac.set([0x66, 0x4c, 0x61, 0x43, 0x80, 0, 0, 34]);
-    flac[21] = 0xf0; // bits-per-sample low nibble must survive
-    const out = setFlacTotalSamples(flac, 0x3_1234_5678);
-    expect(Array.from(out.subarray(21, 26))).toEqual([0xf3, 0x12, 0x34, 0x56, 0x78]);
-    expect(setFlacTotalSamples(new Uint8Array(10), 5).length).toBe(10);
   });
 });
