@@ -73,6 +73,12 @@ function header(r: HttpResponse, name: string): string | undefined {
 export class MstoreClient {
   private ums: string | null = null;
   private readonly trust: UrlTrust;
+  /**
+   * Ids this client has seen on the server, per folder (the last full listing, plus objects read one by
+   * one, minus confirmed deletions). A bulk delete answered with MSTORE_RLY-MST_NWKERR carries no results,
+   * and a re-listing cannot tell "deleted now" from "never existed": this set is what tells them apart.
+   */
+  private readonly known: Record<FolderKind, Set<string>> = { voicemail: new Set(), greeting: new Set() };
 
   constructor(private readonly deps: MstoreClientDeps) {
     this.trust = { server: deps.server, ...(deps.backendHosts && { backendHosts: deps.backendHosts }) };
@@ -178,13 +184,15 @@ export class MstoreClient {
     throw new HttpError('http.badResponse', 'search: too many pages', { hint: 'Try again later.' });
   }
 
-  private async listAll<T>(kind: FolderKind, map: ObjectMapper<T>, opts: OpOptions): Promise<Listing<T>> {
+  private async listAll<T extends { id: string }>(kind: FolderKind, map: ObjectMapper<T>, opts: OpOptions): Promise<Listing<T>> {
     const items: ObjectEntry<T>[] = [];
     const rejected: RejectedObject[] = [];
     for await (const p of this.pages(kind, map, opts)) {
       items.push(...p.items);
       rejected.push(...p.rejected);
     }
+    // A complete listing replaces what we knew of the folder (skipped objects exist too).
+    this.known[kind] = new Set([...items.map((e) => e.item.id), ...rejected.flatMap((r) => (r.id === null ? [] : [r.id]))]);
     for (const r of rejected) this.deps.logger?.warn('mstore: skipped a malformed object', { id: r.id, reason: r.reason });
     return { items, rejected };
   }
@@ -205,14 +213,18 @@ export class MstoreClient {
   async getVoicemail(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Voicemail>> {
     this.checkId(id);
     const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'voicemail');
-    return parseObject(res.body, toVoicemail, this.trust);
+    const entry = parseObject(res.body, toVoicemail, this.trust);
+    this.known.voicemail.add(entry.item.id);
+    return entry;
   }
 
   /** Metadata of one greeting. */
   async getGreeting(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Greeting>> {
     this.checkId(id);
     const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'greeting');
-    return parseObject(res.body, toGreeting, this.trust);
+    const entry = parseObject(res.body, toGreeting, this.trust);
+    this.known.greeting.add(entry.item.id);
+    return entry;
   }
 
   /** Downloads a payload (path from the listing's payloadPart href), decoding base64 transfer encoding. */
@@ -262,10 +274,21 @@ export class MstoreClient {
 
   // ---- bulk ----
 
+  private isKnown(id: string): boolean {
+    return this.known.voicemail.has(id) || this.known.greeting.has(id);
+  }
+
   private async bulk(kind: 'update' | 'delete', ids: string[], opts: OpOptions, flagOp?: 'AddFlag' | 'RemoveFlag'): Promise<BulkOutcome> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return { results: [], relisted: false };
     unique.forEach((id) => this.checkId(id));
+    // A delete answered with NWKERR can only be read against what existed before it: learn that first
+    // for ids this client has not listed (an update can be read from the flags after it, so needs nothing).
+    let existedBefore: Set<string> | null = null;
+    if (kind === 'delete') {
+      if (!unique.every((id) => this.isKnown(id))) await this.refreshKnown(opts);
+      existedBefore = new Set(unique.filter((id) => this.isKnown(id)));
+    }
     const ums = await this.base();
     const results: BulkItemResult[] = [];
     let relisted = false;
@@ -288,7 +311,7 @@ export class MstoreClient {
       if (outcome.kind === 'nwkErr') {
         // Valid objects were changed but no results came back: re-list to learn the real state.
         relisted = true;
-        results.push(...(await this.resultsFromListing(kind, chunk, flagOp, opts)));
+        results.push(...(await this.resultsFromListing(kind, chunk, flagOp, existedBefore, opts)));
         continue;
       }
       for (const id of chunk) {
@@ -296,22 +319,44 @@ export class MstoreClient {
         results.push(r ?? { id, ok: false, code: null, reason: 'no result from the server' });
       }
     }
+    if (kind === 'delete') for (const r of results) if (r.ok) this.forget(r.id);
     return { results, relisted };
   }
 
-  private async resultsFromListing(kind: 'update' | 'delete', ids: string[], flagOp: 'AddFlag' | 'RemoveFlag' | undefined, opts: OpOptions): Promise<BulkItemResult[]> {
-    // One after the other: each request bootstraps on the card, and the card does one thing at a time.
+  private forget(id: string): void {
+    this.known.voicemail.delete(id);
+    this.known.greeting.delete(id);
+  }
+
+  /** Lists both folders, one after the other (each request bootstraps on the card, which does one thing at a time). */
+  private async refreshKnown(opts: OpOptions): Promise<Map<string, boolean>> {
     const vms = await this.listVoicemails(opts);
     const grs = await this.listGreetings(opts);
     const present = new Map<string, boolean>();
     for (const v of vms.items) present.set(v.item.id, v.item.read);
     for (const g of grs.items) present.set(g.item.id, true);
-    return ids.map((id) => {
+    for (const r of [...vms.rejected, ...grs.rejected]) if (r.id !== null && !present.has(r.id)) present.set(r.id, false);
+    return present;
+  }
+
+  private async resultsFromListing(
+    kind: 'update' | 'delete',
+    ids: string[],
+    flagOp: 'AddFlag' | 'RemoveFlag' | undefined,
+    existedBefore: Set<string> | null,
+    opts: OpOptions,
+  ): Promise<BulkItemResult[]> {
+    const present = await this.refreshKnown(opts);
+    return ids.map((id): BulkItemResult => {
       const has = present.has(id);
-      const ok = kind === 'delete' ? !has : has && present.get(id) === (flagOp === 'AddFlag');
-      // After a delete, absence is all a listing can show (it cannot tell "deleted now" from "never existed").
-      const reason = ok ? (kind === 'delete' ? 'not present after delete (confirmed by listing)' : 'OK (confirmed by listing)') : has ? 'not changed' : 'no such object';
-      return { id, ok, code: null, reason };
+      if (kind === 'delete') {
+        if (has) return { id, ok: false, code: null, reason: 'not deleted (still listed)' };
+        // Absent now: deleted by this request only if it was there before it.
+        if (existedBefore?.has(id) === true) return { id, ok: true, code: null, reason: 'deleted (confirmed by listing)' };
+        return { id, ok: false, code: null, reason: 'no such object' };
+      }
+      if (!has) return { id, ok: false, code: null, reason: 'no such object' };
+      return present.get(id) === (flagOp === 'AddFlag') ? { id, ok: true, code: null, reason: 'OK (confirmed by listing)' } : { id, ok: false, code: null, reason: 'not changed' };
     });
   }
 

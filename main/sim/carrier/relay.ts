@@ -42,7 +42,9 @@ export interface FaultRule {
     | { kind: 'drop' }
     | { kind: 'dropMidBody' }
     | { kind: 'hang' }
-    | { kind: 'raw'; bytes: string };
+    | { kind: 'raw'; bytes: string }
+    /** Carry the request out, then answer `{"error":"MSTORE_RLY-MST_NWKERR"}` (the real relay's lost bulk results). */
+    | { kind: 'applyThenNwkErr' };
 }
 
 /** Options of {@link startRelay}. */
@@ -779,6 +781,10 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
         case 'raw':
           socket.end(Buffer.from(out.bytes, 'latin1'));
           return;
+        case 'applyThenNwkErr':
+          route(req);
+          out = nwkErr();
+          break;
         case 'status':
           out = reply(out.status, out.body ?? '', Object.entries(out.headers ?? {}));
           break;

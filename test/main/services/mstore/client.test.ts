@@ -190,14 +190,14 @@ describe('bulk operations', () => {
     expect((await h.client.listVoicemails()).items).toHaveLength(1);
   });
 
-  it('re-lists after MSTORE_RLY-MST_NWKERR to learn what happened', async () => {
+  it('re-lists after MSTORE_RLY-MST_NWKERR to learn what happened; a nonsense id is a failure', async () => {
     h = await harness({ voicemails: voicemails(2) });
     const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
     const r = await h.client.delete([ids[0] ?? '', 'test']);
     expect(r.relisted).toBe(true);
-    expect(r.results.map((x) => [x.id, x.ok])).toEqual([
-      [ids[0], true],
-      ['test', true],
+    expect(r.results).toEqual([
+      { id: ids[0], ok: true, code: null, reason: 'deleted (confirmed by listing)' },
+      { id: 'test', ok: false, code: null, reason: 'no such object' },
     ]);
     expect((await h.client.listVoicemails()).items.map((e) => e.item.id)).toEqual([ids[1]]);
     // Marking read with a nonsense id: the valid one is changed, the nonsense one reported as missing.
@@ -206,6 +206,42 @@ describe('bulk operations', () => {
     expect(m.results).toEqual([
       { id: ids[1], ok: true, code: null, reason: 'OK (confirmed by listing)' },
       { id: 'test', ok: false, code: null, reason: 'no such object' },
+    ]);
+  });
+});
+
+describe('bulk delete answered with NWKERR', () => {
+  it('a client that never listed learns what existed first: unknown ids fail, listed ones are confirmed', async () => {
+    h = await harness({ voicemails: voicemails(3) });
+    const ids = h.relay.snapshot().voicemails.map((v) => v.id ?? '');
+    const missing = 'e'.repeat(32);
+    // The relay deletes, then answers NWKERR (its results are lost): only a before/after comparison can tell.
+    h.relay.setFaults([{ pathIncludes: 'bulkDelete', times: 1, action: { kind: 'applyThenNwkErr' } }]);
+    const r = await h.client.delete([ids[0] ?? '', missing, 'test']);
+    expect(r.relisted).toBe(true);
+    expect(r.results.map((x) => [x.id, x.ok, x.reason])).toEqual([
+      [ids[0], true, 'deleted (confirmed by listing)'],
+      [missing, false, 'no such object'],
+      ['test', false, 'no such object'],
+    ]);
+    // Two searches before the delete (both folders), then the delete, then two after.
+    const searches = h.relay.stats.log.filter((x) => x.authenticated).map((x) => x.target.split('/').pop());
+    expect(searches).toEqual(['search', 'search', 'bulkDelete', 'search', 'search']);
+    expect(h.relay.snapshot().voicemails.map((v) => v.id)).toEqual(ids.slice(1));
+  });
+
+  it('an object the relay kept is reported as not deleted; a second delete of a deleted id fails', async () => {
+    h = await harness({ voicemails: voicemails(2) });
+    const ids = (await h.client.listVoicemails()).items.map((e) => e.item.id);
+    h.relay.setFaults([{ pathIncludes: 'bulkDelete', times: 1, action: { kind: 'status', status: 400, body: '{"error":"MSTORE_RLY-MST_NWKERR"}' } }]);
+    const kept = await h.client.delete([ids[0] ?? '']);
+    expect(kept.results).toEqual([{ id: ids[0], ok: false, code: null, reason: 'not deleted (still listed)' }]);
+    expect((await h.client.delete([ids[0] ?? ''])).results.map((x) => x.ok)).toEqual([true]);
+    h.relay.setFaults([{ pathIncludes: 'bulkDelete', times: 1, action: { kind: 'applyThenNwkErr' } }]);
+    const again = await h.client.delete([ids[0] ?? '', ids[1] ?? '']);
+    expect(again.results.map((x) => [x.id, x.ok])).toEqual([
+      [ids[0], false],
+      [ids[1], true],
     ]);
   });
 });
