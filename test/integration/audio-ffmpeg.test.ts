@@ -1,11 +1,12 @@
 // ffmpeg resolution, capability probing and the pipe runner against real binaries: Debian's ffmpeg (no AMR
 // encoder) and the static build with libopencore_amrnb from @ffmpeg-installer (per-platform package).
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AutoAmrCodec, LazyFfmpeg } from '../../main/adapters/amr-codec/auto.js';
-import { locateFfmpeg, probeFfmpeg, requireEncoder, resolveFfmpeg } from '../../main/adapters/ffmpeg/locate.js';
+import { createAudioEngine } from '../../main/app.js';
+import { ffmpegStaticBinary, locateFfmpeg, probeFfmpeg, requireEncoder, resolveFfmpeg } from '../../main/adapters/ffmpeg/locate.js';
 import { FFMPEG_OUTFILE, FFMPEG_STDIN, FFMPEG_STDOUT, FfmpegRunner, needsSeekableInput } from '../../main/adapters/ffmpeg/runner.js';
 import { FfmpegAmrCodec, UNTRUSTED_INPUT } from '../../main/adapters/ffmpeg/transcoder.js';
 import { AudioError, CancelledError } from '../../main/errors.js';
@@ -22,6 +23,20 @@ describe('resolution order: ffmpeg-static, then FFMPEG_PATH, then PATH', () => {
     expect(resolveFfmpeg({ env: { FFMPEG_PATH: systemFfmpeg, PATH: systemDir }, staticBinary: inst })).toEqual({ path: inst, source: 'ffmpeg-static' });
     expect(resolveFfmpeg({ env: { FFMPEG_PATH: inst, PATH: systemDir }, staticBinary: null })).toEqual({ path: inst, source: 'FFMPEG_PATH' });
     expect(resolveFfmpeg({ env: { PATH: `/nonexistent:${systemDir}` }, staticBinary: null })).toEqual({ path: systemFfmpeg, source: 'PATH' });
+  });
+
+  it('a bundled binary at the ffmpeg-static path is located, probed and reported as ffmpeg-static', async () => {
+    // Stand-in for a user whose postinstall fetched ffmpeg-static: a real ffmpeg at "the package path".
+    const bundled = join(tmp.dir, 'ffmpeg-static', 'ffmpeg');
+    mkdirSync(join(tmp.dir, 'ffmpeg-static'));
+    symlinkSync(installerFfmpeg(), bundled);
+    const staticBinary = ffmpegStaticBinary(() => bundled);
+    expect(staticBinary).toBe(bundled);
+    const caps = await locateFfmpeg({ env: { FFMPEG_PATH: systemFfmpeg, PATH: systemDir }, staticBinary });
+    expect(caps).toMatchObject({ path: bundled, source: 'ffmpeg-static' });
+    expect(caps.encoders.has('libopencore_amrnb')).toBe(true);
+    const report = await createAudioEngine({ env: { FFMPEG_PATH: systemFfmpeg, PATH: systemDir }, staticBinary }).report();
+    expect(report.ffmpeg).toMatchObject({ path: bundled, source: 'ffmpeg-static' });
   });
 
   it('a broken FFMPEG_PATH is an error even when PATH has ffmpeg; nothing at all is an error', () => {

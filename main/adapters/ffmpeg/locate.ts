@@ -36,11 +36,18 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-/** ffmpeg-static's binary path when the file exists, else null (its download is optional). */
-export function ffmpegStaticBinary(): string | null {
+/** Where ffmpeg-static says its binary is (it exports the path, whether or not the download happened). */
+export function ffmpegStaticModulePath(): unknown {
+  return createRequire(import.meta.url)('ffmpeg-static');
+}
+
+/**
+ * ffmpeg-static's binary path when that file exists and is executable, else null (its download is
+ * optional: scripts/fetch-ffmpeg.js). `modulePath` is injectable so tests can point it at a fake file.
+ */
+export function ffmpegStaticBinary(modulePath: () => unknown = ffmpegStaticModulePath): string | null {
   try {
-    const req = createRequire(import.meta.url);
-    const p: unknown = req('ffmpeg-static');
+    const p = modulePath();
     return typeof p === 'string' && isExecutableFile(p) ? p : null;
   } catch {
     return null;
