@@ -54,6 +54,16 @@ describe.each(['debian-ffmpeg+opencore-js', 'ffmpeg-libopencore'])('greetings wi
     expect(g.durationSeconds).toBe(Math.round(g.durationMs / 1000));
   });
 
+  it('the preview is the uploaded AMR as a caller hears it: the other opencore path decodes g.amr to the same audio', async () => {
+    const g = await engine().greeting.prepare(new Uint8Array(readFileSync(inputs.mp3 ?? '')));
+    const other = engines[path === 'ffmpeg-libopencore' ? 'debian-ffmpeg+opencore-js' : 'ffmpeg-libopencore'];
+    if (!other) throw new Error('engine not set up');
+    const heard = await other.amr.decode(g.amr);
+    const preview = wavSamples(g.previewWav).samples;
+    expect(preview.length).toBe(heard.length);
+    expect(bestCorrelation(heard, preview, 0)).toBeGreaterThan(0.99); // same bytes, same codec: no lag, no drift
+  });
+
   it('normalises loudness towards -19 LUFS (a quiet recording comes out near the target)', async () => {
     const quiet = ffmpegConvert(speechFile, `${tmp.dir}/quiet-${path}.wav`, ['-af', 'volume=-18dB']);
     const before = integratedLoudness(quiet);

@@ -79,6 +79,28 @@ describe('GreetingService', () => {
     expect(g.truncated).toBe(false);
   });
 
+  it('previews exactly the bytes it returns for upload (the last decode is of g.amr, and the preview is that decode)', async () => {
+    class RecordingAmr extends FakeAmr {
+      decoded: Uint8Array[] = [];
+      override async decode(amr: Uint8Array): Promise<Int16Array> {
+        this.decoded.push(amr.slice());
+        const pcm = await super.decode(amr);
+        return pcm.map((v, i) => v + (amr[6 + Math.floor(i / 160) * 32 + 1] ?? 0)); // depends on the payload
+      }
+      override async encodeMr122(pcm: Int16Array): Promise<Uint8Array> {
+        const out = await super.encodeMr122(pcm);
+        for (let f = 0; 6 + f * 32 + 1 < out.length; f++) out[6 + f * 32 + 1] = (pcm[f * 160] ?? 0) & 0x7f;
+        return out;
+      }
+    }
+    const pcm = Int16Array.from({ length: 1600 }, (_, i) => (i * 37) % 1000);
+    const amr = new RecordingAmr();
+    const g = await new GreetingService({ amr, transcoder: new FakeTranscoder(pcm) }).prepare(new Uint8Array([1]), { normalize: false });
+    expect(amr.decoded).toHaveLength(1);
+    expect(Array.from(amr.decoded[0] ?? [])).toEqual(Array.from(g.amr));
+    expect(Array.from(parseWav(g.previewWav).samples)).toEqual(Array.from(await amr.decode(g.amr)));
+  });
+
   it('accepts exactly 100 s and rejects 100.1 s with audio.tooLong', async () => {
     const ok = await new GreetingService({ amr: new FakeAmr(), transcoder: new FakeTranscoder(new Int16Array(800_000)) }).prepare(new Uint8Array([1]));
     expect(ok.durationMs).toBe(100_000);
