@@ -248,7 +248,8 @@ export interface DesktopBackendOptions {
 export interface DesktopBackend {
   engine: DesktopEngine;
   pins: PinStore;
-  demo: boolean;
+  /** Demo mode now (an automatic demo ends when a card is inserted). */
+  readonly demo: boolean;
   close(): Promise<void>;
 }
 
@@ -272,8 +273,9 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   const pinSource = createDesktopPinSource(pins);
   const demo = opts.demo === 'auto' ? !(await anyCardPresent(logger)) : opts.demo;
   const audio = createAudioEngine({ env: opts.env, ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }) });
-  // Card presence for the window: a PC/SC context of its own, so closing a session does not end it.
-  const watcher = demo ? null : await import('./adapters/pcsc/pcsc-reader.js').then((m) => new m.PcscReaderPort({ logger })).catch(() => null);
+  // Card presence for the window: a PC/SC context of its own, so closing a session does not end it. An
+  // automatic demo (no card at start) watches too: the first card inserted ends it.
+  const watcher = opts.demo === true ? null : await import('./adapters/pcsc/pcsc-reader.js').then((m) => new m.PcscReaderPort({ logger })).catch(() => null);
   const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => {
     try {
       return watcher?.watch(l) ?? (() => {});
@@ -283,18 +285,21 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   };
   const engine = createDesktopEngine({
     watchReaders,
-    open: (settings) => openMstoreSession({ settings, demo, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
+    open: (settings, demoNow) => openMstoreSession({ settings, demo: demoNow, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
     audio,
     pinSource,
     settings: opts.settings,
     demo,
+    demoUntilCard: opts.demo === 'auto',
     logger,
     ...(opts.saveSettings !== undefined && { saveSettings: opts.saveSettings }),
   });
   return {
     engine,
     pins,
-    demo,
+    get demo() {
+      return engine.cardStatus().demo;
+    },
     close: async () => {
       await engine.close();
       await watcher?.close();

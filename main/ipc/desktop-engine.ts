@@ -14,14 +14,19 @@ import type { DesktopEngine, EngineCardStatus } from './implementations.js';
 
 /** What {@link createDesktopEngine} needs. */
 export interface DesktopEngineDeps {
-  /** Opens an mstore session with the given settings (main/app.ts: openMstoreSession). */
-  open(settings: Settings): Promise<MstoreSession>;
+  /** Opens an mstore session with the given settings, on the demo card and carrier or the real card. */
+  open(settings: Settings, demo: boolean): Promise<MstoreSession>;
   audio: AudioEngine;
   pinSource: DesktopPinSource;
   settings: Settings;
   /** Persists settings changed from the UI; optional. */
   saveSettings?(s: Settings): Promise<void>;
   demo: boolean;
+  /**
+   * Demo mode was chosen only because no card was found at start: the first card inserted (a
+   * `cardInserted` from `watchReaders`) ends it, and the engine reopens on the real card.
+   */
+  demoUntilCard?: boolean;
   logger?: Logger;
   /** Card presence events (a PC/SC watcher, or the demo reader); pulls and inserts update the status. */
   watchReaders?: (listener: (e: ReaderEvent) => void) => () => void;
@@ -58,8 +63,9 @@ function checkBulk(outcome: BulkOutcome, what: string): void {
 /** Builds the engine; `close()` releases the card, the demo carrier and the reader context. */
 export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { close(): Promise<void> } {
   let settings = deps.settings;
+  let demo = deps.demo;
   let session: Promise<MstoreSession> | null = null;
-  let status: EngineCardStatus = { state: 'absent', reader: null, demo: deps.demo, iccid: null, triesLeft: null };
+  let status: EngineCardStatus = { state: 'absent', reader: null, demo, iccid: null, triesLeft: null };
   const listeners = new Set<(s: EngineCardStatus) => void>();
   const payloadPaths = new Map<string, string>();
 
@@ -78,7 +84,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   /** The open session with a verified card; updates the card status either way. */
   async function ready(opts: OpOptions): Promise<MstoreSession> {
     throwIfAborted(opts.signal);
-    const current = (session ??= deps.open(settings));
+    const current = (session ??= deps.open(settings, demo));
     let s: MstoreSession;
     try {
       s = await current;
@@ -86,9 +92,11 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       // caller's signal: one cancelled operation must not fail the others waiting for the same card.
       const card = await s.cardSession();
       const info = card.info();
-      setStatus({ state: 'ready', reader: info.reader, demo: deps.demo, iccid: info.iccid, triesLeft: info.pin.triesLeft });
+      // A session replaced meanwhile (a card inserted in demo mode, new settings) no longer speaks for
+      // the card status.
+      if (session === current) setStatus({ state: 'ready', reader: info.reader, demo, iccid: info.iccid, triesLeft: info.pin.triesLeft });
     } catch (e) {
-      const next = statusFromError(e, status);
+      const next = session === current ? statusFromError(e, status) : null;
       if (next) setStatus(next);
       // A session that failed to open its card is useless: the next call opens a fresh one (unless
       // someone already replaced it).
@@ -102,6 +110,17 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   // A pulled card ends the session at once (the next operation would fail anyway); an inserted card is
   // opened right away so the window shows its state (and asks for its PIN) without a click.
   const unwatch = deps.watchReaders?.((e) => {
+    if (e.kind === 'cardInserted' && demo && deps.demoUntilCard === true) {
+      // "Stuck in demo": the app started without a card; now there is one, so the window switches to it
+      // (the status below tells the renderer, which reloads its panels) instead of needing a restart.
+      demo = false;
+      deps.logger?.info('card inserted: leaving demo mode', { reader: e.reader });
+      void drop();
+      setStatus({ state: 'absent', reader: e.reader, demo: false, iccid: null, triesLeft: null });
+      void ready({}).catch(() => {});
+      return;
+    }
+    if (demo) return; // the demo card is never pulled; other readers' events are not ours
     if (e.kind === 'cardRemoved' || e.kind === 'readerRemoved') {
       if (status.reader !== null && status.reader !== e.reader) return;
       void drop();

@@ -50,6 +50,9 @@ export function App() {
   }, [waiting, reload]);
 
   const enabled = status?.state === 'ready';
+  // Leaving demo mode (a SIM inserted after starting without one) swaps the whole mailbox: remount the
+  // panels so nothing from the demo (a selection, a playing voicemail) lingers.
+  const mailbox = status?.demo === true ? 'demo' : 'card';
   return (
     <Box sx={{ display: 'flex', flexDirection: 'column', height: '100vh' }}>
       <AppBar position="static" elevation={0}>
@@ -67,9 +70,9 @@ export function App() {
       </AppBar>
       <Box component="main" sx={{ flex: 1, p: 2, overflow: 'auto', bgcolor: 'background.default' }}>
         {status && status.state !== 'ready' && <CardAdvice state={status.state} onUnlock={() => setPinOpen(true)} />}
-        {tab === 'voicemail' && <VoicemailsPanel enabled={enabled} />}
-        {tab === 'greetings' && <GreetingsPanel enabled={enabled} />}
-        {tab === 'account' && <AccountPanel enabled={enabled} />}
+        {tab === 'voicemail' && <VoicemailsPanel key={mailbox} enabled={enabled} />}
+        {tab === 'greetings' && <GreetingsPanel key={mailbox} enabled={enabled} />}
+        {tab === 'account' && <AccountPanel key={mailbox} enabled={enabled} />}
       </Box>
       <PinDialog
         open={pinOpen}

@@ -1,5 +1,5 @@
 // A fake window.api for component tests: every method records its request and answers from a table.
-import type { Api, Channel, OpProgressValue } from '../../shared/ipc/contract.js';
+import type { Api, CardStatusValue, Channel, OpProgressValue } from '../../shared/ipc/contract.js';
 import { CHANNELS, methodName } from '../../shared/ipc/channels.js';
 
 export interface FakeApi {
@@ -7,6 +7,8 @@ export interface FakeApi {
   calls: { method: string; req: unknown }[];
   answer(method: string, fn: (req: unknown) => Promise<unknown>): void;
   emitProgress(p: OpProgressValue): void;
+  /** Pushes a card:status event to every onCardStatus subscriber. */
+  emitCardStatus(s: CardStatusValue): void;
 }
 
 export function installFakeApi(): FakeApi {
@@ -26,12 +28,17 @@ export function installFakeApi(): FakeApi {
     progress.add(l);
     return () => progress.delete(l);
   };
-  api.onCardStatus = () => () => {};
+  const cardStatus = new Set<(s: CardStatusValue) => void>();
+  api.onCardStatus = (cb: (s: CardStatusValue) => void) => {
+    cardStatus.add(cb);
+    return () => cardStatus.delete(cb);
+  };
   Object.defineProperty(window, 'api', { value: api, configurable: true });
   return {
     api: api as unknown as Api,
     calls,
     answer: (m, fn) => void answers.set(m, fn),
     emitProgress: (p) => progress.forEach((l) => l(p)),
+    emitCardStatus: (s) => cardStatus.forEach((l) => l(s)),
   };
 }

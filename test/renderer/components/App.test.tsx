@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../../renderer/components/App.js';
 import { installFakeApi, type FakeApi } from '../fake-api.js';
@@ -24,6 +24,22 @@ describe('App', () => {
     await waitFor(() => expect(fake.calls.some((c) => c.method === 'voicemailList')).toBe(true));
     expect(screen.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
   }, 10_000);
+
+  it('leaving demo mode (a SIM inserted later) reloads the mailbox from the real card', async () => {
+    const vm = { from: '12065550143', date: '2026-01-10T12:00:00Z', expires: null, duration: 75, read: false, size: 1, filename: 'a.amr', keep: true, contentType: 'audio/amr' };
+    let demo = true;
+    fake.answer('cardStatus', async () => ({ ok: true, value: { state: 'ready', reader: 'r', demo, pinStored: false, triesLeft: null } }));
+    fake.answer('voicemailList', async () => ({ ok: true, value: [{ ...vm, id: demo ? 'demo-1' : 'real-1', from: demo ? '12065550100' : '14255550199' }] }));
+    render(<App />);
+    await waitFor(() => expect(screen.getByText(/Demo/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/555-0100/)).toBeTruthy());
+    demo = false;
+    // main pushes the new status; here straight from ready (demo) to ready (card), the hardest case.
+    act(() => fake.emitCardStatus({ state: 'ready', reader: 'r', demo: false, pinStored: false, triesLeft: null }));
+    await waitFor(() => expect(screen.getByText(/555-0199/)).toBeTruthy());
+    expect(screen.queryByText(/555-0100/)).toBeNull();
+    expect(screen.getByTestId('card-status').textContent).not.toMatch(/Demo/);
+  });
 
   it('opens the PIN dialog for a locked card', async () => {
     fake.answer('cardStatus', async () => status('locked'));
