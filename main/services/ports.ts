@@ -11,6 +11,12 @@ export interface CardPort {
   /** Name of the reader this card sits in ("Virtual PCD 00 00", or "demo" in-process). */
   readonly readerName: string;
   transmit(apdu: Uint8Array, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * After transmit failed because another program reset the card (a CardError with `detail.reset`,
+   * PC/SC SCARD_W_RESET_CARD): connects again to the same card without resetting it (disconnect + connect,
+   * shared mode). Logical channels and PIN verification are gone; the session restores them.
+   */
+  reconnect?(signal?: AbortSignal): Promise<void>;
   /** Releases the card (leave it as is, no reset) and the reader. Idempotent. */
   close(): Promise<void>;
 }

@@ -70,7 +70,8 @@ export function mapPcscError(e: unknown, what: string, reader?: string): CardErr
     case SCARD.W_UNPOWERED_CARD:
       return new CardError('card.removed', `${what}: the card was removed or stopped answering`, { hint: 'Insert the card firmly and try again.', detail, retryable: true, cause: e });
     case SCARD.W_RESET_CARD:
-      return new CardError('card.removed', `${what}: the card was reset by another program`, { hint: 'Try again; the app reconnects on the next attempt.', detail, retryable: true, cause: e });
+      // detail.reset tells the card session to reconnect and retry once (CardPort.reconnect).
+      return new CardError('card.removed', `${what}: the card was reset by another program`, { hint: 'Try again; the app reconnects on the next attempt.', detail: { ...detail, reset: true }, retryable: true, cause: e });
     case SCARD.E_SHARING_VIOLATION:
       return new CardError('card.apdu', `${what}: another program holds the card exclusively`, { hint: 'Close other smart-card programs and try again.', detail, retryable: true, cause: e });
     case SCARD.E_PROTO_MISMATCH:
@@ -176,12 +177,14 @@ export class PcscReaderPort implements CardReaderPort {
     }
     const want = this.opts.protocol ?? 'any';
     const protoMask = want === 'T0' ? r.SCARD_PROTOCOL_T0 : want === 'T1' ? r.SCARD_PROTOCOL_T1 : r.SCARD_PROTOCOL_T0 | r.SCARD_PROTOCOL_T1;
-    const active = await new Promise<number>((resolve, reject) => {
-      r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: protoMask }, (err, protocol) => (err ? reject(mapPcscError(err, 'Connecting to the card', readerName)) : resolve(protocol)));
-    });
+    const connectShared = () =>
+      new Promise<number>((resolve, reject) => {
+        r.connect({ share_mode: r.SCARD_SHARE_SHARED, protocol: protoMask }, (err, protocol) => (err ? reject(mapPcscError(err, 'Connecting to the card', readerName)) : resolve(protocol)));
+      });
+    let active = await connectShared();
     throwIfAborted(signal);
     entry.connected = true;
-    const protocol: 'T0' | 'T1' = active === r.SCARD_PROTOCOL_T1 ? 'T1' : 'T0';
+    const protocolOf = (p: number): 'T0' | 'T1' => (p === r.SCARD_PROTOCOL_T1 ? 'T1' : 'T0');
     let closed = false;
     const transmit = async (apdu: Uint8Array, sig?: AbortSignal): Promise<Uint8Array> => {
       throwIfAborted(sig);
@@ -200,7 +203,23 @@ export class PcscReaderPort implements CardReaderPort {
       entry.connected = false;
       await new Promise<void>((resolve) => r.disconnect(r.SCARD_LEAVE_CARD, () => resolve()));
     };
-    return { protocol, readerName, transmit, close };
+    // pcsclite has no SCardReconnect: leave the (already reset) card as it is and connect again.
+    const reconnect = async (sig?: AbortSignal): Promise<void> => {
+      throwIfAborted(sig);
+      if (closed) throw new CardError('card.removed', 'The card connection is closed', { hint: 'Connect to the card again.' });
+      if (r.connected) await new Promise<void>((resolve) => r.disconnect(r.SCARD_LEAVE_CARD, () => resolve()));
+      active = await connectShared();
+      throwIfAborted(sig);
+    };
+    return {
+      get protocol() {
+        return protocolOf(active);
+      },
+      readerName,
+      transmit,
+      reconnect,
+      close,
+    };
   }
 
   watch(listener: (e: ReaderEvent) => void): () => void {

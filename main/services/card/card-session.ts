@@ -24,6 +24,7 @@ import {
 import { authenticate3g, authenticateGbaBootstrap, authenticateGbaNaf, parseAuthResponse, parseNafDerivationResponse, type AuthResult } from '../../protocol/uicc/authenticate.js';
 import { msisdnFromImpus, splitImsi, usimFallbackImpi } from '../../protocol/uicc/identity.js';
 import { NO_PIN, type PinRequest, type PinSource } from './pin-source.js';
+import { FifoLock } from './fifo-lock.js';
 
 /** PIN1 state as the user sees it. `triesLeft` is null when the card does not say (PIN disabled or verified). */
 export interface PinState {
@@ -62,7 +63,30 @@ function swHex(sw: number): string {
   return sw.toString(16).padStart(4, '0');
 }
 
-/** An open card session. Create it with {@link CardSession.open}; always {@link CardSession.close} it. */
+/** True for the port's "the card was reset by another program" error (PC/SC SCARD_W_RESET_CARD). */
+function isResetError(e: unknown): boolean {
+  return e instanceof CardError && e.detail?.reset === true;
+}
+
+/**
+ * An open card session. Create it with {@link CardSession.open}; always {@link CardSession.close} it.
+ *
+ * Concurrency: every card operation (one APDU exchange with its T=0 GET RESPONSE / 6Cxx chain, or a
+ * short multi-command operation such as SELECT EF_GBABP + UPDATE BINARY) holds the session's FIFO lock,
+ * so two callers never interleave APDUs on the channel. {@link CardSession.exclusive} holds the same lock
+ * across several operations and hands its callback an unlocked view of the card; code inside must use
+ * that view (calling the session itself from inside would wait for itself). The GBA service keeps its own
+ * per-card gate ABOVE this lock: it never holds this lock while waiting for its gate, so they cannot
+ * deadlock, and it does not need `exclusive`.
+ *
+ * Reset by another program (PC/SC SCARD_W_RESET_CARD): the operation reconnects (when the port can),
+ * reopens its logical channel, reselects the application, verifies the PIN again from the same PinSource
+ * when the card asks for it, and runs the operation ONCE more. Every operation is safe to repeat:
+ * SELECT/READ/UPDATE are idempotent, and a repeated AUTHENTICATE either succeeds again (the reset came
+ * before the card checked the SQN) or answers sync failure with AUTS, which the GBA service resolves
+ * with its one resync round (TS 33.102 6.3.5). A second reset gives card.removed.
+ */
+
 export class CardSession implements AkaCard {
   private cla = 0x00;
   private channel = 0;
@@ -71,9 +95,14 @@ export class CardSession implements AkaCard {
   private currentEf: number | null = null;
   private lastGbaRand: Uint8Array | null = null;
   private closed = false;
+  private closing: Promise<void> | null = null;
   private identityValue: SubscriberIdentity | null = null;
   private iccidValue = '';
   private pinState: PinState = { enabled: false, verified: false, triesLeft: null };
+  private pinSource: PinSource = NO_PIN;
+  /** AID of the application selected at open (reselected after a reset). */
+  private appAid: Uint8Array | null = null;
+  private readonly lock = new FifoLock();
 
   private constructor(
     private readonly port: CardPort,
@@ -83,8 +112,9 @@ export class CardSession implements AkaCard {
   /** Opens the session and reads everything the app needs. Closes the port again on failure. */
   static async open(port: CardPort, opts: CardSessionOptions = {}): Promise<CardSession> {
     const s = new CardSession(port, opts.logger);
+    s.pinSource = opts.pinSource ?? NO_PIN;
     try {
-      await s.start(opts.pinSource ?? NO_PIN, opts.signal);
+      await s.start(s.pinSource, opts.signal);
       return s;
     } catch (e) {
       await s.close().catch(() => {});
@@ -228,8 +258,11 @@ export class CardSession implements AkaCard {
 
   // ---- session start ----
 
-  private async start(pinSource: PinSource, signal: AbortSignal | undefined): Promise<void> {
-    // A logical channel of our own (TS 102 221 11.1.17); cards without channels get the basic one.
+  /** A logical channel of our own (TS 102 221 11.1.17); cards without channels get the basic one. */
+  private async openChannel(signal: AbortSignal | undefined): Promise<void> {
+    this.channel = 0;
+    this.cla = 0x00;
+    this.currentEf = null;
     const open = await this.tx(manageChannelOpen(), signal);
     if (open.sw === 0x9000) {
       this.channel = this.decode('MANAGE CHANNEL', () => parseManageChannelOpen(open.data));
@@ -237,6 +270,18 @@ export class CardSession implements AkaCard {
     } else {
       this.logger?.warn('card has no free logical channel, using the basic channel', { sw: swHex(open.sw) });
     }
+  }
+
+  /** SELECT of the application by AID; returns its FCP (PIN status template). */
+  private async selectApp(aid: Uint8Array, name: string, signal: AbortSignal | undefined): Promise<Fcp> {
+    const adf = await this.tx(selectAid(this.cla, aid), signal);
+    if (adf.sw !== 0x9000) throw this.swError(`SELECT ${name}`, adf.sw);
+    this.currentEf = null;
+    return this.decode('FCP of the application', () => parseFcp(adf.data));
+  }
+
+  private async start(pinSource: PinSource, signal: AbortSignal | undefined): Promise<void> {
+    await this.openChannel(signal);
     // EF_DIR (MF) lists the applications; the ISIM if present, else the USIM.
     const isIsim = (r: DirRecord) => aidHasPrefix(r.aid, ISIM_AID_PREFIX);
     let apps: DirRecord[];
@@ -254,10 +299,8 @@ export class CardSession implements AkaCard {
     this.iccidValue = await this.readTransparent(EF_ICCID, signal);
     const app = isim ?? usim;
     if (!app) throw new CardError('card.noIsim', 'The card has neither an ISIM nor a USIM application', { hint: 'Use the T-Mobile SIM that carries your voicemail line.' });
-    const adf = await this.tx(selectAid(this.cla, app.aid), signal);
-    if (adf.sw !== 0x9000) throw this.swError(`SELECT ${isim ? 'ISIM' : 'USIM'}`, adf.sw);
-    this.currentEf = null;
-    const fcp = this.decode('FCP of the application', () => parseFcp(adf.data));
+    const fcp = await this.selectApp(app.aid, isim ? 'ISIM' : 'USIM', signal);
+    this.appAid = app.aid;
     await this.checkPin(fcp, pinSource, signal);
     if (isim) {
       const impi = await this.readTransparent(EF_IMPI, signal);
@@ -353,7 +396,7 @@ export class CardSession implements AkaCard {
     return this.toOutcome(this.decode('AUTHENTICATE response', () => parseAuthResponse(r.data, r.sw, mode)));
   }
 
-  async authenticate(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+  private async authenticateNow(rand: Uint8Array, autn: Uint8Array, signal: AbortSignal | undefined): Promise<AkaOutcome> {
     const c = this.decode('AUTHENTICATE input', () => authenticate3g(this.cla, rand, autn));
     return this.auth(c, '3g', signal);
   }
@@ -362,7 +405,7 @@ export class CardSession implements AkaCard {
     if (this.identity.gba !== 'GBA_U') throw new CardError('card.unsupported', 'This card does not support GBA_U', { hint: 'The app uses GBA_ME with this card.' });
   }
 
-  async gbaBootstrap(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+  private async gbaBootstrapNow(rand: Uint8Array, autn: Uint8Array, signal: AbortSignal | undefined): Promise<AkaOutcome> {
     this.requireGbaU();
     const c = this.decode('AUTHENTICATE input', () => authenticateGbaBootstrap(this.cla, rand, autn));
     const out = await this.auth(c, 'gbaBootstrap', signal);
@@ -370,7 +413,7 @@ export class CardSession implements AkaCard {
     return out;
   }
 
-  async gbaStoreBootstrap(btid: string, lifetime: string, signal?: AbortSignal): Promise<void> {
+  private async gbaStoreBootstrapNow(btid: string, lifetime: string, signal: AbortSignal | undefined): Promise<void> {
     this.requireGbaU();
     const rand = this.lastGbaRand;
     if (!rand) throw new CardError('card.unsupported', 'No GBA_U bootstrap ran in this card session', { hint: 'Bootstrap first, then store the B-TID.' });
@@ -383,16 +426,118 @@ export class CardSession implements AkaCard {
     }
   }
 
-  async gbaDeriveNafKey(nafId: Uint8Array, impi: string, signal?: AbortSignal): Promise<Uint8Array> {
+  private async gbaDeriveNafKeyNow(nafId: Uint8Array, impi: string, signal: AbortSignal | undefined): Promise<Uint8Array> {
     this.requireGbaU();
     const c = this.decode('AUTHENTICATE input', () => authenticateGbaNaf(this.cla, nafId, new TextEncoder().encode(impi)));
     const data = await this.ok('GBA NAF derivation', c, signal);
     return this.decode('NAF derivation response', () => parseNafDerivationResponse(data));
   }
 
-  /** Closes our logical channel (best effort) and releases the card. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** The unlocked operations, shared by the public methods (which lock) and exclusive views. */
+  private readonly ops = {
+    authenticate: (rand: Uint8Array, autn: Uint8Array, signal: AbortSignal | undefined) => this.recovering(signal, () => this.authenticateNow(rand, autn, signal)),
+    gbaBootstrap: (rand: Uint8Array, autn: Uint8Array, signal: AbortSignal | undefined) => this.recovering(signal, () => this.gbaBootstrapNow(rand, autn, signal)),
+    gbaStoreBootstrap: (btid: string, lifetime: string, signal: AbortSignal | undefined) => this.recovering(signal, () => this.gbaStoreBootstrapNow(btid, lifetime, signal)),
+    gbaDeriveNafKey: (nafId: Uint8Array, impi: string, signal: AbortSignal | undefined) => this.recovering(signal, () => this.gbaDeriveNafKeyNow(nafId, impi, signal)),
+  };
+
+  authenticate(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+    return this.lock.run(() => this.ops.authenticate(rand, autn, signal), signal);
+  }
+
+  gbaBootstrap(rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal): Promise<AkaOutcome> {
+    return this.lock.run(() => this.ops.gbaBootstrap(rand, autn, signal), signal);
+  }
+
+  gbaStoreBootstrap(btid: string, lifetime: string, signal?: AbortSignal): Promise<void> {
+    return this.lock.run(() => this.ops.gbaStoreBootstrap(btid, lifetime, signal), signal);
+  }
+
+  gbaDeriveNafKey(nafId: Uint8Array, impi: string, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.lock.run(() => this.ops.gbaDeriveNafKey(nafId, impi, signal), signal);
+  }
+
+  /**
+   * Runs `fn` as one critical section on the card: no other caller's APDU reaches the channel until it
+   * settles. `fn` gets a view of the card to use instead of the session (the view stops working when
+   * the section ends). Waiting callers are served in FIFO order; an aborted `signal` leaves the queue.
+   */
+  exclusive<T>(fn: (card: AkaCard) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.lock.run(async () => {
+      let inside = true;
+      const guard = (): void => {
+        if (!inside) throw new CardError('card.apdu', 'A card view was used after its exclusive section ended', { hint: 'This is a bug in VVM Desk; please report it.' });
+      };
+      const ops = this.ops;
+      const identity = (): SubscriberIdentity => this.identity;
+      const view: AkaCard = {
+        get identity() {
+          return identity();
+        },
+        authenticate: async (rand, autn, sig) => (guard(), ops.authenticate(rand, autn, sig)),
+        gbaBootstrap: async (rand, autn, sig) => (guard(), ops.gbaBootstrap(rand, autn, sig)),
+        gbaStoreBootstrap: async (btid, lifetime, sig) => (guard(), ops.gbaStoreBootstrap(btid, lifetime, sig)),
+        gbaDeriveNafKey: async (nafId, impi, sig) => (guard(), ops.gbaDeriveNafKey(nafId, impi, sig)),
+      };
+      try {
+        throwIfAborted(signal);
+        return await fn(view);
+      } finally {
+        inside = false;
+      }
+    }, signal);
+  }
+
+  // ---- reset recovery ----
+
+  /** Runs `op`; after a reset by another program, recovers the session and runs it once more. */
+  private async recovering<T>(signal: AbortSignal | undefined, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (e) {
+      if (!isResetError(e) || this.closed || !this.port.reconnect) throw e;
+      this.logger?.warn('the card was reset by another program; reconnecting');
+      await this.recover(signal);
+      try {
+        return await op();
+      } catch (e2) {
+        if (!isResetError(e2)) throw e2;
+        throw new CardError('card.removed', 'The card was reset again by another program', {
+          hint: 'Close other programs that use the smart card (they keep resetting it), then try again.',
+          detail: { reset: true },
+          retryable: true,
+          cause: e2,
+        });
+      }
+    }
+  }
+
+  /** Reconnect, new logical channel, reselect the application, PIN again when the card asks for it. */
+  private async recover(signal: AbortSignal | undefined): Promise<void> {
+    const aid = this.appAid;
+    if (!aid || !this.port.reconnect) throw new CardError('card.removed', 'The card was reset and the session cannot be restored', { hint: 'Try again.', retryable: true });
+    await this.port.reconnect(signal);
+    await this.openChannel(signal);
+    const fcp = await this.selectApp(aid, this.identity.app, signal);
+    // A reset forgets PIN verification (TS 102 221 9.5.1): the same source is asked again, and a PIN
+    // the card rejects ends the session as at open (never retried).
+    await this.checkPin(fcp, this.pinSource, signal);
+  }
+
+  /**
+   * Closes our logical channel (best effort) and releases the card. Idempotent. It queues like any
+   * operation: those asked for before it finish first, so the MANAGE CHANNEL close never lands inside a
+   * GET RESPONSE chain; those asked for after it fail with "session closed". Never call it from inside
+   * {@link exclusive} (it would wait for itself).
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    const release = await this.lock.acquire();
+    this.closed = true;
     try {
       if (this.channel !== 0) {
         this.count++;
@@ -401,7 +546,7 @@ export class CardSession implements AkaCard {
     } catch {
       // the card may be gone; releasing the port below is what matters
     } finally {
-      this.closed = true;
+      release();
       await this.port.close();
     }
   }

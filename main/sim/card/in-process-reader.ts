@@ -12,6 +12,8 @@ export class InProcessCardReader implements CardReaderPort {
   private card: SimulatedUicc | null;
   private readonly listeners = new Set<(e: ReaderEvent) => void>();
   private session = 0;
+  /** Bumped by {@link InProcessCardReader.resetCard}: connections made before it see the reset once. */
+  private resets = 0;
 
   constructor(card: SimulatedUicc) {
     this.card = card;
@@ -31,16 +33,24 @@ export class InProcessCardReader implements CardReaderPort {
     card.reset();
     const session = ++this.session;
     let closed = false;
+    let seenResets = this.resets;
     const transmit = async (apdu: Uint8Array, sig?: AbortSignal): Promise<Uint8Array> => {
       throwIfAborted(sig);
       if (closed) throw new CardError('card.removed', 'The card connection is closed', { hint: 'Connect to the card again.' });
       if (this.card !== card || this.session !== session) throw new CardError('card.removed', 'The card was removed', { hint: 'Insert the card and try again.' });
+      // As pcsc-lite answers SCARD_W_RESET_CARD until the handle reconnects.
+      if (seenResets !== this.resets) throw new CardError('card.removed', 'The card was reset by another program', { hint: 'Try again.', detail: { reset: true }, retryable: true });
       return card.transmit(apdu);
     };
     return {
       protocol: card.protocol,
       readerName: DEMO_READER_NAME,
       transmit,
+      reconnect: async (sig?: AbortSignal) => {
+        throwIfAborted(sig);
+        if (this.card !== card || this.session !== session) throw new CardError('card.removed', 'The card was removed', { hint: 'Insert the card and try again.' });
+        seenResets = this.resets;
+      },
       close: async () => {
         closed = true;
       },
@@ -50,6 +60,12 @@ export class InProcessCardReader implements CardReaderPort {
   watch(listener: (e: ReaderEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Another program resets the card (warm reset): it forgets channels and PIN verification. */
+  resetCard(): void {
+    this.card?.reset();
+    this.resets++;
   }
 
   /** Pulls the card out (tests, demo). */
