@@ -15,6 +15,8 @@ export interface GlobalOptions {
   ca?: string;
   imei?: string;
   msisdn?: string;
+  /** --reuse-bootstrap: sets settings.reuseBootstrap (only ever turns it on; the file may too). */
+  reuseBootstrap?: boolean;
   verbose: boolean;
 }
 

@@ -17,6 +17,7 @@ const GLOBAL_OPTIONS = {
   bsf: { type: 'string' },
   ca: { type: 'string' },
   imei: { type: 'string' },
+  'reuse-bootstrap': { type: 'boolean' },
   msisdn: { type: 'string' },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
@@ -33,6 +34,7 @@ function usage(groups: CommandGroup[]): string {
     '  --bsf <url>       BSF URL, or "derive" for the TS 23.003 address (default https://bsf.msg.pc.t-mobile.com/)',
     '  --ca <pem file>   extra trusted CA certificates (TLS is always verified)',
     '  --imei <imei>     send X-TMUS-IMEI to the BSF',
+    '  --reuse-bootstrap reuse a GBA key within its lifetime (off: a fresh bootstrap per request)',
     '  --msisdn <+1...>  phone number (default: from the ISIM)',
     '  --json            machine-readable output',
     '  -v, --verbose     log progress (never secrets) to stderr',
@@ -107,6 +109,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
       ...(str('ca') !== undefined && { ca: str('ca') }),
       ...(str('imei') !== undefined && { imei: str('imei') }),
       ...(str('msisdn') !== undefined && { msisdn: str('msisdn') }),
+      ...(v['reuse-bootstrap'] === true && { reuseBootstrap: true }),
     };
     const settings = await buildSettings(global, io);
     const args = parsed.positionals.slice(single ? 1 : 2);
@@ -143,6 +146,7 @@ async function buildSettings(g: GlobalOptions, io: CliIo): Promise<Settings> {
   if (g.imei) raw.imei = g.imei;
   if (g.msisdn) raw.msisdn = g.msisdn;
   if (g.reader) raw.reader = g.reader;
+  if (g.reuseBootstrap === true) raw.reuseBootstrap = true;
   if (g.ca) raw.caPem = [readCaFile(g.ca, io.cwd)];
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);

@@ -39,6 +39,22 @@ describe('vvm-desk gba bootstrap', () => {
     expect(r.err).not.toMatch(/Authorization|response=|nonce=/);
   });
 
+  it('--reuse-bootstrap keeps one GBA key for both requests of a download; by default each request bootstraps', async () => {
+    const list = await run(['--demo', '--json', 'voicemail', 'list']);
+    expect(list.code).toBe(0);
+    const items: unknown = JSON.parse(list.out);
+    const id = Array.isArray(items) && typeof items[0] === 'object' && items[0] !== null && 'id' in items[0] ? String(items[0].id) : '';
+    expect(id).not.toBe('');
+    const bootstraps = (err: string) => (err.match(/\] gba bootstrap done /g) ?? []).length;
+    const naf = (err: string) => (err.match(/\] naf request /g) ?? []).length;
+    const fresh = await run(['--demo', '-v', 'voicemail', 'download', id, join(dir, 'fresh.amr')]);
+    expect(fresh.code).toBe(0);
+    expect([naf(fresh.err), bootstraps(fresh.err)]).toEqual([2, 2]);
+    const reused = await run(['--demo', '-v', '--reuse-bootstrap', 'voicemail', 'download', id, join(dir, 'reused.amr')]);
+    expect(reused.code).toBe(0);
+    expect([naf(reused.err), bootstraps(reused.err)]).toEqual([2, 1]);
+  });
+
   it('--ca must name a readable PEM file', async () => {
     expect((await run(['--demo', '--ca', join(dir, 'missing.pem'), 'gba', 'bootstrap'])).code).toBe(2);
     writeFileSync(join(dir, 'not.pem'), 'hello');
