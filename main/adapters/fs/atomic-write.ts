@@ -1,7 +1,11 @@
 // Whole-file writes that never leave a half-written file under the final name and never overwrite
 // silently: write a temporary file in the SAME folder (so rename is atomic on one file system), fsync,
 // then publish it. Without overwrite, publishing uses link() (fails with EEXIST if the name was taken in
-// the meantime) instead of rename(), which would replace it.
+// the meantime) instead of rename(), which would replace it. File systems without hard links (FAT/exFAT
+// USB sticks, some network shares) get a fallback that is just as safe for other files: reserve the name
+// with an exclusive create (O_EXCL), then rename over that empty placeholder of our own.
+// A failed write (disk full, read-only folder) removes its temporary file: nothing partial is left and
+// nothing that was there before is touched.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
@@ -16,10 +20,19 @@ export function suffixedName(name: string, n: number): string {
   return `${stem} (${n})${ext}`;
 }
 
+/** The errno code of a Node fs error (ENOSPC, EROFS, ...). */
+export function errno(e: unknown): string | undefined {
+  return e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
 function fsFailure(e: unknown, path: string): FsError {
-  const code = e instanceof Error && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown';
+  const code = errno(e) ?? 'unknown';
   const hint =
-    code === 'ENOSPC' ? 'Free some disk space and try again.' : code === 'EACCES' || code === 'EPERM' ? 'Choose a folder you can write to.' : 'Check the folder and try again.';
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'Free some disk space and try again.'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'Choose a folder you can write to (this one is read-only or not yours).'
+        : 'Check the folder and try again.';
   return new FsError('fs.failed', `Could not write ${path} (${code}).`, { detail: { path, errno: code }, hint, cause: e });
 }
 
@@ -27,16 +40,56 @@ async function writeTemp(dir: string, name: string, data: Uint8Array): Promise<s
   const tmp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.part`);
   const fh = await open(tmp, 'wx', 0o644);
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
   }
   return tmp;
 }
 
+/** Errors of link() on file systems that have no hard links. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV']);
+
+/** The link() used to publish; injectable so the no-hard-link fallback can be tested on any disk. */
+export type LinkFn = (existing: string, target: string) => Promise<void>;
+
+/**
+ * Publishes `tmp` as `target` unless `target` exists (EEXIST, nothing touched). Returns false when the
+ * name is taken.
+ */
+export async function publishExclusive(tmp: string, target: string, linkFn: LinkFn = link): Promise<boolean> {
+  try {
+    await linkFn(tmp, target);
+    return true;
+  } catch (e) {
+    const code = errno(e);
+    if (code === 'EEXIST') return false;
+    if (!code || !NO_HARD_LINKS.has(code)) throw e;
+  }
+  // No hard links here: claim the name exclusively, then move our temp file onto our own placeholder.
+  try {
+    await (await open(target, 'wx', 0o644)).close();
+  } catch (e) {
+    if (errno(e) === 'EEXIST') return false;
+    throw e;
+  }
+  try {
+    await rename(tmp, target);
+  } catch (e) {
+    await unlink(target).catch(() => {});
+    throw e;
+  }
+  return true;
+}
+
 /** Writes `data` to `dir/name` atomically; see {@link FileSinkPort}. */
-export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions = {}): Promise<string> {
+export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions & { link?: LinkFn } = {}): Promise<string> {
   const mode = opts.onExists ?? 'error';
   throwIfAborted(opts.signal);
   let tmp: string;
@@ -49,23 +102,27 @@ export async function writeFileAtomic(dir: string, name: string, data: Uint8Arra
   try {
     if (opts.signal?.aborted) throw new CancelledError();
     if (mode === 'overwrite') {
-      await rename(tmp, join(dir, name));
+      try {
+        await rename(tmp, join(dir, name));
+      } catch (e) {
+        throw fsFailure(e, join(dir, name));
+      }
       return name;
     }
     for (let n = 0; n < 10_000; n++) {
       const candidate = suffixedName(name, n);
+      let published: boolean;
       try {
-        await link(tmp, join(dir, candidate));
-        return candidate;
+        published = await publishExclusive(tmp, join(dir, candidate), opts.link);
       } catch (e) {
-        const code = e instanceof Error && 'code' in e ? e.code : undefined;
-        if (code !== 'EEXIST') throw fsFailure(e, join(dir, candidate));
-        if (mode === 'error') {
-          throw new FsError('fs.exists', `${candidate} already exists in the output folder; nothing was overwritten.`, {
-            detail: { path: join(dir, candidate) },
-            hint: 'Choose another folder, remove the file, or ask for numbered names (--on-exists suffix).',
-          });
-        }
+        throw fsFailure(e, join(dir, candidate));
+      }
+      if (published) return candidate;
+      if (mode === 'error') {
+        throw new FsError('fs.exists', `${candidate} already exists in the output folder; nothing was overwritten.`, {
+          detail: { path: join(dir, candidate) },
+          hint: 'Choose another folder, remove the file, or ask for numbered names (--on-exists suffix).',
+        });
       }
     }
     throw new FsError('fs.failed', `Too many files named like ${name}.`, { detail: { path: join(dir, name) } });

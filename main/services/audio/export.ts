@@ -87,6 +87,7 @@ export class ExportService {
     const files: ExportedFile[] = [];
     const failed: { id: string; error: AppError }[] = [];
     const total = items.length;
+    let diskFailed = false;
     for (const [i, item] of items.entries()) {
       throwIfAborted(signal);
       onProgress?.({ phase: 'export', done: i, total });
@@ -96,11 +97,18 @@ export class ExportService {
         const error = toAppError(e);
         if (error.code === 'op.cancelled') throw e;
         failed.push({ id: item.id, error });
+        if (error.code === 'fs.failed') {
+          // The folder itself is the problem (read-only, full, gone): every further item would download,
+          // decode and encode only to fail the same way. Stop; what was written stays, nothing partial.
+          for (const rest of items.slice(i + 1)) failed.push({ id: rest.id, error });
+          diskFailed = true;
+          break;
+        }
       }
     }
     onProgress?.({ phase: 'export', done: total, total });
     const result: ExportResult = { files, failed };
-    if (opts.manifest && files.length > 0) {
+    if (opts.manifest && files.length > 0 && !diskFailed) {
       throwIfAborted(signal);
       const text = opts.manifest === 'json' ? JSON.stringify({ exported: files }, null, 2) + '\n' : manifestCsv(files);
       result.manifest = await this.deps.sink.writeAtomic(opts.outDir, `manifest.${opts.manifest}`, new TextEncoder().encode(text), {

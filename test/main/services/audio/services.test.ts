@@ -236,6 +236,26 @@ describe('ExportService', () => {
     expect(numbered.files[0]?.file).toBe('2024-01-01 14.05 +12065550100 (0m42s) (1).wav');
   });
 
+  it('a disk failure (fs.failed) stops the batch: this and the remaining items fail with it, no manifest attempted', async () => {
+    class FailingSink extends MemorySink {
+      writes = 0;
+      override async writeAtomic(dir: string, name: string, data: Uint8Array, opts?: WriteOptions): Promise<string> {
+        if (++this.writes === 2) throw new FsError('fs.failed', 'Could not write (ENOSPC).', { detail: { errno: 'ENOSPC' } });
+        return super.writeAtomic(dir, name, data, opts);
+      }
+    }
+    const sink = new FailingSink();
+    const fetched: string[] = [];
+    const svc = new ExportService({ playback: new PlaybackService({ amr: new FakeAmr() }), transcoder: new FakeTranscoder(new Int16Array(0)), sink });
+    const three = [...items, { id: 'c', from: '+1', date: '2024-01-03T00:00:00Z' }];
+    const r = await svc.export(three, async (id) => (fetched.push(id), payloads[id] ?? amrOfFrames(3)), { format: 'wav', outDir: '/o', manifest: 'json', timeZone: 'UTC' });
+    expect(r.files.map((f) => f.id)).toEqual(['a']);
+    expect(r.failed.map((f) => [f.id, f.error.code])).toEqual([['b', 'fs.failed'], ['c', 'fs.failed']]);
+    expect(fetched).toEqual(['a', 'b']); // c was not downloaded for nothing
+    expect(r.manifest).toBeUndefined();
+    expect([...sink.files.keys()]).toEqual(['/o/2024-01-01 14.05 +12065550100 (0m42s).wav']);
+  });
+
   it('stops the batch when cancelled', async () => {
     const ac = new AbortController();
     const svc = new ExportService({ playback: new PlaybackService({ amr: new FakeAmr() }), transcoder: new FakeTranscoder(new Int16Array(0)), sink: new MemorySink() });
