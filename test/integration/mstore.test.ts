@@ -27,6 +27,7 @@ import { startRelay, type RelayHandle } from '../../main/sim/carrier/relay.js';
 import { defaultSettings } from '../../shared/settings.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
 import { createTestCa, type TestCa } from '../support/test-ca.js';
+import { syntheticAmr } from '../main/services/mstore/harness.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MSISDN = '+12065550100';
@@ -35,15 +36,8 @@ const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-function amr(frames: number, seed = 0): Uint8Array {
-  const out = new Uint8Array(6 + frames * 32);
-  out.set([0x23, 0x21, 0x41, 0x4d, 0x52, 0x0a]);
-  for (let i = 0; i < frames; i++) {
-    out[6 + i * 32] = 0x3c;
-    out.fill((seed + i) & 0xff, 6 + i * 32 + 1, 6 + (i + 1) * 32);
-  }
-  return out;
-}
+const amr = syntheticAmr;
+const UMS = `/phone20/mStoreRelay/oemclient/nms/v1/ums/${encodeURIComponent(`tel:${MSISDN}`)}`;
 
 let harness: PcscdHarness;
 let ca: TestCa;
@@ -113,8 +107,14 @@ describe('mstore through pcscd + vpcd, HTTPS relay and BSF', () => {
     expect((await client.setRead(ids.slice(0, 1), false)).results.every((r) => r.ok)).toBe(true);
     const del = await client.delete([ids[11] ?? '', 'f'.repeat(32)]);
     expect(del.results.map((r) => r.ok)).toEqual([true, false]);
+    // 'test' is a nonsense path: the relay answers NWKERR (no results) after deleting the valid one; the
+    // client compares with what it listed before, so the nonsense id is a failure, not a success.
     const nwk = await client.delete([ids[10] ?? '', 'test']);
     expect(nwk.relisted).toBe(true);
+    expect(nwk.results.map((r) => [r.id, r.ok])).toEqual([
+      [ids[10], true],
+      ['test', false],
+    ]);
     expect((await client.listVoicemails()).items).toHaveLength(10);
     const g = await client.uploadGreeting(amr(150), { activate: true, subject: 'integration' });
     expect(g?.active).toBe(true);
@@ -122,6 +122,83 @@ describe('mstore through pcscd + vpcd, HTTPS relay and BSF', () => {
     expect(greetings.filter((x) => x.active).map((x) => x.id)).toEqual([g?.id]);
     await client.setGreetingFlag(g?.id ?? '', false);
     expect((await client.listGreetings()).items.some((e) => e.item.active)).toBe(false);
+  });
+
+  it('bulk requests of more than 100 ids go in chunks of 100; per-item failures come unwrapped from NWK_RSP', async () => {
+    const ids = (await client.listVoicemails()).items.map((e) => e.item.id);
+    const missing = Array.from({ length: 101 - ids.length }, (_, i) => i.toString(16).padStart(32, 'a'));
+    const before = relay.stats.log.length;
+    const r = await client.setRead([...ids, ...missing], true);
+    expect(r.relisted).toBe(false);
+    expect(r.results).toHaveLength(101);
+    expect(r.results.filter((x) => x.ok).map((x) => x.id)).toEqual(ids);
+    expect(r.results.filter((x) => !x.ok).every((x) => x.code === 400)).toBe(true);
+    const bulk = relay.stats.log.slice(before).filter((x) => x.authenticated && x.target.endsWith('/bulkUpdate'));
+    expect(bulk.map((x) => x.status)).toEqual([500, 500]); // failures: the relay wraps the list in NWK_RSP
+    expect((await client.listVoicemails()).items.every((e) => e.item.read)).toBe(true);
+  });
+
+  it('an emptied folder answers 204 and lists nothing; quotas count what is stored', async () => {
+    const greetings = (await client.listGreetings()).items.map((e) => e.item.id);
+    expect((await client.delete(greetings)).results.every((x) => x.ok)).toBe(true);
+    expect((await client.listGreetings()).items).toEqual([]);
+    const last = relay.stats.log.filter((x) => x.authenticated && x.target.endsWith('/search')).at(-1);
+    expect(last?.status).toBe(204);
+    expect((await client.getQuota('greeting')).GreetingsOccupied).toBe(0);
+    expect((await client.getQuota('voicemail')).VMOccupiedMessages).toBe(10);
+  });
+
+  it('the relay saw every request made the way the real one insists on', () => {
+    const log = relay.stats.log;
+    expect(log.length).toBeGreaterThan(60);
+    for (const e of log) {
+      // User-Agent on every request; MSISDN percent-encoded in the path; never a real query string.
+      expect(e.userAgent, `${e.method} ${e.target}`).toBe('3gpp-gba');
+      expect(e.target.startsWith(`${UMS}/`), e.target).toBe(true);
+      expect(e.target.includes('?')).toBe(false);
+    }
+    // 401 first: every authenticated request follows its own probe with the same method, target and body
+    // (the body is sent on the probe too), and no authenticated attempt was refused (one nonce per request).
+    expect(log.filter((e) => e.sentAuthorization && e.status === 401)).toEqual([]);
+    let probes = 0;
+    for (let i = 0; i < log.length; i++) {
+      const e = log[i];
+      if (!e?.authenticated) continue;
+      const probe = log.slice(0, i).reverse().find((p) => !p.authenticated && p.method === e.method && p.target === e.target && p.bodyDigest === e.bodyDigest);
+      expect(probe?.status, `${e.method} ${e.target}`).toBe(401);
+      probes++;
+    }
+    expect(probes).toBe(relay.stats.authenticated);
+    const auth = log.filter((e) => e.authenticated);
+    // JSON bodies carry application/json; the upload is multipart/form-data.
+    for (const e of auth.filter((x) => x.bodyBytes > 0)) {
+      expect(e.contentType, e.target).toMatch(e.target.endsWith('/objects') ? /^multipart\/form-data; boundary=/ : /^application\/json$/);
+    }
+    // Quota with the query encoded into the path; bulkDelete is a DELETE with a body; bulkUpdate a POST;
+    // the greeting flag is %24CNS-Greeting-On with PUT/DELETE and no body; pagination followed the cursor.
+    expect(auth.filter((e) => e.target.includes('/folders/')).every((e) => e.method === 'GET' && e.target.endsWith('%3FattrFilter%3DQuota'))).toBe(true);
+    const deletes = auth.filter((e) => e.target.endsWith('/bulkDelete'));
+    expect(deletes.length).toBeGreaterThan(0);
+    expect(deletes.every((e) => e.method === 'DELETE' && e.bodyBytes > 0)).toBe(true);
+    expect(auth.filter((e) => e.target.endsWith('/bulkUpdate')).every((e) => e.method === 'POST')).toBe(true);
+    const flags = auth.filter((e) => e.target.includes('/flags/'));
+    expect(flags.map((e) => e.method)).toEqual(expect.arrayContaining(['PUT', 'DELETE']));
+    expect(flags.every((e) => e.target.endsWith('/flags/%24CNS-Greeting-On') && e.bodyBytes === 0)).toBe(true);
+    expect(auth.filter((e) => e.target.endsWith('/search') && e.status === 200).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('profile booleans arrive in mixed case and are written lower case', async () => {
+    const p = await client.getProfile();
+    expect(p.migrationStatus).toBe(true); // "True"
+    expect(p.attributes.V2E_ON).toEqual(['False']);
+    await client.setVvmOn(false);
+    expect(relay.snapshot().profile?.find((a) => a.name === 'vvmon')?.value).toEqual(['false']);
+    await client.setVvmOn(true);
+  });
+
+  it('a PIN change refused by the relay names the reason from its reason-phrase header', async () => {
+    await expect(client.changePin('0000', '8642')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'Invalid OLD PIN' } });
+    await expect(client.changePin('7391', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'PIN in Use' } });
   });
 });
 

@@ -69,14 +69,31 @@ export interface RelayOptions {
   onChange?: (state: Scenario) => void;
 }
 
+/** One request as the relay saw it (no secrets: the Authorization value is never kept). */
+export interface RelayLogEntry {
+  method: string;
+  /** Raw request target, exactly as sent (percent-encoding kept). */
+  target: string;
+  status: number;
+  /** True when the digest checked out (the status is the endpoint's answer, not a challenge). */
+  authenticated: boolean;
+  /** The request carried an Authorization header (its value is never kept). */
+  sentAuthorization: boolean;
+  userAgent: string | null;
+  contentType: string | null;
+  bodyBytes: number;
+  /** SHA-256 of the body (first 16 hex digits), '' without a body: lets a test match a probe to its request. */
+  bodyDigest: string;
+}
+
 /** Request counters, for tests and the benchmark. */
 export interface RelayStats {
   connections: number;
   probes: number;
   authenticated: number;
   rejected: number;
-  /** Every request line seen (method and raw target), in order. */
-  log: { method: string; target: string; status: number; authenticated: boolean }[];
+  /** Every request answered, in order, with what tests check the client's quirks against. */
+  log: RelayLogEntry[];
 }
 
 /** A running relay. */
@@ -749,6 +766,14 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     });
   }
 
+  function logEntry(req: Parsed, status: number, authenticated: boolean): RelayLogEntry {
+    return {
+      method: req.method, target: req.target, status, authenticated, sentAuthorization: req.headers.has('authorization'),
+      userAgent: req.headers.get('user-agent') ?? null, contentType: req.headers.get('content-type') ?? null, bodyBytes: req.body.length,
+      bodyDigest: req.body.length === 0 ? '' : createHash('sha256').update(req.body).digest('hex').slice(0, 16),
+    };
+  }
+
   async function respond(socket: net.Socket, req: Parsed): Promise<void> {
     let out: Reply | FaultRule['action'];
     try {
@@ -775,7 +800,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
           const bytes = serialize({ ...r, headers: [...r.headers], noLength: false });
           const headLen = bytes.indexOf('\r\n\r\n') + 4;
           socket.write(bytes.subarray(0, headLen + Math.floor((bytes.length - headLen) / 2)), () => socket.destroy());
-          stats.log.push({ method: req.method, target: req.target, status: r.status, authenticated: true });
+          stats.log.push(logEntry(req, r.status, true));
           return;
         }
         case 'raw':
@@ -792,7 +817,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     }
     if (!('status' in out)) return;
     if (req.headers.has('authorization') && (out.status === 401 || out.status === 400 || out.status === 504)) stats.rejected++;
-    stats.log.push({ method: req.method, target: req.target, status: out.status, authenticated: req.headers.has('authorization') && out.status !== 401 });
+    stats.log.push(logEntry(req, out.status, req.headers.has('authorization') && out.status !== 401));
     socket.end(serialize(out));
   }
 
