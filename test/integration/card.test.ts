@@ -1,4 +1,5 @@
 // The card layer through the real stack: pcsclite -> pcscd -> vpcd -> SimulatedUicc.
+import pcsclite from 'pcsclite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../shared/bytes.js';
 import { CardError } from '../../main/errors.js';
@@ -55,6 +56,35 @@ async function withCard(p: Partial<SimProfileInput>, protocol: 'T0' | 'T1', pin:
   const ps = pins(pin);
   const svc = new CardService(port, { pinSource: ps.src, reader: VPCD_READERS[0] });
   return { card, svc, ps, att: current };
+}
+
+/** Another program (a second PC/SC context) connects in shared mode and disconnects with a card reset. */
+async function resetFromAnotherProgram(readerName: string): Promise<void> {
+  const ctx = pcsclite();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no reader ${readerName}`)), 5000);
+      ctx.on('error', () => {});
+      ctx.on('reader', (r) => {
+        r.on('error', () => {});
+        if (r.name !== readerName) return r.close();
+        r.connect({ share_mode: r.SCARD_SHARE_SHARED }, (err) => {
+          if (err) return reject(err);
+          r.disconnect(r.SCARD_RESET_CARD, (err2) => {
+            clearTimeout(timer);
+            r.close();
+            return err2 ? reject(err2) : resolve();
+          });
+        });
+      });
+    });
+  } finally {
+    ctx.close();
+  }
+}
+
+function pick(m: { res: Uint8Array; ck: Uint8Array; ik: Uint8Array }) {
+  return { res: m.res, ck: m.ck, ik: m.ik };
 }
 
 async function cardError(p: Promise<unknown>): Promise<CardError> {
@@ -137,6 +167,36 @@ describe('card over pcscd + vpcd', () => {
     await harness.waitAbsent(0);
     const again = await cardError(svc.info());
     expect(again.code).toBe('card.absent');
+  });
+
+  it('reset by another program: the session reconnects, verifies the PIN again and retries AKA once', async () => {
+    const { svc, card, ps } = await withCard({ pin: '2468' }, 'T0', '2468');
+    const sub = simSubscriber(demoProfile({ pin: '2468' }));
+    await svc.withSession(async (s) => {
+      expect(ps.asked).toHaveLength(1);
+      await resetFromAnotherProgram(VPCD_READERS[0]);
+      const m = milenage(sub.k, sub.opc, RAND, sqn(0x100), AMF);
+      expect(await s.authenticate(RAND, buildAutn(sub.k, sub.opc, RAND, sqn(0x100), AMF))).toEqual({ kind: 'ok', res: m.res, ck: m.ck, ik: m.ik });
+      // The reset forgot the verification: the same source was asked again; no try was spent.
+      expect(ps.asked).toHaveLength(2);
+      expect(ps.rejected).toHaveLength(0);
+      expect(card.pinTriesLeft).toBe(3);
+      expect(s.info().pin.verified).toBe(true);
+      // The next command needs no recovery.
+      const again = s.apduCount;
+      expect((await s.authenticate(RAND, buildAutn(sub.k, sub.opc, RAND, sqn(0x101), AMF))).kind).toBe('ok');
+      expect(s.apduCount - again).toBe(2);
+    });
+  });
+
+  it('concurrent AUTHENTICATEs on a T=0 card through pcscd do not mix their GET RESPONSEs', async () => {
+    const { svc } = await withCard({}, 'T0');
+    const sub = simSubscriber(demoProfile());
+    await svc.withSession(async (s) => {
+      const n = [1, 2, 3];
+      const res = await Promise.all(n.map((i) => s.authenticate(RAND, buildAutn(sub.k, sub.opc, RAND, sqn(0x100 * i), AMF))));
+      res.forEach((r, i) => expect(r).toEqual({ kind: 'ok', ...pick(milenage(sub.k, sub.opc, RAND, sqn(0x100 * ((n[i] ?? 0))), AMF)) }));
+    });
   });
 
   it('no card in the chosen reader: card.absent; unknown reader: card.noReader', async () => {
