@@ -210,6 +210,120 @@ describe('endpoints', () => {
   });
 });
 
+describe('more quirks, each refused when got wrong', () => {
+  const json = { 'Content-Type': 'application/json' };
+  const objUrl = (id: string) => `https://wsg.t-mobile.com${UMS}/objects/${id}`;
+  async function firstId(folder: 'voicemail' | 'greeting'): Promise<string> {
+    const o = JSON.parse((await authed(searchReq(folder))).body).objectList.object[0];
+    return (o.resourceURL as string).split('/objects/')[1] ?? '';
+  }
+
+  it('the MSISDN must be percent-encoded in the path (tel%3A%2B...), not raw', async () => {
+    const raw = `/phone20/mStoreRelay/oemclient/nms/v1/ums/tel:${MSISDN}/vvmserviceProfile`;
+    const r = await authed({ method: 'GET', target: raw }, { uri: `http://${host}${raw}` });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body)).toEqual({ error: 'MSTORE_RLY-MST_NWKERR' });
+    expect((await authed(profile)).status).toBe(200);
+  });
+
+  it('an Authorization without a challenge of ours is answered with a fresh 401 (401 first)', async () => {
+    const r = await authed(profile, { reuseNonce: 'bm90LWlzc3VlZA==' });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toMatch(/^Digest /);
+  });
+
+  it('\\Recent is not settable: not through bulkUpdate, not through the flag endpoint', async () => {
+    const id = await firstId('voicemail');
+    const body = JSON.stringify({ bulkUpdate: { objects: { objectReference: [{ resourceURL: objUrl(id) }] }, operation: 'AddFlag', flags: { flag: ['\\Recent'] } } });
+    const r = await authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: json, body });
+    expect(r.status).toBe(500);
+    expect(JSON.parse(JSON.parse(r.body).NWK_RSP).bulkResponseList.response[0].code).toBe('400');
+    expect((await authed({ method: 'PUT', target: `${UMS}/objects/${id}/flags/%5CRecent` })).status).toBe(400);
+  });
+
+  it('\\Recent follows \\Seen automatically', async () => {
+    const id = await firstId('voicemail');
+    const flagsOf = async () => (JSON.parse((await authed({ method: 'GET', target: `${UMS}/objects/${id}` })).body).object.flags.flag as string[]).sort();
+    const op = (operation: string) =>
+      authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: json, body: JSON.stringify({ bulkUpdate: { objects: { objectReference: [{ resourceURL: objUrl(id) }] }, operation, flags: { flag: ['\\Seen'] } } }) });
+    expect((await op('RemoveFlag')).status).toBe(200);
+    expect(await flagsOf()).toEqual(['\\Recent']);
+    expect((await op('AddFlag')).status).toBe(200);
+    expect(await flagsOf()).toEqual(['\\Seen']);
+  });
+
+  it('bulk requests take at most 100 objects', async () => {
+    const id = await firstId('voicemail');
+    const refs = (n: number) => Array.from({ length: n }, () => ({ resourceURL: objUrl(id) }));
+    const del = (n: number) => authed({ method: 'DELETE', target: `${UMS}/objects/operations/bulkDelete`, headers: json, body: JSON.stringify({ bulkDelete: { objects: { objectReference: refs(n) } } }) });
+    const upd = (n: number) =>
+      authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: json, body: JSON.stringify({ bulkUpdate: { objects: { objectReference: refs(n) }, operation: 'AddFlag', flags: { flag: ['\\Seen'] } } }) });
+    expect((await upd(101)).status).toBe(400);
+    expect((await del(101)).status).toBe(400);
+    const ok = await upd(100); // the same object 100 times: one result
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).bulkResponseList.response).toHaveLength(1);
+  });
+
+  it('bulk and profile bodies need the JSON content type', async () => {
+    const id = await firstId('voicemail');
+    const body = JSON.stringify({ bulkUpdate: { objects: { objectReference: [{ resourceURL: objUrl(id) }] }, operation: 'AddFlag', flags: { flag: ['\\Seen'] } } });
+    expect((await authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: { 'Content-Type': 'text/plain' }, body })).status).toBe(400);
+    const vvm = JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name: 'vvmon', value: ['true'] }] } } });
+    expect((await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, body: vvm })).status).toBe(400);
+    expect((await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: json, body: vvm })).status).toBe(200);
+  });
+
+  it('profile booleans: any case is accepted, anything else is NWKERR; attribute names are case-exact', async () => {
+    const put = (name: string, value: string) =>
+      authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: json, body: JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name, value: [value] }] } } }) });
+    expect((await put('vvmon', 'yes')).status).toBe(400);
+    expect((await put('VVMON', 'true')).status).toBe(400);
+    expect((await put('vvmon', 'True')).status).toBe(200);
+  });
+
+  it('an empty folder answers 204 without a body', async () => {
+    const empty = await startRelay({ scenario: { msisdn: MSISDN }, nafKey: key.nafKey });
+    const saved = relay;
+    relay = empty;
+    host = `127.0.0.1:${empty.port}`;
+    try {
+      const r = await authed(searchReq('greeting'));
+      expect(r.statusLine).toBe('HTTP/1.0 204 No Content');
+      expect(r.body).toBe('');
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await empty.close();
+    }
+  });
+
+  it('follows its own cursor only; a page past the end is NWKERR', async () => {
+    const paged = await startRelay({ scenario: { msisdn: MSISDN, voicemails: voicemails(5), pageSize: 2 }, nafKey: key.nafKey });
+    const saved = relay;
+    relay = paged;
+    host = `127.0.0.1:${paged.port}`;
+    try {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      for (let i = 0; i < 5; i++) {
+        const r = await authed(searchReq('voicemail', cursor === undefined ? {} : { fromCursor: cursor }));
+        const list = JSON.parse(r.body).objectList;
+        seen.push(...(list.object as { resourceURL: string }[]).map((o) => o.resourceURL));
+        cursor = list.cursor;
+        if (cursor === undefined) break;
+      }
+      expect(seen).toHaveLength(5);
+      expect(new Set(seen).size).toBe(5);
+      expect((await authed(searchReq('voicemail', { fromCursor: '1:99:D' }))).status).toBe(400);
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await paged.close();
+    }
+  });
+});
+
 describe('upload (strict multipart)', () => {
   const meta = { folder: 'greeting' as const, durationS: 1, date: '2026-03-01T00:00:00Z', messageId: '1772323200000', subject: 's', type: 'normal-greeting' as const };
   const upload = (body: Buffer, contentType: string) => authed({ method: 'POST', target: `${UMS}/objects`, headers: { 'Content-Type': contentType }, body });
@@ -231,6 +345,32 @@ describe('upload (strict multipart)', () => {
     expect((await upload(Buffer.from(notAmr.body), notAmr.contentType)).status).toBe(400);
     const inbox = greetingMultipart({ ...meta, folder: 'voicemail' }, syntheticAmr(50), 'O4', 'I4');
     expect((await upload(Buffer.from(inbox.body), inbox.contentType)).status).toBe(403);
+  });
+
+  it('refuses base64 that is not line-wrapped at 76, LF line ends outside the base64, a missing inner part header', async () => {
+    const mp = greetingMultipart(meta, syntheticAmr(50), 'O5', 'I5');
+    const text = Buffer.from(mp.body).toString('latin1');
+    // One long base64 line (and the inner/outer Content-Length fixed up so only the wrapping is wrong).
+    const m = /(Content-Length: )(\d+)(\r\n\r\n)([A-Za-z0-9+/=\n]+)(\r\n--I5--)/.exec(text);
+    if (!m?.[4] || !m[2]) throw new Error('layout changed');
+    const rewrap = (b64: string) => {
+      const delta = b64.length - (m[4]?.length ?? 0);
+      const t = text.replace(m[0], `${m[1]}${b64.length}${m[3]}${b64}${m[5]}`);
+      return Buffer.from(t.replace(/(name="attachments"\r\nContent-Type: multipart\/mixed; boundary=I5\r\nContent-Length: )(\d+)/, (_x, a: string, n: string) => `${a}${Number(n) + delta}`), 'latin1');
+    };
+    const flat = m[4].replace(/\n/g, '');
+    expect(flat.length).toBeGreaterThan(76);
+    expect((await upload(rewrap(flat), mp.contentType)).status).toBe(400);
+    // Control: the same rewriting with 64-character lines (a valid MIME wrapping) is accepted.
+    expect((await upload(rewrap(flat.replace(/(.{64})/g, '$1\n') + '\n'), mp.contentType)).status).toBe(201);
+    // The layout with bare LF instead of CRLF between parts.
+    expect((await upload(Buffer.from(text.replace(/\r\n/g, '\n'), 'latin1'), mp.contentType)).status).toBe(400);
+    // No Content-Transfer-Encoding on the audio part.
+    const noCte = text.replace('Content-Transfer-Encoding: base64\r\n', '');
+    const fixed = noCte.replace(/(name="attachments"\r\nContent-Type: multipart\/mixed; boundary=I5\r\nContent-Length: )(\d+)/, (_x, a: string, n: string) => `${a}${Number(n) - 'Content-Transfer-Encoding: base64\r\n'.length}`);
+    expect((await upload(Buffer.from(fixed, 'latin1'), mp.contentType)).status).toBe(400);
+    // The untouched body still goes through.
+    expect((await upload(Buffer.from(mp.body), mp.contentType)).status).toBe(201);
   });
 });
 
