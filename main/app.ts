@@ -266,6 +266,11 @@ async function anyCardPresent(logger: Logger): Promise<boolean> {
   }
 }
 
+function withoutReader(s: Settings): Settings {
+  const { reader: _reader, ...rest } = s;
+  return rest;
+}
+
 /** Wires the desktop: keychain PIN source, audio engine, one mstore session at a time (main/ipc/desktop-engine.ts). */
 export async function createDesktopBackend(opts: DesktopBackendOptions): Promise<DesktopBackend> {
   const logger = opts.logger ?? NULL_LOGGER;
@@ -285,7 +290,8 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   };
   const engine = createDesktopEngine({
     watchReaders,
-    open: (settings, demoNow) => openMstoreSession({ settings, demo: demoNow, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
+    // The demo card sits in the demo reader: a reader chosen in the settings is for the real card.
+    open: (settings, demoNow) => openMstoreSession({ settings: demoNow ? withoutReader(settings) : settings, demo: demoNow, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
     audio,
     pinSource,
     settings: opts.settings,

@@ -141,6 +141,8 @@ function readCaFile(path: string, cwd: string): string {
 async function buildSettings(g: GlobalOptions, io: CliIo): Promise<Settings> {
   const file = settingsFilePath(io.env);
   const raw: Record<string, unknown> = file === null ? {} : { ...(await loadSettings(file)) };
+  // The reader saved for the real card does not apply to --demo's built-in reader (--reader still does).
+  if (g.demo) delete raw.reader;
   if (g.server) raw.server = g.server;
   if (g.bsf) raw.bsf = g.bsf;
   if (g.imei) raw.imei = g.imei;

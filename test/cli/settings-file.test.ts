@@ -55,6 +55,14 @@ describe('CLI settings from the desktop settings file', () => {
     expect(r.settings).toMatchObject({ bsf: 'https://bsf.example.test/', imei: '35000000000001', reuseBootstrap: true });
   });
 
+  it('leaves the saved reader to the real card under --demo, while --reader still applies', async () => {
+    await saveSettings(join(dir, 'settings.json'), { ...defaultSettings(), reader: 'Virtual PCD 00 01', reuseBootstrap: true });
+    const demo = await settingsSeen(['--demo'], { VVM_CONFIG_DIR: dir });
+    expect(demo.settings?.reader).toBeUndefined();
+    expect(demo.settings?.reuseBootstrap).toBe(true);
+    expect((await settingsSeen(['--demo', '--reader', 'ACR38'], { VVM_CONFIG_DIR: dir })).settings?.reader).toBe('ACR38');
+  });
+
   it('gives the defaults when there is no file, or no folder to look in', async () => {
     expect((await settingsSeen([], { VVM_CONFIG_DIR: join(dir, 'nothing-here') })).settings).toEqual(defaultSettings());
     expect((await settingsSeen([], {})).settings).toEqual(defaultSettings());
