@@ -7,6 +7,7 @@ import type { Settings } from '../../shared/settings.js';
 import type { MstoreSession } from '../app.js';
 import type { DesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
 import type { AudioEngine } from '../services/audio/engine.js';
+import { exportItemOf } from '../services/audio/export.js';
 import type { BulkOutcome } from '../services/mstore/client.js';
 import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
 import { CardError, HttpError, throwIfAborted } from '../errors.js';
@@ -181,7 +182,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async exportVoicemails(ids, format, dir, opts) {
       const s = await ready(opts);
       const all = (await s.client.listVoicemails(opts)).items;
-      const items = all.filter((e) => ids.includes(e.item.id)).map((e) => ({ id: e.item.id, from: e.item.from === '' ? null : e.item.from, date: e.item.date }));
+      const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
       for (const e of all) payloadPaths.set(e.item.id, e.payloadPath);
       const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, { ...opts, ...(signal && { signal }) }), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;

@@ -7,7 +7,7 @@ import { AMR_MODE_NAMES, AMR_SAMPLE_RATE, isAmrNb, parseAmr } from '../../protoc
 import { isWav, parseWav } from '../../protocol/wav.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { FFMPEG_INSTALL_HINT } from '../../adapters/ffmpeg/locate.js';
-import { EXPORT_FORMATS, type ExportItem } from '../../services/audio/export.js';
+import { EXPORT_FORMATS, exportItemOf, type ExportItem } from '../../services/audio/export.js';
 import { GREETING_LOUDNESS, type PreparedGreeting } from '../../services/audio/greeting.js';
 import { normalizeLoudness } from '../../services/audio/loudness.js';
 import type { EncodedFormat } from '../../services/audio/ports.js';
@@ -198,12 +198,6 @@ export async function greetingFromInput(ctx: CommandContext, input: Uint8Array):
   return g;
 }
 
-/** The server gives callers as digits without '+' (e.g. 12065550123): show E.164 when it looks like one. */
-export function callerForFiles(from: string): string | null {
-  if (from === '') return null;
-  return /^\d{11,15}$/.test(from) ? `+${from}` : from;
-}
-
 /** `vvm-desk voicemail export ID... --format mp3|wav|flac|opus|amr --out DIR` (registered in the voicemail group). */
 export const voicemailExport: Command = {
   summary: 'export voicemails as mp3, wav, flac, opus or the original amr, with tags and an optional manifest',
@@ -234,7 +228,7 @@ export const voicemailExport: Command = {
       const payloadPaths = new Map<string, string>();
       for (const id of ids) {
         const meta = await s.client.getVoicemail(id, { signal: ctx.signal });
-        items.push({ id, from: callerForFiles(meta.item.from), date: meta.item.date });
+        items.push(exportItemOf(meta.item));
         payloadPaths.set(id, meta.payloadPath);
       }
       const fetchPayload = async (id: string, signal?: AbortSignal) => (await s.client.download(payloadPaths.get(id) ?? '', { ...(signal && { signal }) })).bytes;

@@ -27,6 +27,16 @@ export interface ExportItem {
   date: string;
 }
 
+/**
+ * The export item of a listed voicemail. The server gives callers as digits without '+' (e.g.
+ * 12065550123) and '' when withheld: E.164 when it looks like one, null when withheld. Used by the
+ * CLI's `voicemail export` and the desktop alike, so both name the files the same way.
+ */
+export function exportItemOf(v: { id: string; from: string; date: string }): ExportItem {
+  const from = v.from === '' ? null : /^\d{11,15}$/.test(v.from) ? `+${v.from}` : v.from;
+  return { id: v.id, from, date: v.date };
+}
+
 /** Options of {@link ExportService.export}. */
 export interface ExportOptions extends OpOptions {
   format: ExportFormat;
