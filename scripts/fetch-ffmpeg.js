@@ -4,10 +4,12 @@
 // GitHub and, offline, fails and rolls back the whole `npm ci`. Here the same download is attempted in a
 // child process and ANY failure is tolerated: one line on stderr, exit code 0. At run time the engine
 // falls back to FFMPEG_PATH, then `ffmpeg` on PATH (main/adapters/ffmpeg/locate.ts).
+// ffmpeg-static's script writes straight to the final path, so a download cut short leaves a truncated
+// binary there, which the engine would prefer to a working ffmpeg: any failure removes that file.
 // Opt out with VVM_SKIP_FFMPEG_DOWNLOAD=1.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const TIMEOUT_MS = 120_000;
@@ -36,13 +38,18 @@ function main() {
     if (stderr.length < 4096) stderr += String(d);
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+  const removePartial = () => {
+    if (typeof binary === 'string') rmSync(binary, { force: true });
+  };
   child.on('error', () => {
     clearTimeout(timer);
+    removePartial();
     done('could not run the ffmpeg-static download; ffmpeg will come from FFMPEG_PATH or PATH');
   });
   child.on('close', (code) => {
     clearTimeout(timer);
     if (code === 0 && typeof binary === 'string' && existsSync(binary)) return done('fetched the bundled ffmpeg (ffmpeg-static)');
+    removePartial();
     const why = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo/.test(stderr) ? 'offline' : code === null ? 'timed out' : `exit ${code}`;
     done(`bundled ffmpeg not downloaded (${why}); ffmpeg will come from FFMPEG_PATH or PATH`);
   });

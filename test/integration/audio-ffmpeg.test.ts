@@ -1,6 +1,6 @@
 // ffmpeg resolution, capability probing and the pipe runner against real binaries: Debian's ffmpeg (no AMR
 // encoder) and the static build with libopencore_amrnb from @ffmpeg-installer (per-platform package).
-import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,15 @@ describe('resolution order: ffmpeg-static, then FFMPEG_PATH, then PATH', () => {
     expect(caps.encoders.has('libopencore_amrnb')).toBe(true);
     const report = await createAudioEngine({ env: { FFMPEG_PATH: systemFfmpeg, PATH: systemDir }, staticBinary }).report();
     expect(report.ffmpeg).toMatchObject({ path: bundled, source: 'ffmpeg-static' });
+  });
+
+  it('a bundled binary that does not run falls back to FFMPEG_PATH, then PATH; alone it is audio.ffmpegMissing', async () => {
+    const broken = writeTemp(tmp.dir, 'broken-ffmpeg', new TextEncoder().encode('#!/bin/sh\nexit 126\n'));
+    chmodSync(broken, 0o755);
+    expect(ffmpegStaticBinary(() => broken)).toBe(broken);
+    expect(await locateFfmpeg({ env: { FFMPEG_PATH: installerFfmpeg(), PATH: systemDir }, staticBinary: broken })).toMatchObject({ path: installerFfmpeg(), source: 'FFMPEG_PATH' });
+    expect(await locateFfmpeg({ env: { PATH: systemDir }, staticBinary: broken })).toMatchObject({ path: systemFfmpeg, source: 'PATH' });
+    await expect(locateFfmpeg({ env: { PATH: '' }, staticBinary: broken })).rejects.toMatchObject({ code: 'audio.ffmpegMissing', detail: { source: 'ffmpeg-static' } });
   });
 
   it('a broken FFMPEG_PATH is an error even when PATH has ffmpeg; nothing at all is an error', () => {

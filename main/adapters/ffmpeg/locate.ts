@@ -157,10 +157,25 @@ export function probeFfmpeg(path: string, source: FfmpegSource, signal?: AbortSi
   return p;
 }
 
-/** Resolves and probes ffmpeg. */
+/**
+ * Resolves and probes ffmpeg. A bundled binary that does not run (a damaged download, a wrong
+ * architecture) must not hide a working one: then FFMPEG_PATH and PATH are tried as if it were absent.
+ */
 export async function locateFfmpeg(opts: LocateOptions, signal?: AbortSignal): Promise<FfmpegCapabilities> {
   const { path, source } = resolveFfmpeg(opts);
-  return probeFfmpeg(path, source, signal);
+  if (source !== 'ffmpeg-static') return probeFfmpeg(path, source, signal);
+  try {
+    return await probeFfmpeg(path, source, signal);
+  } catch (bundledFailed) {
+    throwIfAborted(signal);
+    let next: { path: string; source: FfmpegSource };
+    try {
+      next = resolveFfmpeg({ ...opts, staticBinary: null });
+    } catch {
+      throw bundledFailed;
+    }
+    return probeFfmpeg(next.path, next.source, signal);
+  }
 }
 
 /** Throws AudioError('audio.codecMissing') naming what is missing unless every encoder listed exists. */
