@@ -13,6 +13,9 @@ import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
 import { CardError, HttpError, throwIfAborted } from '../errors.js';
 import type { DesktopEngine, EngineCardStatus } from './implementations.js';
 
+/** Audio as the engine hands it to the channel implementations (which add the media URL). */
+type EngineAudio = Awaited<ReturnType<DesktopEngine['voicemailAudio']>>;
+
 /** What {@link createDesktopEngine} needs. */
 export interface DesktopEngineDeps {
   /** Opens an mstore session with the given settings, on the demo card and carrier or the real card. */
@@ -131,9 +134,18 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     }
   });
 
-  async function payloadOf(s: MstoreSession, id: string, opts: OpOptions): Promise<Uint8Array> {
-    const path = payloadPaths.get(id) ?? (await s.client.getVoicemail(id, opts)).payloadPath;
-    return (await s.client.download(path, opts)).bytes;
+  /** A voicemail's or greeting's audio: the payload path from the last listing, else from its metadata. */
+  async function payloadOf(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions, signal?: AbortSignal): Promise<Uint8Array> {
+    const o = { ...opts, ...(signal && { signal }) };
+    const path = payloadPaths.get(id) ?? (await (kind === 'voicemail' ? s.client.getVoicemail(id, o) : s.client.getGreeting(id, o))).payloadPath;
+    return (await s.client.download(path, o)).bytes;
+  }
+
+  /** Playable audio (WAV + waveform peaks) through the playback service's cache. */
+  async function playable(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions): Promise<EngineAudio> {
+    // Greetings and voicemails share the playback cache; their object ids never collide.
+    const a = await deps.audio.playback.prepare(id, (signal) => payloadOf(s, id, kind, opts, signal), opts);
+    return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
   }
 
   return {
@@ -169,9 +181,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       return listing.items.map((e) => e.item);
     },
     async voicemailAudio(id, opts) {
-      const s = await ready(opts);
-      const a = await deps.audio.playback.prepare(id, (signal) => payloadOf(s, id, { ...opts, ...(signal && { signal }) }), opts);
-      return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
+      return playable(await ready(opts), id, 'voicemail', opts);
     },
     async setRead(ids, read, opts) {
       checkBulk(await (await ready(opts)).client.setRead(ids, read, opts), read ? 'Mark as read' : 'Mark as unread');
@@ -184,7 +194,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       const all = (await s.client.listVoicemails(opts)).items;
       const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
       for (const e of all) payloadPaths.set(e.item.id, e.payloadPath);
-      const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, { ...opts, ...(signal && { signal }) }), { ...opts, format, outDir: dir, onExists: 'suffix' });
+      const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;
       if (result.files.length === 0 && firstFailure) {
         deps.logger?.warn('export failed', { code: firstFailure.error.code });
@@ -198,15 +208,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       return listing.items.map((e) => e.item);
     },
     async greetingAudio(id, opts) {
-      const s = await ready(opts);
-      const fetchPayload = async (signal?: AbortSignal) => {
-        const o = { ...opts, ...(signal && { signal }) };
-        const path = payloadPaths.get(id) ?? (await s.client.getGreeting(id, o)).payloadPath;
-        return (await s.client.download(path, o)).bytes;
-      };
-      // Greetings and voicemails share the playback cache; their object paths never collide.
-      const a = await deps.audio.playback.prepare(id, fetchPayload, opts);
-      return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
+      return playable(await ready(opts), id, 'greeting', opts);
     },
     async uploadGreeting(input, opts) {
       const s = await ready(opts);
