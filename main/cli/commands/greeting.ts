@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Greeting } from '../../../shared/domain/mstore.js';
 import { FsError } from '../../errors.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
-import { fmtDuration, idArgs, reportBulk, saveDownload, warnRejected, withMstore } from './mstore-common.js';
+import { deleteCommand, downloadCommand, fmtDuration, idArgs, warnRejected, withMstore } from './mstore-common.js';
 import { quotaText } from './voicemail.js';
 import { GREETING_AUDIO_OPTIONS, greetingFromInput } from './audio.js';
 
@@ -67,34 +67,6 @@ const upload: Command = {
   },
 };
 
-const download: Command = {
-  summary: 'download a greeting\'s audio (AMR)',
-  usage: 'ID [FILE]',
-  run: (ctx) => {
-    if (ctx.args.length < 1 || ctx.args.length > 2) throw new UsageError('expected ID [FILE]');
-    const [id] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
-    return withMstore(ctx, async (s) => {
-      const meta = await s.client.getGreeting(id ?? '', { signal: ctx.signal });
-      const p = await s.client.download(meta.payloadPath, { signal: ctx.signal });
-      const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
-      ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
-      return 0;
-    });
-  },
-};
-
-const del: Command = {
-  summary: 'delete greetings',
-  usage: 'ID...',
-  run: (ctx) => {
-    const ids = idArgs(ctx);
-    return withMstore(ctx, async (s) => {
-      const r = await s.client.delete(ids, { signal: ctx.signal });
-      return reportBulk(ctx, 'delete', r.results, r.relisted);
-    });
-  },
-};
-
 const markActive: Command = {
   summary: 'make a greeting the active one (clears the others)',
   usage: 'ID',
@@ -125,5 +97,5 @@ const markInactive: Command = {
 export const greetingGroup: CommandGroup = {
   name: 'greeting',
   summary: 'custom voicemail greetings',
-  commands: { show, list, upload, download, delete: del, 'mark-active': markActive, 'mark-inactive': markInactive },
+  commands: { show, list, upload, download: downloadCommand('greeting'), delete: deleteCommand('greetings'), 'mark-active': markActive, 'mark-inactive': markInactive },
 };

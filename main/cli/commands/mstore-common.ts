@@ -10,7 +10,7 @@ import { objectPathProblem } from '../../protocol/mstore/urls.js';
 import { sanitizeFilename } from '../../protocol/mstore/filename.js';
 import type { PinSource } from '../../services/card/pin-source.js';
 import type { Logger } from '../../services/ports.js';
-import { UsageError, type CommandContext } from '../framework.js';
+import { UsageError, type Command, type CommandContext } from '../framework.js';
 
 /** SIM PIN from VVM_SIM_PIN, else asked on the terminal (never echoed, never retried after a refusal). */
 export function cliPinSource(ctx: CommandContext): PinSource {
@@ -110,4 +110,38 @@ export function fmtDuration(s: number): string {
 /** Warns about objects the server sent that could not be read. */
 export function warnRejected(ctx: CommandContext, rejected: { id: string | null; reason: string }[]): void {
   for (const r of rejected) ctx.io.stderr(`warning: skipped a malformed object${r.id ? ` ${r.id}` : ''}: ${r.reason}\n`);
+}
+
+/** `download ID [FILE]` of a voicemail or a greeting: metadata for the name and size, then the payload. */
+export function downloadCommand(kind: 'voicemail' | 'greeting'): Command {
+  return {
+    summary: `download a ${kind}'s audio (AMR) to FILE or the current folder`,
+    usage: 'ID [FILE]',
+    run: (ctx) => {
+      if (ctx.args.length < 1 || ctx.args.length > 2) throw new UsageError('expected ID [FILE]');
+      const [id = ''] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
+      return withMstore(ctx, async (s) => {
+        const meta = kind === 'voicemail' ? await s.client.getVoicemail(id, { signal: ctx.signal }) : await s.client.getGreeting(id, { signal: ctx.signal });
+        const p = await s.client.download(meta.payloadPath, { signal: ctx.signal, expectedSize: meta.item.size });
+        const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
+        ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
+        return 0;
+      });
+    },
+  };
+}
+
+/** `delete ID...` (one bulkDelete for voicemails and greetings alike); exit 1 naming the ids that failed. */
+export function deleteCommand(what: string): Command {
+  return {
+    summary: `delete ${what}`,
+    usage: 'ID...',
+    run: (ctx) => {
+      const ids = idArgs(ctx);
+      return withMstore(ctx, async (s) => {
+        const r = await s.client.delete(ids, { signal: ctx.signal });
+        return reportBulk(ctx, 'delete', r.results, r.relisted);
+      });
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // `vvm-desk voicemail show | list | download ID [FILE] | export ID... | delete ID... | mark-read ID... | mark-unread ID...`.
 import type { FolderQuota, Voicemail } from '../../../shared/domain/mstore.js';
-import { UsageError, type Command, type CommandGroup } from '../framework.js';
-import { fmtDuration, idArgs, reportBulk, saveDownload, warnRejected, withMstore } from './mstore-common.js';
+import type { Command, CommandGroup } from '../framework.js';
+import { deleteCommand, downloadCommand, fmtDuration, idArgs, reportBulk, warnRejected, withMstore } from './mstore-common.js';
 import { voicemailExport } from './audio.js';
 
 /** Human form of a folder's quota. */
@@ -48,34 +48,6 @@ const list: Command = {
     }),
 };
 
-const download: Command = {
-  summary: 'download a voicemail\'s audio (AMR) to FILE or the current folder',
-  usage: 'ID [FILE]',
-  run: (ctx) => {
-    if (ctx.args.length < 1 || ctx.args.length > 2) throw new UsageError('expected ID [FILE]');
-    const [id] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
-    return withMstore(ctx, async (s) => {
-      const meta = await s.client.getVoicemail(id ?? '', { signal: ctx.signal });
-      const p = await s.client.download(meta.payloadPath, { signal: ctx.signal });
-      const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
-      ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
-      return 0;
-    });
-  },
-};
-
-const del: Command = {
-  summary: 'delete voicemails',
-  usage: 'ID...',
-  run: (ctx) => {
-    const ids = idArgs(ctx);
-    return withMstore(ctx, async (s) => {
-      const r = await s.client.delete(ids, { signal: ctx.signal });
-      return reportBulk(ctx, 'delete', r.results, r.relisted);
-    });
-  },
-};
-
 function mark(read: boolean): Command {
   return {
     summary: `mark voicemails as ${read ? 'read' : 'unread'}`,
@@ -94,5 +66,5 @@ function mark(read: boolean): Command {
 export const voicemailGroup: CommandGroup = {
   name: 'voicemail',
   summary: 'voicemails in the carrier mailbox',
-  commands: { show, list, download, export: voicemailExport, delete: del, 'mark-read': mark(true), 'mark-unread': mark(false) },
+  commands: { show, list, download: downloadCommand('voicemail'), export: voicemailExport, delete: deleteCommand('voicemails'), 'mark-read': mark(true), 'mark-unread': mark(false) },
 };

@@ -57,6 +57,15 @@ export interface Payload {
   filename: string | null;
 }
 
+/** Options of a payload download. */
+export interface DownloadOptions extends OpOptions {
+  /**
+   * Decoded size the listing gave (`payloadPart.size`). The relay ends payloads at connection close without
+   * a Content-Length (HTTP/1.0), so a cut connection looks like a short body: a size mismatch is an error.
+   */
+  expectedSize?: number;
+}
+
 /** Options of a greeting upload. */
 export interface UploadOptions extends OpOptions {
   subject?: string;
@@ -228,7 +237,7 @@ export class MstoreClient {
   }
 
   /** Downloads a payload (path from the listing's payloadPart href), decoding base64 transfer encoding. */
-  async download(payloadPath: string, opts: OpOptions = {}): Promise<Payload> {
+  async download(payloadPath: string, opts: DownloadOptions = {}): Promise<Payload> {
     this.checkId(payloadPath);
     opts.onProgress?.({ phase: 'download', transferredBytes: 0 });
     const res = this.ok(await this.send('GET', objectUrl(await this.base(), payloadPath), opts), 'download');
@@ -244,6 +253,13 @@ export class MstoreClient {
     } else if (cte !== undefined && cte !== 'binary' && cte !== '8bit' && cte !== '7bit') {
       throw new HttpError('http.badResponse', `download: unsupported transfer encoding`, { detail: { encoding: cte.slice(0, 40) } });
     }
+    if (opts.expectedSize !== undefined && bytes.length !== opts.expectedSize) {
+      throw new HttpError('http.badResponse', `download: got ${bytes.length} bytes where the server listed ${opts.expectedSize} (cut off?)`, {
+        hint: 'The connection may have dropped; try the download again.',
+        detail: { receivedBytes: bytes.length, expectedBytes: opts.expectedSize },
+        retryable: true,
+      });
+    }
     const cd = header(res, 'content-disposition');
     const suggested = cd === undefined ? null : contentDispositionFilename(cd);
     opts.onProgress?.({ phase: 'download', transferredBytes: bytes.length, totalBytes: bytes.length });
@@ -254,7 +270,7 @@ export class MstoreClient {
    * Downloads several payloads with up to `concurrency` requests in flight so network round trips overlap.
    * Safe with one card: the GBA service runs one bootstrap at a time per card. Results keep the input order; progress counts finished items.
    */
-  async downloadMany(payloadPaths: string[], opts: OpOptions & { concurrency?: number } = {}): Promise<Payload[]> {
+  async downloadMany(payloadPaths: string[], opts: OpOptions & { concurrency?: number; sizes?: number[] } = {}): Promise<Payload[]> {
     const out: Payload[] = new Array<Payload>(payloadPaths.length);
     let next = 0;
     let done = 0;
@@ -262,7 +278,8 @@ export class MstoreClient {
       while (next < payloadPaths.length) {
         const i = next++;
         throwIfAborted(opts.signal);
-        out[i] = await this.download(payloadPaths[i] ?? '', { ...(opts.signal && { signal: opts.signal }) });
+        const expectedSize = opts.sizes?.[i];
+        out[i] = await this.download(payloadPaths[i] ?? '', { ...(opts.signal && { signal: opts.signal }), ...(expectedSize !== undefined && { expectedSize }) });
         done++;
         opts.onProgress?.({ phase: 'download', done, total: payloadPaths.length });
       }

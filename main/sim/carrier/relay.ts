@@ -41,6 +41,8 @@ export interface FaultRule {
     | { kind: 'delay'; ms: number }
     | { kind: 'drop' }
     | { kind: 'dropMidBody' }
+    /** HTTP/1.0 without Content-Length, closed cleanly after half the body: the cut cannot be seen at the HTTP level. */
+    | { kind: 'truncateNoLength' }
     | { kind: 'hang' }
     | { kind: 'raw'; bytes: string }
     /** Carry the request out, then answer `{"error":"MSTORE_RLY-MST_NWKERR"}` (the real relay's lost bulk results). */
@@ -806,6 +808,12 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
         case 'raw':
           socket.end(Buffer.from(out.bytes, 'latin1'));
           return;
+        case 'truncateNoLength': {
+          const r = route(req);
+          socket.end(serialize({ ...r, body: r.body.subarray(0, Math.floor(r.body.length / 2)), noLength: true }));
+          stats.log.push(logEntry(req, r.status, true));
+          return;
+        }
         case 'applyThenNwkErr':
           route(req);
           out = nwkErr();

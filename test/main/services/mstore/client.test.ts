@@ -5,6 +5,8 @@ import { HttpError, AudioError, CancelledError } from '../../../../main/errors.j
 import { harness, syntheticAmr, voicemails, type Harness } from './harness.js';
 import { createTestCa } from '../../../support/test-ca.js';
 import net from 'node:net';
+import type { FaultRule } from '../../../../main/sim/carrier/relay.js';
+import { MSISDN } from './harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -351,6 +353,95 @@ describe('hostile server input', () => {
     h.relay.setFaults([{ pathIncludes: 'payloadParts', action: { kind: 'raw', bytes: 'HTTP/1.0 200 OK\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64!!!' } }]);
     await expect(h.client.download(e?.payloadPath ?? '')).rejects.toMatchObject({ code: 'http.badResponse' });
   }, 20_000);
+});
+
+describe('bad server input, injected by the relay: a typed error or a skipped object, never a crash or a hang', () => {
+  const BAD = 'http.badResponse';
+  const tel = encodeURIComponent(`tel:${MSISDN}`);
+  /** An object as the relay writes it, with every URL in the extended form, optionally altered. */
+  function rawObject(relayUrl: string, id: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
+    const ext = (p: string) => `${relayUrl}?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/${tel}${p}`;
+    return {
+      attributes: { attribute: [{ name: 'date', value: ['2026-01-01T00:00:00Z'] }, { name: 'content-duration', value: ['3'] }] },
+      flags: { flag: ['\\Seen'] },
+      resourceURL: ext(`/objects/${id}`),
+      payloadPart: [{ contentType: 'audio/amr', size: '10', contentDisposition: 'attachment; filename="vm.amr"', href: ext(`/objects/${id}/payload/payloadParts/part1`) }],
+      ...patch,
+    };
+  }
+  const status200 = (pathIncludes: string, body: string): FaultRule => ({ pathIncludes, action: { kind: 'status', status: 200, body } });
+
+  type Row = [string, (url: string) => FaultRule, (hh: Harness, payloadPath: string, id: string) => Promise<unknown>, string];
+  const rows: Row[] = [
+    ['malformed JSON: profile', () => status200('vvmserviceProfile', '{"vvmserviceProfile":'), (hh) => hh.client.getProfile(), BAD],
+    ['malformed JSON: quota', () => status200('Quota', '{'), (hh) => hh.client.getQuota('voicemail'), BAD],
+    ['malformed JSON: search', () => status200('/search', '[1,'), (hh) => hh.client.listVoicemails(), BAD],
+    ['malformed JSON: object', () => status200('/objects/', 'nope'), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
+    ['malformed JSON: bulk', () => status200('bulkUpdate', '{"NWK_RSP":"{broken"}'), (hh, _p, id) => hh.client.setRead([id], true), BAD],
+    ['not UTF-8', () => ({ pathIncludes: 'vvmserviceProfile', action: { kind: 'raw', bytes: 'HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{"a":"\xff\xfe"}' } }), (hh) => hh.client.getProfile(), BAD],
+    ['wrong types: profile value not a list', () => status200('vvmserviceProfile', '{"vvmserviceProfile":{"attributes":{"attribute":[{"name":"vvmon","value":"true"}]}}}'), (hh) => hh.client.getProfile(), BAD],
+    ['wrong types: objectList a string', () => status200('/search', '{"objectList":"x"}'), (hh) => hh.client.listVoicemails(), BAD],
+    ['wrong types: object size a number', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u, 'a'.repeat(32), { payloadPart: [{ contentType: 'audio/amr', size: 10, href: 'x' }] }) })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
+    ['huge body: search', () => status200('/search', `{"objectList":{"object":[${'1,'.repeat(2_500_000)}1]}}`), (hh) => hh.client.listVoicemails(), BAD],
+    ['huge body: payload', () => status200('payloadParts', 'A'.repeat(5 * 1024 * 1024)), (hh, p) => hh.client.download(p), BAD],
+    ['extended URL to another host: object', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u.replace('127.0.0.1', 'evil.example'), 'b'.repeat(32)) })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
+    ['extended URL with traversal: object', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u, '..%2f..%2fvvmserviceProfile') })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
+    ['bulk result naming another host', () => status200('bulkUpdate', JSON.stringify({ bulkResponseList: { response: [{ code: '200', reason: 'OK', success: { resourceURL: 'https://evil.example/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/abc' } }] } })), (hh, _p, id) => hh.client.setRead([id], true), BAD],
+    ['truncated body with Content-Length: search', () => ({ pathIncludes: '/search', action: { kind: 'dropMidBody' } }), (hh) => hh.client.listVoicemails(), BAD],
+    ['truncated body with Content-Length: payload', () => ({ pathIncludes: 'payloadParts', action: { kind: 'dropMidBody' } }), (hh, p) => hh.client.download(p), BAD],
+    ['truncated body without Content-Length: search', () => ({ pathIncludes: '/search', action: { kind: 'truncateNoLength' } }), (hh) => hh.client.listVoicemails(), BAD],
+    ['not HTTP at all', () => ({ pathIncludes: 'vvmserviceProfile', action: { kind: 'raw', bytes: 'SSH-2.0-OpenSSH\r\n' } }), (hh) => hh.client.getProfile(), BAD],
+  ];
+  for (const [name, fault, call, code] of rows) {
+    it(name, async () => {
+      h = await harness({ voicemails: voicemails(1) });
+      const e = (await h.client.listVoicemails()).items[0];
+      if (!e) throw new Error('no voicemail');
+      h.relay.setFaults([fault(h.relay.url)]);
+      await expect(call(h, e.payloadPath, e.item.id)).rejects.toMatchObject({ code });
+      // The relay is still answering and its state is untouched.
+      h.relay.setFaults([]);
+      expect((await h.client.listVoicemails()).items.map((x) => x.item.id)).toEqual([e.item.id]);
+    });
+  }
+
+  it('truncated payload without Content-Length: caught by the listed size', async () => {
+    h = await harness({ voicemails: voicemails(2) });
+    const e = (await h.client.listVoicemails()).items[0];
+    if (!e) throw new Error('no voicemail');
+    h.relay.setFaults([{ pathIncludes: 'payloadParts', action: { kind: 'truncateNoLength' } }]);
+    await expect(h.client.download(e.payloadPath, { expectedSize: e.item.size })).rejects.toMatchObject({ code: BAD, retryable: true });
+    await expect(h.client.downloadMany([e.payloadPath], { sizes: [e.item.size] })).rejects.toMatchObject({ code: BAD });
+    h.relay.setFaults([]);
+    expect((await h.client.download(e.payloadPath, { expectedSize: e.item.size })).bytes).toHaveLength(e.item.size);
+  });
+
+  it('one malformed object in a page is skipped and reported; the others are listed', async () => {
+    h = await harness();
+    const u = h.relay.url;
+    const page = { objectList: { object: [rawObject(u, 'c'.repeat(32)), rawObject(u, 'd'.repeat(32), { attributes: { attribute: [{ name: 'date', value: ['yesterday'] }] } }), rawObject(u, 'e'.repeat(32))] } };
+    h.relay.setFaults([status200('/search', JSON.stringify(page))]);
+    const l = await h.client.listVoicemails();
+    expect(l.items.map((x) => x.item.id)).toEqual(['c'.repeat(32), 'e'.repeat(32)]);
+    expect(l.rejected).toEqual([{ index: 1, id: 'd'.repeat(32), reason: 'date is not an ISO instant' }]);
+  });
+
+  it('hostile file names from the listing and from the download are made safe', async () => {
+    h = await harness({ voicemails: voicemails(1) });
+    const u = h.relay.url;
+    const id = 'c'.repeat(32);
+    const o = rawObject(u, id, {});
+    const parts = o.payloadPart as Record<string, unknown>[];
+    o.payloadPart = [{ ...parts[0], contentDisposition: 'attachment; filename="..\\..\\CON.amr"' }];
+    h.relay.setFaults([status200('/search', JSON.stringify({ objectList: { object: [o] } }))]);
+    expect((await h.client.listVoicemails()).items[0]?.item.filename).toBe('_CON.amr');
+    h.relay.setFaults([]);
+    const e = (await h.client.listVoicemails()).items[0];
+    h.relay.setFaults([{ pathIncludes: 'payloadParts', action: { kind: 'raw', bytes: 'HTTP/1.0 200 OK\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="../../../etc/passwd"\r\n\r\nIyFBTVIK' } }]);
+    const p = await h.client.download(e?.payloadPath ?? '');
+    expect(p.filename).toBe('passwd');
+    expect(new TextDecoder().decode(p.bytes)).toBe('#!AMR\n');
+  });
 });
 
 describe('HTTPS', () => {
