@@ -1,36 +1,24 @@
 // The real `vvm-desk` process (compiled to out/ by `npx tsc -p tsconfig.json`): `audio convert`, `audio info`,
 // and the audio side of `voicemail export` and `greeting upload` in demo mode (simulated SIM and carrier).
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegConvert, ffprobe, soxAmrDtx, speechWav } from '../support/audio.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'vvm-desk.js');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { requireBuilt, runCli, type CliRun } from '../support/cli-process.js';
 
 let work = '';
 let demoDir = '';
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((res) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, VVM_DEMO_DIR: demoDir, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
-    });
-  });
+function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return runCli(args, { VVM_DEMO_DIR: demoDir, ...env }, 60_000, work);
 }
 
 let speech = '';
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'out', 'main', 'cli', 'main.js'))) throw new Error('The CLI is not built: run `npx tsc -p tsconfig.json` (or npm run build) before these tests.');
+  // The audio code these commands run: a build older than any of it would test stale code.
+  requireBuilt(['main/cli/main.ts', 'main/cli/commands/audio.ts', 'main/adapters/ffmpeg/runner.ts', 'main/adapters/ffmpeg/transcoder.ts', 'main/adapters/ffmpeg/locate.ts', 'main/adapters/fs/atomic-write.ts', 'main/services/audio/export.ts', 'main/services/audio/greeting.ts']);
   work = mkdtempSync(join(tmpdir(), 'vvm-audio-cli-'));
   demoDir = mkdtempSync(join(tmpdir(), 'vvm-audio-demo-'));
   speech = speechWav(work, 'speech.wav', 'This is a test of the voicemail desk audio commands.');

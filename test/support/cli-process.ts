@@ -23,10 +23,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `vvm-desk <args>` with extra environment; no terminal is attached (stdin is not a TTY). */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 30_000): Promise<CliRun> {
+/** Runs `vvm-desk <args>` with extra environment, in `cwd`; no terminal is attached (stdin is not a TTY). */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 30_000, cwd = ROOT): Promise<CliRun> {
   return new Promise((res) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...env }, timeout: timeoutMs }, (err, stdout, stderr) => {
       const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
       res({ code, stdout, stderr });
     });
