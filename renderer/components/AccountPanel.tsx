@@ -13,7 +13,7 @@ import type { Profile } from '../../shared/domain/mstore.js';
 import type { CardInfoValue, QuotaValue } from '../../shared/ipc/contract.js';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
-import { formatKiB } from '../format.js';
+import { formatKiB, formatPhone } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
 import { SettingsPanel } from './SettingsPanel.js';
 
@@ -127,7 +127,7 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
           <Typography variant="body2" component="div">
             Reader: {card.reader}
             <br />
-            Number: {card.msisdn ?? 'unknown'} · {card.app} · {card.gba === 'GBA_U' ? 'GBA in the card (GBA_U)' : 'GBA in the app (GBA_ME)'}
+            Number: {card.msisdn !== null ? formatPhone(card.msisdn) : 'not on the SIM'} · {card.app} · {card.gba === 'GBA_U' ? 'GBA in the card (GBA_U)' : 'GBA in the app (GBA_ME)'}
             <br />
             Identity: {card.impi}
           </Typography>

@@ -101,7 +101,8 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
       <Paper variant="outlined" sx={{ overflow: 'auto' }}>
         <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', px: 2, py: 1 }}>
           <Typography variant="subtitle1" data-testid="voicemail-count">
-            {voicemails.length} voicemail{voicemails.length === 1 ? '' : 's'}
+            {/* Without a ready SIM the count is unknown, not zero. */}
+            {!enabled && voicemails.length === 0 ? 'Voicemail' : `${voicemails.length} voicemail${voicemails.length === 1 ? '' : 's'}`}
             {unread > 0 ? ` · ${unread} new` : ''}
           </Typography>
           <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>

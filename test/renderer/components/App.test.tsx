@@ -46,5 +46,7 @@ describe('App', () => {
     render(<App />);
     await waitFor(() => expect(screen.getByTestId('pin-input')).toBeTruthy());
     expect(screen.getByText(/3 attempts left/)).toBeTruthy();
+    // Behind the dialog the mailbox is unknown, not empty.
+    expect(screen.getByTestId('voicemail-count').textContent).toBe('Voicemail');
   });
 });
