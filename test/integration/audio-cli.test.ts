@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegConvert, ffprobe, soxAmrDtx, speechWav } from '../support/audio.js';
+import { bestCorrelation, ffmpegConvert, ffprobe, installerFfmpeg, referencePcm, soxAmrDtx, speechWav, wavSamples } from '../support/audio.js';
 import { requireBuilt, runCli, type CliRun } from '../support/cli-process.js';
 
 let work = '';
@@ -121,6 +121,28 @@ describe('vvm-desk --demo voicemail export and greeting upload', () => {
     const again = await cli(['--demo', 'voicemail', 'export', ids[0] ?? '', '--format', 'flac', '--out', 'exported']);
     expect(again.code).toBe(1);
     expect(again.stdout + again.stderr).toContain('fs.exists');
+  });
+
+  it('--preview writes what callers will hear: the copy the server stored decodes to exactly that audio', async () => {
+    const mp3 = ffmpegConvert(speech, join(work, 'preview-in.mp3'), ['-c:a', 'libmp3lame']);
+    const up = await cli(['--demo', '--json', 'greeting', 'upload', mp3, '--preview', 'preview.wav']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain('preview.wav');
+    const { id } = JSON.parse(up.stdout) as { id: string };
+    const down = await cli(['--demo', 'greeting', 'download', id, 'stored.amr']);
+    expect(down.code, down.stderr).toBe(0);
+    // Decoded by ffmpeg's libopencore_amrnb (not the code under test) from the bytes the relay stored.
+    const heard = referencePcm(join(work, 'stored.amr'), 8000, installerFfmpeg(), ['-c:a', 'libopencore_amrnb']);
+    const preview = wavSamples(join(work, 'preview.wav'));
+    expect(preview.sampleRate).toBe(8000);
+    expect(preview.samples.length).toBe(heard.length);
+    expect(bestCorrelation(heard, preview.samples, 0)).toBeGreaterThan(0.99);
+    // Never over an existing file; nothing is uploaded then.
+    const before = (JSON.parse((await cli(['--demo', '--json', 'greeting', 'list'])).stdout) as unknown[]).length;
+    const again = await cli(['--demo', 'greeting', 'upload', mp3, '--preview', 'preview.wav']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('[fs.exists]');
+    expect((JSON.parse((await cli(['--demo', '--json', 'greeting', 'list'])).stdout) as unknown[]).length).toBe(before);
   });
 
   it('uploads an MP3 greeting (encoded to AMR-NB) and rejects a 100.1 s one', async () => {

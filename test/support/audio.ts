@@ -89,9 +89,12 @@ export function wavSamples(fileOrBytes: string | Uint8Array): { samples: Int16Ar
   return { samples: w.samples, sampleRate: w.sampleRate };
 }
 
-/** Decodes any file to 8 kHz mono s16 with the system ffmpeg (independent reference decoder). */
-export function referencePcm(file: string, rate = 8000): Int16Array {
-  const raw = run(requireTool('ffmpeg'), ['-v', 'error', '-i', file, '-ac', '1', '-ar', String(rate), '-f', 's16le', '-']);
+/**
+ * Decodes any file to 8 kHz mono s16 with ffmpeg (independent reference decoder): the system build by
+ * default; `inArgs` go before `-i` (e.g. forcing the libopencore_amrnb decoder of the static build).
+ */
+export function referencePcm(file: string, rate = 8000, ffmpeg = requireTool('ffmpeg'), inArgs: string[] = []): Int16Array {
+  const raw = run(ffmpeg, ['-v', 'error', ...inArgs, '-i', file, '-ac', '1', '-ar', String(rate), '-f', 's16le', '-']);
   const out = new Int16Array(raw.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = raw.readInt16LE(i * 2);
   return out;

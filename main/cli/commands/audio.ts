@@ -179,6 +179,8 @@ export const GREETING_AUDIO_OPTIONS = {
   'trim-silence': { type: 'boolean', default: false },
   'trim-to-limit': { type: 'boolean', default: false },
   'no-normalize': { type: 'boolean', default: false },
+  /** Also write the encoded greeting decoded back to WAV: exactly what callers will hear. */
+  preview: { type: 'string' },
 } as const;
 
 /**
@@ -195,6 +197,13 @@ export async function greetingFromInput(ctx: CommandContext, input: Uint8Array):
     normalize: ctx.options['no-normalize'] !== true,
   });
   if (ctx.global.verbose) ctx.io.stderr(`[info] greeting encoded: AMR-NB MR122, ${g.info.frames} frames, ${(g.durationMs / 1000).toFixed(2)} s${g.truncated ? ' (cut to 100 s)' : ''}\n`);
+  const preview = ctx.options.preview;
+  if (typeof preview === 'string' && preview !== '') {
+    // Written before anything is uploaded, never over an existing file (a failure stops the upload).
+    const path = resolve(ctx.io.cwd, preview);
+    const written = await writeFileAtomic(dirname(path), basename(path), g.previewWav, { signal: ctx.signal });
+    ctx.io.stderr(`preview (the encoded greeting as callers will hear it): ${join(dirname(path), written)}\n`);
+  }
   return g;
 }
 

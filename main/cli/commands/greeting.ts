@@ -43,7 +43,7 @@ const list: Command = {
 
 const upload: Command = {
   summary: 'upload a greeting from any audio file (WAV, MP3, M4A, FLAC, Ogg/Opus, WebM, AMR), encoded as AMR-NB 12.2k',
-  usage: 'FILE [--activate] [--subject TEXT] [--voice-signature] [--trim-silence] [--trim-to-limit] [--no-normalize]',
+  usage: 'FILE [--activate] [--subject TEXT] [--voice-signature] [--trim-silence] [--trim-to-limit] [--no-normalize] [--preview OUT.wav]',
   options: { activate: { type: 'boolean', default: false }, subject: { type: 'string' }, 'voice-signature': { type: 'boolean', default: false }, ...GREETING_AUDIO_OPTIONS },
   run: (ctx) => {
     const [file, ...rest] = ctx.args;
