@@ -67,6 +67,12 @@ describe('vvm-desk --demo voicemail', () => {
       expect(v.id).toMatch(/^[0-9a-f]{32}$/);
       expect(v.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
       expect(v.duration).toBeGreaterThan(0);
+      expect(typeof v.from).toBe('string');
+      expect(v.expires === null || /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(v.expires)).toBe(true);
+      expect(Number.isInteger(v.duration)).toBe(true);
+      expect(typeof v.read).toBe('boolean');
+      expect(Number.isInteger(v.size) && v.size > 0).toBe(true);
+      expect(v.filename).toMatch(/\.amr$/);
     }
     expect(list.filter((v) => !v.read)).toHaveLength(3);
     const show = await cli(['--json', 'voicemail', 'show']);
@@ -112,6 +118,13 @@ describe('vvm-desk --demo voicemail', () => {
     const r3 = await cli(['voicemail', 'download', v?.id ?? '', 'named.amr']);
     expect(r3.code).toBe(0);
     expect(readFileSync(join(work, 'named.amr')).equals(readFileSync(f1))).toBe(true);
+    // An explicit FILE that exists is not overwritten either.
+    writeFileSync(join(work, 'mine.amr'), 'keep me');
+    const r4 = await cli(['--json', 'voicemail', 'download', v?.id ?? '', 'mine.amr']);
+    expect(r4.code, r4.stderr).toBe(0);
+    expect((JSON.parse(r4.stdout) as { file: string; bytes: number }).file).toBe(join(work, 'mine (1).amr'));
+    expect(readFileSync(join(work, 'mine.amr'), 'utf8')).toBe('keep me');
+    expect(readFileSync(join(work, 'mine (1).amr')).equals(readFileSync(f1))).toBe(true);
   });
 
   it('a hostile server file name cannot leave the target folder', async () => {
@@ -145,6 +158,15 @@ describe('vvm-desk --demo greeting, profile, doctor', () => {
     expect(g.active).toBe(true);
     const list = JSON.parse((await cli(['--json', 'greeting', 'list'])).stdout) as { id: string; active: boolean; date: string; duration: number; type: string }[];
     expect(list).toHaveLength(3);
+    for (const x of list) {
+      expect(x.id).toMatch(/^[0-9a-f]{32}$/);
+      expect(x.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(Number.isInteger(x.duration) && x.duration > 0).toBe(true);
+      expect(typeof x.active).toBe('boolean');
+      expect(['normal-greeting', 'voice-signature']).toContain(x.type);
+    }
+    const gshow = JSON.parse((await cli(['--json', 'greeting', 'show'])).stdout) as Record<string, number | null>;
+    expect(gshow).toMatchObject({ GreetingsOccupied: 3, GreetingsQuota: 9, TotalStorage: 167770 });
     expect(list.filter((x) => x.active).map((x) => x.id)).toEqual([g.id]);
     const other = list.find((x) => x.id !== g.id);
     expect((await cli(['greeting', 'mark-active', other?.id ?? ''])).code).toBe(0);
