@@ -52,6 +52,8 @@ describe('parseBootstrappingInfo (TS 24.109 Annex C)', () => {
     ['processing instruction', doc(`<?evil x?>${ok}`), 'xml'],
     ['deeply nested extension elements', doc(`${ok}<o:x xmlns:o="urn:o">${'<o:a>'.repeat(1000)}${'</o:a>'.repeat(1000)}</o:x>`), 'xml'],
     ['oversized', doc(`${ok}<o:x xmlns:o="urn:o">${'a'.repeat(MAX_BOOTSTRAPPING_INFO_BYTES)}</o:x>`), 'xml'],
+    ['1 MB of elements', doc(`${ok}<o:x xmlns:o="urn:o">${'<o:a/>'.repeat((1 << 20) / 6)}</o:x>`), 'xml'],
+    ['1 MB of one unterminated tag', doc(`${ok}<o:x a="${'a'.repeat(1 << 20)}`), 'xml'],
     ['empty btid', doc('<btid></btid><lifetime>2030-01-01T00:00:00Z</lifetime>'), 'btid'],
     ['btid with a quote', doc('<btid>ab"c@bsf.example.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime>'), 'btid'],
     ['btid with an entity', doc('<btid>abc&amp;@bsf.example.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime>'), 'btid'],
