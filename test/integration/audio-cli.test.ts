@@ -154,5 +154,8 @@ describe('vvm-desk --demo voicemail export and greeting upload', () => {
     const tooLong = await cli(['--demo', 'greeting', 'upload', long]);
     expect(tooLong.code).toBe(1);
     expect(tooLong.stderr).toContain('[audio.tooLong]');
+    const missing = await cli(['--demo', 'greeting', 'upload', 'no-such-file.wav']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT.*\[fs\.failed\]/);
   });
 });

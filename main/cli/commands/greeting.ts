@@ -1,13 +1,11 @@
 // `vvm-desk greeting show | list | upload FILE [--activate] | download ID [FILE] | delete ID... |
 // mark-active ID | mark-inactive ID`.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Greeting } from '../../../shared/domain/mstore.js';
-import { FsError } from '../../errors.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
 import { deleteCommand, downloadCommand, fmtDuration, idArgs, warnRejected, withMstore } from './mstore-common.js';
 import { quotaText } from './voicemail.js';
-import { GREETING_AUDIO_OPTIONS, greetingFromInput } from './audio.js';
+import { GREETING_AUDIO_OPTIONS, greetingFromInput, readInputFile } from './audio.js';
 
 function listText(items: Greeting[]): string {
   if (items.length === 0) return 'no custom greetings\n';
@@ -49,12 +47,7 @@ const upload: Command = {
     const [file, ...rest] = ctx.args;
     if (file === undefined || rest.length > 0) throw new UsageError('expected one audio FILE');
     return (async () => {
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(resolve(ctx.io.cwd, file)));
-      } catch (e) {
-        throw new FsError('fs.failed', `Cannot read ${file}`, { hint: 'Check the file name.', cause: e });
-      }
+      const bytes = await readInputFile(resolve(ctx.io.cwd, file));
       // Mono 8 kHz, loudness-normalised, AMR-NB MR122 without DTX, at most 100 s (audio.tooLong otherwise).
       const prepared = await greetingFromInput(ctx, bytes);
       return withMstore(ctx, async (s) => {
