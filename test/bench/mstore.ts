@@ -102,7 +102,7 @@ async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequ
     const list = await client.listVoicemails();
     const payloads = await client.downloadMany(
       list.items.map((e) => e.payloadPath),
-      { concurrency },
+      { concurrency, sizes: list.items.map((e) => e.item.size) },
     );
     const wallMs = performance.now() - t0;
     return {
