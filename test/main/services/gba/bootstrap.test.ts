@@ -5,7 +5,7 @@ import { buildNafId } from '../../../../main/protocol/gba/naf-id.js';
 import { createGbaBootstrapper, resolveBsfUrl } from '../../../../main/services/gba/bootstrap.js';
 import type { HttpPort } from '../../../../main/services/ports.js';
 import type { SubscriberIdentity } from '../../../../main/services/contracts.js';
-import { clock, random, startRig, type GbaRig } from './harness.js';
+import { BAD_BODIES, BAD_CHALLENGES, clock, random, startRig, type GbaRig } from './harness.js';
 import { EF_GBABP } from '../../../../main/protocol/uicc/files.js';
 
 const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
@@ -210,20 +210,7 @@ describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTT
     expect(phases).toEqual(['gba.request', 'gba.card', 'gba.response']);
   });
 
-  const badChallenges: Array<[string, string[]]> = [
-    ['no Digest', ['Basic realm="x"']],
-    ['no nonce', ['Digest realm="r", algorithm=AKAv1-MD5, qop="auth-int"']],
-    ['nonce not base64', ['Digest realm="r", nonce="!!!", algorithm=AKAv1-MD5, qop="auth-int"']],
-    ['nonce too short', ['Digest realm="r", nonce="AAAA", algorithm=AKAv1-MD5, qop="auth-int"']],
-    ['not AKA', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=MD5, qop="auth-int"']],
-    ['unterminated quote', ['Digest realm="r, nonce="x']],
-    ['duplicate nonce', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", nonce="' + 'B'.repeat(44) + '", algorithm=AKAv1-MD5']],
-    ['huge header', ['Digest realm="' + 'r'.repeat(20_000) + '"']],
-    ['empty', ['']],
-    ['no header at all', []],
-    ['unknown qop only', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=AKAv1-MD5, qop="auth-conf"']],
-  ];
-  for (const [name, values] of badChallenges) {
+  for (const [name, values] of BAD_CHALLENGES) {
     it(`malformed challenge: ${name} -> gba.malformed`, async () => {
       rig = await startRig();
       rig.bsf.inject({ stage: 'challenge', action: { kind: 'challenge', values } });
@@ -231,16 +218,7 @@ describe('GBA bootstrap against the simulated BSF (in-process card, loopback HTT
     });
   }
 
-  const badBodies: Array<[string, string, string?]> = [
-    ['not XML', 'hello'],
-    ['wrong namespace', '<BootstrappingInfo xmlns="urn:x"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
-    ['DOCTYPE', '<!DOCTYPE x [<!ENTITY e "e">]><BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
-    ['missing lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid></BootstrappingInfo>'],
-    ['bad lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>soon</lifetime></BootstrappingInfo>'],
-    ['bad B-TID', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>x y</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
-    ['wrong content type', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>', 'text/html'],
-  ];
-  for (const [name, body, contentType] of badBodies) {
+  for (const [name, body, contentType] of BAD_BODIES) {
     it(`malformed BootstrappingInfo: ${name} -> gba.malformed`, async () => {
       rig = await startRig();
       rig.bsf.inject({ action: { kind: 'body', body, ...(contentType !== undefined && { contentType }) } });

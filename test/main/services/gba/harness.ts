@@ -59,3 +59,29 @@ export async function startRig(o: { profile?: Partial<SimProfileInput>; bsf?: Pa
     },
   };
 }
+
+/** Malformed BSF challenges (WWW-Authenticate values): each must give gba.malformed. */
+export const BAD_CHALLENGES: ReadonlyArray<[string, string[]]> = [
+  ['no Digest', ['Basic realm="x"']],
+  ['no nonce', ['Digest realm="r", algorithm=AKAv1-MD5, qop="auth-int"']],
+  ['nonce not base64', ['Digest realm="r", nonce="!!!", algorithm=AKAv1-MD5, qop="auth-int"']],
+  ['nonce too short', ['Digest realm="r", nonce="AAAA", algorithm=AKAv1-MD5, qop="auth-int"']],
+  ['not AKA', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=MD5, qop="auth-int"']],
+  ['unterminated quote', ['Digest realm="r, nonce="x']],
+  ['duplicate nonce', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", nonce="' + 'B'.repeat(44) + '", algorithm=AKAv1-MD5']],
+  ['huge header', ['Digest realm="' + 'r'.repeat(20_000) + '"']],
+  ['empty', ['']],
+  ['no header at all', []],
+  ['unknown qop only', ['Digest realm="r", nonce="' + 'A'.repeat(44) + '", algorithm=AKAv1-MD5, qop="auth-conf"']],
+];
+
+/** Malformed BootstrappingInfo answers (body, content type): each must give gba.malformed. */
+export const BAD_BODIES: ReadonlyArray<[string, string, string?]> = [
+  ['not XML', 'hello'],
+  ['wrong namespace', '<BootstrappingInfo xmlns="urn:x"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+  ['DOCTYPE', '<!DOCTYPE x [<!ENTITY e "e">]><BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+  ['missing lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid></BootstrappingInfo>'],
+  ['bad lifetime', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>soon</lifetime></BootstrappingInfo>'],
+  ['bad B-TID', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>x y</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>'],
+  ['wrong content type', '<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>QQ==@b.org</btid><lifetime>2030-01-01T00:00:00Z</lifetime></BootstrappingInfo>', 'text/html'],
+];
