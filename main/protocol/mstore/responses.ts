@@ -183,7 +183,11 @@ function defaultName(prefix: string, date: string): string {
   return `${prefix}-${date.replace(/\D/g, '').slice(0, 14)}.amr`;
 }
 
-function common(o: MstoreObject, trust: UrlTrust) {
+/** What voicemails and greetings share: schema check, id and payload path under our server, date, safe name. */
+function common(raw: unknown, trust: UrlTrust, kind: 'voicemail' | 'greeting') {
+  const r = ObjectSchema.safeParse(raw);
+  if (!r.success) throw new RangeError(`schema: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`.trim());
+  const o = r.data;
   const id = objectPathFromUrl(o.resourceURL, trust);
   if (id === null) throw new RangeError('resourceURL is not under the configured server');
   const part = o.payloadPart[0];
@@ -192,17 +196,15 @@ function common(o: MstoreObject, trust: UrlTrust) {
   if (payloadPath === null) throw new RangeError('payload href is not under the configured server');
   const m = attrMap(o.attributes);
   const flags = o.flags?.flag ?? [];
-  return { id, part, payloadPath, m, flags };
+  const date = isoAttr(m, 'date', true) ?? '';
+  const suggested = part.contentDisposition ? contentDispositionFilename(part.contentDisposition) : null;
+  const fallback = defaultName(kind, date);
+  return { id, part, payloadPath, m, flags, date, filename: sanitizeFilename(suggested ?? fallback, fallback) };
 }
 
 /** One object as a voicemail (throws RangeError with the reason when it does not fit). */
 export function toVoicemail(raw: unknown, trust: UrlTrust): ObjectEntry<Voicemail> {
-  const r = ObjectSchema.safeParse(raw);
-  if (!r.success) throw new RangeError(`schema: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`.trim());
-  const { id, part, payloadPath, m, flags } = common(r.data, trust);
-  const date = isoAttr(m, 'date', true) ?? '';
-  const suggested = part.contentDisposition ? contentDispositionFilename(part.contentDisposition) : null;
-  const fallback = defaultName('voicemail', date);
+  const { id, part, payloadPath, m, flags, date, filename } = common(raw, trust, 'voicemail');
   return {
     item: {
       id,
@@ -212,7 +214,7 @@ export function toVoicemail(raw: unknown, trust: UrlTrust): ObjectEntry<Voicemai
       duration: duration(m),
       read: flags.includes(FLAG_SEEN),
       size: Number(part.size),
-      filename: sanitizeFilename(suggested ?? fallback, fallback),
+      filename,
       keep: flags.includes(FLAG_KEEP),
       contentType: part.contentType,
     },
@@ -222,12 +224,7 @@ export function toVoicemail(raw: unknown, trust: UrlTrust): ObjectEntry<Voicemai
 
 /** One object as a greeting (throws RangeError with the reason when it does not fit). */
 export function toGreeting(raw: unknown, trust: UrlTrust): ObjectEntry<Greeting> {
-  const r = ObjectSchema.safeParse(raw);
-  if (!r.success) throw new RangeError(`schema: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`.trim());
-  const { id, part, payloadPath, m, flags } = common(r.data, trust);
-  const date = isoAttr(m, 'date', true) ?? '';
-  const suggested = part.contentDisposition ? contentDispositionFilename(part.contentDisposition) : null;
-  const fallback = defaultName('greeting', date);
+  const { id, part, payloadPath, m, flags, date, filename } = common(raw, trust, 'greeting');
   return {
     item: {
       id,
@@ -237,7 +234,7 @@ export function toGreeting(raw: unknown, trust: UrlTrust): ObjectEntry<Greeting>
       type: first(m, 'x-cns-greeting-type') ?? 'normal-greeting',
       subject: first(m, 'subject') ?? '',
       size: Number(part.size),
-      filename: sanitizeFilename(suggested ?? fallback, fallback),
+      filename,
     },
     payloadPath,
   };
