@@ -95,6 +95,12 @@ describe.each(['debian-ffmpeg+opencore-js', 'ffmpeg-libopencore'])('greetings wi
     expect(exact.truncated).toBe(false);
   });
 
+  it('only silence, trimmed on request, is audio.empty (nothing to upload), untrimmed it is kept', async () => {
+    const silence = new Uint8Array(readFileSync(toneWav(tmp.dir, `silence-${path}.wav`, 440, 3, 8000, 0)));
+    await expect(engine().greeting.prepare(silence, { trimSilence: true })).rejects.toMatchObject({ code: 'audio.empty' });
+    expect((await engine().greeting.prepare(silence)).durationMs).toBe(3000);
+  });
+
   it('an AMR-NB input (with DTX) is re-encoded as MR122', async () => {
     const amrIn = ffmpegConvert(speechFile, `${tmp.dir}/in-${path}.amr`, ['-ar', '8000', '-ac', '1', '-c:a', 'libopencore_amrnb', '-b:a', '7.4k', '-dtx', '1'], installerFfmpeg());
     const bytes = new Uint8Array(readFileSync(amrIn));
