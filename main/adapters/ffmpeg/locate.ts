@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { AudioError, throwIfAborted } from '../../errors.js';
 
 /** Where the chosen ffmpeg came from. */
@@ -36,9 +36,14 @@ function isExecutableFile(p: string): boolean {
   }
 }
 
-/** Where ffmpeg-static says its binary is (it exports the path, whether or not the download happened). */
-export function ffmpegStaticModulePath(): unknown {
-  return createRequire(import.meta.url)('ffmpeg-static');
+/**
+ * Where ffmpeg-static's download puts its binary: next to its package.json (as its index.js computes it).
+ * Not `require('ffmpeg-static')`, which would return process.env.FFMPEG_BIN when set: ffmpeg's location
+ * must depend only on the options given here (FFMPEG_PATH in `env`), not on a variable read behind them.
+ */
+export function ffmpegStaticModulePath(platform: NodeJS.Platform = process.platform): unknown {
+  const pkg = createRequire(import.meta.url).resolve('ffmpeg-static/package.json');
+  return join(dirname(pkg), platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
 }
 
 /**

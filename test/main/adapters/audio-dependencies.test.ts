@@ -16,7 +16,7 @@ function sources(dir: string): string[] {
 
 /** Bare package names a file loads at run time. */
 function packagesUsed(text: string): string[] {
-  const re = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\s*\(\s*|\breq(?:\.resolve)?\s*\(\s*|\bcreateRequire\([^)]*\)\s*\(\s*)['"]([^'"./][^'"]*)['"]/g;
+  const re = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire(?:\.resolve)?\s*\(\s*|\breq(?:\.resolve)?\s*\(\s*|\bcreateRequire\([^)]*\)(?:\.resolve)?\s*\(\s*)['"]([^'"./][^'"]*)['"]/g;
   const names: string[] = [];
   for (const m of text.matchAll(re)) {
     const spec = m[1] ?? '';

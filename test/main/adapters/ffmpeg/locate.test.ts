@@ -3,6 +3,7 @@
 // binary here; the real binaries are probed in test/integration/audio-ffmpeg.test.ts.
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegStaticBinary, ffmpegStaticModulePath, findOnPath, resolveFfmpeg } from '../../../../main/adapters/ffmpeg/locate.js';
@@ -21,10 +22,20 @@ function fakeBinary(sub: string, executable = true): string {
 }
 
 describe('ffmpeg-static binary', () => {
-  it('is the path ffmpeg-static exports, inside its package', () => {
-    const p = ffmpegStaticModulePath();
-    expect(typeof p).toBe('string');
-    expect(String(p)).toMatch(/node_modules[\\/]ffmpeg-static[\\/]ffmpeg(\.exe)?$/);
+  it('is where ffmpeg-static downloads to (the path its index.js computes), whatever FFMPEG_BIN says', () => {
+    const saved = process.env.FFMPEG_BIN;
+    try {
+      delete process.env.FFMPEG_BIN;
+      const req = createRequire(import.meta.url);
+      const exported: unknown = req('ffmpeg-static');
+      expect(ffmpegStaticModulePath()).toBe(exported);
+      expect(String(ffmpegStaticModulePath('win32'))).toMatch(/node_modules[\\/]ffmpeg-static[\\/]ffmpeg\.exe$/);
+      process.env.FFMPEG_BIN = '/somewhere/else/ffmpeg';
+      expect(ffmpegStaticModulePath()).toBe(exported);
+    } finally {
+      if (saved === undefined) delete process.env.FFMPEG_BIN;
+      else process.env.FFMPEG_BIN = saved;
+    }
   });
 
   it('is used when the file exists and is executable, ignored when missing, not executable or unresolvable', () => {
