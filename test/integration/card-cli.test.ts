@@ -61,6 +61,19 @@ describe('vvm-desk card through pcscd + vpcd', () => {
     expect(JSON.parse(ok.stdout)).toMatchObject({ gba: 'GBA_U', pin: { enabled: true, verified: true } });
     expect(card.pinTriesLeft).toBe(3);
   });
+  it('the mstore commands use the same PIN source: no PIN and no terminal is a clear error, no try spent', async () => {
+    const card = await insert({ pin: '8642' });
+    // runCli has no terminal on stdin: the CLI PIN source (main/cli/pin-source.ts) must say so.
+    const r = await runCli(['voicemail', 'list', '--reader', '00 01', '--server', 'https://127.0.0.1:9/', '--bsf', 'https://127.0.0.1:9/'], { VVM_SIM_PIN: '' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\[card\.pinRequired\]/);
+    expect(r.stderr).toMatch(/no terminal is attached/);
+    expect(card.pinTriesLeft).toBe(3);
+    const bad = await runCli(['voicemail', 'list', '--reader', '00 01', '--server', 'https://127.0.0.1:9/', '--bsf', 'https://127.0.0.1:9/'], { VVM_SIM_PIN: '1357' });
+    expect(bad.stderr).toMatch(/\[card\.pinWrong\]/);
+    expect(bad.stderr).not.toContain('1357');
+    expect(card.pinTriesLeft).toBe(2);
+  });
   it('pcscd absent (client pointed at a socket nobody serves): card.serviceUnavailable with the start hint', async () => {
     const r = await runCli(['card', 'info'], { PCSCLITE_CSOCK_NAME: '/tmp/vvm-desk-no-pcscd.comm' });
     expect(r.code).toBe(1);

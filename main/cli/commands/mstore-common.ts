@@ -1,5 +1,5 @@
 // Shared plumbing of the mstore CLI groups (profile, voicemail, greeting, doctor): opening a session
-// (card -> GBA -> relay, or demo mode), the SIM PIN source, id arguments, bulk result reporting and
+// (card -> GBA -> relay, or demo mode) with the CLI's SIM PIN source, id arguments, bulk result reporting and
 // safe downloads.
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -8,25 +8,9 @@ import { openMstoreSession, type MstoreSession } from '../../app.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { objectPathProblem } from '../../protocol/mstore/urls.js';
 import { sanitizeFilename } from '../../protocol/mstore/filename.js';
-import type { PinSource } from '../../services/card/pin-source.js';
 import type { Logger } from '../../services/ports.js';
 import { UsageError, type Command, type CommandContext } from '../framework.js';
-
-/** SIM PIN from VVM_SIM_PIN, else asked on the terminal (never echoed, never retried after a refusal). */
-export function cliPinSource(ctx: CommandContext): PinSource {
-  let rejected = false;
-  return {
-    async getPin(req) {
-      if (rejected) return null;
-      const env = ctx.io.env.VVM_SIM_PIN;
-      if (env !== undefined && env !== '') return env;
-      return ctx.io.promptSecret(`SIM PIN for the card in ${req.readerName} (${req.triesLeft} tries left): `);
-    },
-    async pinRejected() {
-      rejected = true;
-    },
-  };
-}
+import { cliPinSource } from '../pin-source.js';
 
 function stderrLogger(ctx: CommandContext): Logger | undefined {
   if (!ctx.global.verbose) return undefined;
@@ -41,7 +25,8 @@ export async function withMstore(ctx: CommandContext, fn: (s: MstoreSession) => 
     settings: ctx.settings,
     demo: ctx.global.demo,
     env: ctx.io.env,
-    pinSource: cliPinSource(ctx),
+    // One PIN source for the whole CLI (main/cli/pin-source.ts): env, else prompt, else a clear error.
+    pinSource: cliPinSource(ctx.io),
     ...(logger && { logger }),
   });
   try {
