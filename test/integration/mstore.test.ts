@@ -226,6 +226,17 @@ describe('the vvm-desk CLI against pcscd and the simulated carrier', () => {
       expect(dl.code, dl.stderr).toBe(0);
       const file = (JSON.parse(dl.stdout) as { file: string }).file;
       expect(readFileSync(file).subarray(0, 6).toString('latin1')).toBe('#!AMR\n');
+      // Bulk commands: a nonsense id among valid ones exits 1 naming it; the valid one is still marked.
+      const mark = await cli(['--json', 'voicemail', 'mark-unread', items[1]?.id ?? '', 'test'], work);
+      expect(mark.code).toBe(1);
+      expect(mark.stderr).toContain('test');
+      expect((JSON.parse(mark.stdout) as { results: { id: string; ok: boolean }[]; relisted: boolean }).results.map((r) => [r.id, r.ok])).toEqual([
+        [items[1]?.id, true],
+        ['test', false],
+      ]);
+      const profile = await cli(['--json', 'profile', 'show'], work);
+      expect(profile.code, profile.stderr).toBe(0);
+      expect((JSON.parse(profile.stdout) as { vvmOn: boolean; attributes: Record<string, string[]> }).attributes.MigrationStatus).toEqual(['True']);
       const doc = await cli(['--json', 'doctor'], work);
       expect(doc.code, doc.stdout + doc.stderr).toBe(0);
       expect((JSON.parse(doc.stdout) as { steps: { ok: boolean }[] }).steps.every((s) => s.ok)).toBe(true);
