@@ -94,7 +94,9 @@ export function AudioPlayer({ load, onPlayed, height = 72 }: AudioPlayerProps) {
           data-testid="play-button"
           disabled={op.state !== 'done'}
           onClick={() => void ws.current?.playPause()}
-          sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', '&:hover': { bgcolor: 'primary.dark' }, width: 48, height: 48 }}
+          // While the audio loads the button stays visible as a grey disc (MUI's default disabled look
+          // drops the background, leaving a white-on-white button nobody can find).
+          sx={{ bgcolor: 'primary.main', color: 'primary.contrastText', '&:hover': { bgcolor: 'primary.dark' }, '&.Mui-disabled': { bgcolor: 'action.disabledBackground', color: 'action.disabled' }, width: 48, height: 48 }}
         >
           <span aria-hidden style={{ fontSize: 20, lineHeight: 1 }}>
             {playing ? '❚❚' : '▶'}

@@ -1,5 +1,5 @@
 // Asks for the SIM PIN, with "remember in the keychain". The PIN goes to main once and is not kept here.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
 import Dialog from '@mui/material/Dialog';
@@ -28,11 +28,14 @@ export function PinDialog({ open, triesLeft, onClose, onUnlocked }: PinDialogPro
   const [remember, setRemember] = useState(false);
   const op = useOperation();
   const valid = /^\d{4,8}$/.test(pin);
+  const input = useRef<HTMLInputElement>(null);
 
   async function submit() {
     const res = await op.run((opId) => api().cardUnlock({ pin, remember, opId }));
     setPin('');
     if (res.ok) onUnlocked(res.value);
+    // A refused PIN: the cursor goes back to the (cleared) field, ready for the next try.
+    else input.current?.focus();
   }
 
   return (
@@ -47,6 +50,7 @@ export function PinDialog({ open, triesLeft, onClose, onUnlocked }: PinDialogPro
           fullWidth
           margin="dense"
           type="password"
+          inputRef={input}
           label="PIN"
           value={pin}
           onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}

@@ -104,7 +104,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
     const listed = await engine.listVoicemails({});
     expect(listed.find((v) => v.id === unread[0]?.id)?.read).toBe(true);
     await page.waitForTimeout(600);
-    await page.screenshot({ path: join(SCREENSHOTS, 'voicemail.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'voicemail.png'), animations: 'disabled' });
   });
 
   it('exports the selected voicemail as WAV through main', async () => {
@@ -170,14 +170,14 @@ describe('renderer e2e (Chromium + web harness)', () => {
     // 2.5 s of Opus is several kilobytes; an empty or silent-track recording would be far smaller.
     expect(uploads[0]?.bytes).toBeGreaterThan(4_000);
     expect(uploads[0]?.activate).toBe(true);
-    await page.screenshot({ path: join(SCREENSHOTS, 'greetings.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'greetings.png'), animations: 'disabled' });
   });
 
   it('shows quotas and the SIM on the account tab', async () => {
     await page.getByRole('tab', { name: 'Account' }).click();
     const vm = (await engine.getQuota({})).voicemail;
     await expect.poll(() => page.getByTestId('quota').textContent()).toContain(`Voicemails: ${vm.VMOccupiedMessages} of ${vm.VMMessagesQuota}`);
-    await page.screenshot({ path: join(SCREENSHOTS, 'account.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'account.png'), animations: 'disabled' });
   });
 
   it('logged no script error and no CSP violation', () => {

@@ -68,7 +68,7 @@ describe('SIM PIN dialog e2e', () => {
     await page.getByTestId('pin-submit').click();
     await page.getByText('2 attempts left').waitFor();
     expect(await page.locator('[data-code="card.pinWrong"]').count()).toBe(1);
-    await page.screenshot({ path: join(SCREENSHOTS, 'pin-dialog.png') });
+    await page.screenshot({ path: join(SCREENSHOTS, 'pin-dialog.png'), animations: 'disabled' });
 
     await input.fill(SIM_PIN);
     await page.getByLabel('Remember in the system keychain').check();

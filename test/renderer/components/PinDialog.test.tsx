@@ -33,10 +33,13 @@ describe('PinDialog', () => {
     const onUnlocked = vi.fn();
     render(<PinDialog open triesLeft={3} onClose={() => {}} onUnlocked={onUnlocked} />);
     fireEvent.change(screen.getByTestId('pin-input'), { target: { value: '1111' } });
+    // A real click moves the focus to the button.
+    screen.getByTestId('pin-submit').focus();
     fireEvent.click(screen.getByTestId('pin-submit'));
     await waitFor(() => expect(screen.getByText(/The SIM refused the PIN/)).toBeTruthy());
     expect(screen.getByText(/Check the PIN/)).toBeTruthy();
     expect((screen.getByTestId('pin-input') as HTMLInputElement).value).toBe('');
+    expect(document.activeElement).toBe(screen.getByTestId('pin-input'));
     expect(onUnlocked).not.toHaveBeenCalled();
   });
 });
