@@ -16,12 +16,13 @@ import type { CardSession } from '../../main/services/card/card-session.js';
 import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { demoProfile, simSubscriber, type SimProfileInput } from '../../main/sim/card/profile.js';
-import { startBsf, type BsfOptions, type SimBsf } from '../../main/sim/carrier/bsf.js';
+import { startBsf, type BsfFault, type BsfOptions, type SimBsf } from '../../main/sim/carrier/bsf.js';
 import type { VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
 import { buildNafId } from '../../main/protocol/gba/naf-id.js';
 import { GbaError } from '../../main/errors.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
 import { createTestCa, type TestCa } from '../support/test-ca.js';
+import { BAD_BODIES, BAD_CHALLENGES } from '../main/services/gba/harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const NAF_ID = buildNafId('wsg.t-mobile.com', '010001002f');
@@ -103,6 +104,30 @@ describe('GBA through pcscd + vpcd and an HTTPS BSF', () => {
     r.bsf.inject({ action: { kind: 'challenge', values: ['Digest realm="x", nonce="short", algorithm=AKAv1-MD5, qop="auth-int"'] } });
     await expect(r.boot.bootstrap()).rejects.toMatchObject({ code: 'gba.malformed' });
     expect((await r.boot.bootstrap()).btid).toContain('@bsf.msg.pc.t-mobile.com');
+  });
+
+  it('a table of bad BSF answers through the real reader: each a typed error, none hanging; the card works after all of them', async () => {
+    const r = await rig({}, 'T0', {}, 600);
+    const faults: Array<[string, BsfFault, string]> = [
+      ...BAD_CHALLENGES.map(([name, values]): [string, BsfFault, string] => [`challenge: ${name}`, { stage: 'challenge', action: { kind: 'challenge', values } }, 'gba.malformed']),
+      ...BAD_BODIES.map(([name, body, contentType]): [string, BsfFault, string] => [`BootstrappingInfo: ${name}`, { action: { kind: 'body', body, ...(contentType !== undefined && { contentType }) } }, 'gba.malformed']),
+      ['IMPI unknown (404)', { stage: 'challenge', action: { kind: 'status', status: 404 } }, 'gba.bsfRefused'],
+      ['BSF failing (503)', { stage: 'challenge', action: { kind: 'status', status: 503 } }, 'gba.bsfRefused'],
+      ['answer rejected (401)', { stage: 'answer', action: { kind: 'status', status: 401 } }, 'gba.bootstrapFailed'],
+      ['connection dropped', { stage: 'challenge', action: { kind: 'drop' } }, 'gba.bsfUnreachable'],
+      ['challenge never comes', { stage: 'challenge', action: { kind: 'hang' } }, 'gba.bsfUnreachable'],
+      ['wrong rspauth', { action: { kind: 'badRspauth' } }, 'gba.networkNotAuthentic'],
+      ['AKA MAC failure', { action: { kind: 'corruptAutn' } }, 'gba.networkNotAuthentic'],
+    ];
+    const outcomes: string[] = [];
+    for (const [name, fault, code] of faults) {
+      r.bsf.inject(fault);
+      const e = await r.boot.bootstrap().catch((x: unknown) => x);
+      outcomes.push(`${name}: ${e instanceof GbaError ? e.code : 'not a GbaError'}${e instanceof GbaError && e.code === code ? '' : ` (expected ${code})`}`);
+    }
+    expect(outcomes).toEqual(faults.map(([name, , code]) => `${name}: ${code}`));
+    const s = await r.boot.bootstrap();
+    expect(toHex(await s.deriveNafKey(NAF_ID))).toBe(toHex(r.bsf.keyStore.nafKey(s.btid, NAF_ID) ?? new Uint8Array()));
   });
 
   it('an untrusted BSF certificate -> gba.bsfUnreachable (net.tls)', async () => {

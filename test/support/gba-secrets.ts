@@ -3,6 +3,7 @@
 // runs from what the simulated card and carrier actually used, and looks for them in captured output in
 // every encoding a leak could take. Leaks are reported by NAME only, never by value.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import net from 'node:net';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fromBase64, toBase64, toHex, utf8 } from '../../shared/bytes.js';
 import { milenage } from '../../main/protocol/milenage.js';
@@ -79,7 +80,7 @@ export interface Subscriber {
  * depend on SQN); Ks = CK || IK and Ks_NAF (TS 33.220 4.5.2, B.3); and every Authorization value with its
  * response hash.
  */
-export function secretsOf(traffic: Traffic, sub: Subscriber): Secret[] {
+export function secretsOf(traffic: Pick<Traffic, 'authorizations' | 'challenges'>, sub: Subscriber): Secret[] {
   const out: Secret[] = [];
   for (const ch of traffic.challenges) {
     if (!/AKAv1-MD5/i.test(ch)) continue;
@@ -145,4 +146,56 @@ export function findLeaks(output: string, secrets: readonly Secret[], allowed: r
 /** The B-TID of each RAND seen (TS 33.220 4.5.2: base64(RAND)@BSF server name): shown and logged by design. */
 export function btidsOf(secrets: readonly Secret[], bsfDomain: string): string[] {
   return secrets.flatMap((s) => (s.name === 'RAND' && typeof s.value !== 'string' ? [`${toBase64(s.value)}@${bsfDomain}`] : []));
+}
+
+/** A plain-TCP tap in front of a plain-HTTP server: what a client in ANOTHER process sent and got. */
+export interface Tap {
+  /** The target's URL with the tap's port. */
+  url: string;
+  /** Authorization values sent and WWW-Authenticate values answered through the tap so far. */
+  traffic(): Pick<Traffic, 'authorizations' | 'challenges'>;
+  close(): Promise<void>;
+}
+
+function headerValues(text: string, name: string): string[] {
+  const re = new RegExp(`^${name}:[ \\t]*(.*)$`, 'gim');
+  return [...text.matchAll(re)].map((m) => (m[1] ?? '').replace(/\r$/, ''));
+}
+
+/** Starts a tap forwarding to `target` (http://127.0.0.1:port/...); the Host header passes unchanged. */
+export async function startTap(target: string): Promise<Tap> {
+  const t = new URL(target);
+  let sent = '';
+  let received = '';
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(t.port), t.hostname);
+    sockets.add(client).add(upstream);
+    client.on('data', (d: Buffer) => void (sent += d.toString('latin1')));
+    upstream.on('data', (d: Buffer) => void (received += d.toString('latin1')));
+    client.pipe(upstream);
+    upstream.pipe(client);
+    const done = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', done).on('close', done);
+    upstream.on('error', done).on('close', done);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+  const url = new URL(target);
+  url.port = String(port);
+  return {
+    url: url.href,
+    traffic: () => ({ authorizations: [...new Set(headerValues(sent, 'authorization'))], challenges: headerValues(received, 'www-authenticate') }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
+  };
 }
