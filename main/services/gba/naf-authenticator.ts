@@ -64,7 +64,7 @@ export function createNafAuthenticator(deps: NafAuthenticatorDeps): Authenticate
 
   const session = async (fresh: boolean, opts: OpOptions): Promise<GbaSession> => {
     if (!fresh && deps.settings.reuseBootstrap && cached !== null && cached.expiresAt - REUSE_MARGIN_MS > deps.clock.now()) return cached;
-    // The NAF key is derived inside the bootstrap's exclusive card section (see BootstrapOptions.nafIds).
+    // The NAF key is derived during the bootstrap (GBA_U: inside its exclusive card section; see BootstrapOptions.nafIds).
     const s = await deps.bootstrapper.bootstrap({ ...opts, nafIds: [getNafId()] });
     cached = deps.settings.reuseBootstrap ? s : null;
     return s;
