@@ -25,6 +25,18 @@ describe('SettingsPanel', () => {
     expect('msisdn' in sent.settings).toBe(false);
   });
 
+  it('the GBA settings nobody could confirm are editable: BSF address, IMEI header, key reuse', async () => {
+    fake.answer('settingsSet', async (req) => ({ ok: true, value: (req as { settings: unknown }).settings }));
+    render(<SettingsPanel />);
+    fireEvent.change(await screen.findByLabelText('BSF'), { target: { value: 'derive' } });
+    fireEvent.change(screen.getByLabelText('IMEI sent to the BSF'), { target: { value: '359000000000000' } });
+    fireEvent.click(screen.getByLabelText('Reuse a GBA bootstrap while it is valid'));
+    fireEvent.click(screen.getByText('Save'));
+    await waitFor(() => expect(screen.getByText(/Saved/)).toBeTruthy());
+    const sent = fake.calls.find((c) => c.method === 'settingsSet')?.req as { settings: Record<string, unknown> };
+    expect(sent.settings).toMatchObject({ bsf: 'derive', imei: '359000000000000', reuseBootstrap: true });
+  });
+
   it('names the fields main refused', async () => {
     fake.answer('settingsSet', async () => ({ ok: false, error: { code: 'ipc.invalidRequest', message: 'Invalid request', retryable: false, detail: { fields: ['settings.server'] } } }));
     render(<SettingsPanel />);
