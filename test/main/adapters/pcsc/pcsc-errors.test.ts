@@ -25,6 +25,11 @@ describe('PC/SC error mapping', () => {
       expect(e.hint).toBeTruthy();
     });
   }
+  it('only a reset is marked for the session to reconnect and retry (detail.reset)', () => {
+    expect(mapPcscError(new Error('SCardTransmit error: Card was reset.(0x80100068)'), 'x').detail).toMatchObject({ reset: true, pcsc: '0x80100068' });
+    expect(mapPcscError(new Error('SCardTransmit error: Card was removed.(0x80100069)'), 'x').detail?.reset).toBeUndefined();
+    expect(mapPcscError(new Error('SCardTransmit error: Transaction failed.(0x80100016)'), 'x').detail?.reset).toBeUndefined();
+  });
   it('the service hint says how to start pcscd', () => {
     expect(mapPcscError(new Error('Service not available.'), 'x').hint).toMatch(/pcscd/);
   });
