@@ -1,12 +1,13 @@
 // Concurrent callers on one CardSession (T=0 GET RESPONSE chains must not interleave) and the
 // transparent reconnect after another program reset the card.
 import { describe, expect, it } from 'vitest';
-import { concatBytes, fromHex, toHex, utf8 } from '../../../../shared/bytes.js';
+import { concatBytes, fromHex, utf8 } from '../../../../shared/bytes.js';
 import { CancelledError, CardError } from '../../../../main/errors.js';
 import type { CardPort } from '../../../../main/services/ports.js';
 import { CardSession } from '../../../../main/services/card/card-session.js';
 import { FifoLock } from '../../../../main/services/card/fifo-lock.js';
-import type { PinRequest, PinSource } from '../../../../main/services/card/pin-source.js';
+import type { PinSource } from '../../../../main/services/card/pin-source.js';
+import { pinSource, recordingPort } from './sim-port.js';
 import { SimulatedUicc } from '../../../../main/sim/card/simulated-uicc.js';
 import { DEMO_READER_NAME, InProcessCardReader } from '../../../../main/sim/card/in-process-reader.js';
 import { demoProfile, simSubscriber, type SimProfileInput } from '../../../../main/sim/card/profile.js';
@@ -17,43 +18,6 @@ import { deriveKsNaf } from '../../../../main/protocol/gba/kdf.js';
 const AMF = fromHex('8000');
 const sqn = (n: number) => fromHex(n.toString(16).padStart(12, '0'));
 const rand = (n: number) => fromHex(n.toString(16).padStart(2, '0').repeat(16));
-
-/** A T=0 port that yields to the event loop before every answer, so unlocked callers WOULD interleave. */
-function slowPort(card: SimulatedUicc): { port: CardPort; sent: string[] } {
-  const sent: string[] = [];
-  card.reset();
-  return {
-    sent,
-    port: {
-      protocol: card.protocol,
-      readerName: DEMO_READER_NAME,
-      transmit: async (apdu) => {
-        sent.push(toHex(apdu));
-        await new Promise((r) => setTimeout(r, 1));
-        return card.transmit(apdu);
-      },
-      close: async () => {},
-    },
-  };
-}
-
-function countingPin(pin: string | null): { src: PinSource; asked: PinRequest[]; rejected: PinRequest[] } {
-  const asked: PinRequest[] = [];
-  const rejected: PinRequest[] = [];
-  return {
-    asked,
-    rejected,
-    src: {
-      getPin: async (r) => {
-        asked.push(r);
-        return pin;
-      },
-      pinRejected: async (r) => {
-        rejected.push(r);
-      },
-    },
-  };
-}
 
 async function failure(p: Promise<unknown>): Promise<CardError> {
   const e = await p.then(() => null, (x: unknown) => x);
@@ -88,7 +52,7 @@ describe('CardSession: concurrent callers on a T=0 card', () => {
 
   it('never interleaves APDU exchanges: every 61xx is followed by its own GET RESPONSE', async () => {
     const card = new SimulatedUicc(demoProfile(profile), { protocol: 'T0' });
-    const { port, sent } = slowPort(card);
+    const { port, sent } = recordingPort(card, 1);
     const s = await CardSession.open(port);
     const cla = (sent[1] ?? '').slice(0, 2); // the first command on our channel (SELECT EF_DIR)
     sent.length = 0;
@@ -128,7 +92,7 @@ describe('CardSession: concurrent callers on a T=0 card', () => {
 
   it('a view used after its section ended is refused; close waits for the exchange on the card', async () => {
     const card = new SimulatedUicc(demoProfile(), { protocol: 'T0' });
-    const { port, sent } = slowPort(card);
+    const { port, sent } = recordingPort(card, 1);
     const s = await CardSession.open(port);
     const view = await s.exclusive(async (c) => c);
     expect((await failure(view.authenticate(rand(1), new Uint8Array(16)))).message).toMatch(/after its exclusive section/);
@@ -143,7 +107,7 @@ describe('CardSession: concurrent callers on a T=0 card', () => {
 
   it('an aborted waiter never reaches the card', async () => {
     const card = new SimulatedUicc(demoProfile(), { protocol: 'T0' });
-    const { port, sent } = slowPort(card);
+    const { port, sent } = recordingPort(card, 1);
     const s = await CardSession.open(port);
     sent.length = 0;
     const ac = new AbortController();
@@ -166,22 +130,22 @@ describe('CardSession: reset by another program', () => {
     const card = new SimulatedUicc(demoProfile(p), { protocol: 'T0' });
     const reader = new InProcessCardReader(card);
     const port = await reader.connect(DEMO_READER_NAME);
-    const ps = countingPin(pin);
+    const ps = pinSource(pin);
     const s = await CardSession.open(port, { pinSource: ps.src });
     return { card, reader, s, ps };
   }
 
   it('reconnects, reopens the channel, reselects, verifies the PIN again and retries once', async () => {
     const { card, reader, s, ps } = await openOnReader({ pin: '1234' }, '1234');
-    expect(ps.asked).toHaveLength(1);
+    expect(ps.calls.get).toHaveLength(1);
     reader.resetCard();
     const r = rand(3);
     const m = milenage(sub.k, sub.opc, r, sqn(0x300), AMF);
     const before = s.apduCount;
     expect(await s.authenticate(r, buildAutn(sub.k, sub.opc, r, sqn(0x300), AMF))).toEqual({ kind: 'ok', res: m.res, ck: m.ck, ik: m.ik });
     // The same source was asked again (a reset forgets verification); no try was spent.
-    expect(ps.asked).toHaveLength(2);
-    expect(ps.rejected).toEqual([]);
+    expect(ps.calls.get).toHaveLength(2);
+    expect(ps.calls.rejected).toEqual([]);
     expect(card.pinTriesLeft).toBe(3);
     // failed AUTH, MANAGE CHANNEL, SELECT ISIM (+GET RESPONSE), VERIFY status, VERIFY, AUTH (+GET RESPONSE)
     expect(s.apduCount - before).toBe(8);

@@ -4,7 +4,7 @@ import { CardError, CancelledError } from '../../../../main/errors.js';
 import type { CardPort } from '../../../../main/services/ports.js';
 import { CardSession } from '../../../../main/services/card/card-session.js';
 import { CardService, pickReader } from '../../../../main/services/card/card-service.js';
-import type { PinRequest, PinSource } from '../../../../main/services/card/pin-source.js';
+import { pinSource, recordingPort } from './sim-port.js';
 import { SimulatedUicc } from '../../../../main/sim/card/simulated-uicc.js';
 import { DEMO_READER_NAME, InProcessCardReader } from '../../../../main/sim/card/in-process-reader.js';
 import { demoProfile, simSubscriber, type SimProfileInput } from '../../../../main/sim/card/profile.js';
@@ -16,41 +16,6 @@ import { EF_GBABP } from '../../../../main/protocol/uicc/files.js';
 const RAND = fromHex('23553cbe9637a89d218ae64dae47bf35');
 const AMF = fromHex('8000');
 const sqn = (n: number) => fromHex(n.toString(16).padStart(12, '0'));
-
-/** A port over the simulated card that records every APDU sent. */
-function recordingPort(card: SimulatedUicc): { port: CardPort; sent: string[] } {
-  const sent: string[] = [];
-  card.reset();
-  return {
-    sent,
-    port: {
-      protocol: card.protocol,
-      readerName: DEMO_READER_NAME,
-      transmit: async (apdu) => {
-        sent.push(toHex(apdu));
-        return card.transmit(apdu);
-      },
-      close: async () => {},
-    },
-  };
-}
-
-function pinSource(pin: string | null) {
-  const calls = { get: [] as PinRequest[], rejected: [] as PinRequest[], accepted: 0 };
-  const src: PinSource = {
-    getPin: async (r) => {
-      calls.get.push(r);
-      return pin;
-    },
-    pinRejected: async (r) => {
-      calls.rejected.push(r);
-    },
-    pinAccepted: async () => {
-      calls.accepted++;
-    },
-  };
-  return { src, calls };
-}
 
 async function open(p: Partial<SimProfileInput> = {}, protocol: 'T0' | 'T1' = 'T1', pin: string | null = null) {
   const card = new SimulatedUicc(demoProfile(p), { protocol });
