@@ -203,11 +203,11 @@ describe('mstore through pcscd + vpcd, HTTPS relay and BSF', () => {
 });
 
 describe('the vvm-desk CLI against pcscd and the simulated carrier', () => {
-  const cli = (args: string[], cwd: string) =>
+  const cli = (args: string[], cwd: string, globals: string[] = ['--reader', VPCD_READERS[0]]) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
       execFile(
         process.execPath,
-        [join(ROOT, 'bin', 'vvm-desk.js'), '--reader', VPCD_READERS[0], '--server', relay.url, '--bsf', bsf.url, '--ca', ca.caFile, ...args],
+        [join(ROOT, 'bin', 'vvm-desk.js'), ...globals, '--server', relay.url, '--bsf', bsf.url, '--ca', ca.caFile, ...args],
         { cwd, env: { ...process.env, VVM_SIM_PIN: PIN }, timeout: 60_000 },
         (err, stdout, stderr) => res({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
       );
@@ -260,6 +260,17 @@ describe('the vvm-desk CLI against pcscd and the simulated carrier', () => {
       const steps = (JSON.parse(r.stdout) as { steps: { step: string; ok: boolean }[] }).steps;
       expect(steps.at(-1)).toMatchObject({ step: 'relay challenge', ok: false });
       expect(steps.slice(0, -1).every((s) => s.ok)).toBe(true);
+      // A reader that is not there: pcscd and the reader list pass, the card step fails with what to do.
+      const noReader = await cli(['--json', 'doctor'], work, ['--reader', 'No Such Reader']);
+      expect(noReader.code).toBe(1);
+      const st = (JSON.parse(noReader.stdout) as { steps: { step: string; ok: boolean; code?: string; hint?: string }[] }).steps;
+      expect(st.map((x) => [x.step, x.ok])).toEqual([
+        ['pcscd', true],
+        ['reader', true],
+        ['card', false],
+      ]);
+      expect(st[2]?.code).toBe('card.noReader');
+      expect(st[2]?.hint).toBeTruthy();
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
