@@ -67,6 +67,17 @@ describe('profile', () => {
     });
   }
 
+  it('a 403 without a known reason-phrase is mstore.pinRejected with reason unknown', async () => {
+    h = await harness({ pin: '4826' });
+    h.relay.setFaults([{ method: 'PUT', pathIncludes: 'vvmserviceProfile', times: 1, action: { kind: 'status', status: 403 } }]);
+    await expect(h.client.changePin('4826', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'unknown' }, message: 'PIN change refused: The server refused the PIN change without saying why.' });
+    h.relay.setFaults([{ method: 'PUT', pathIncludes: 'vvmserviceProfile', times: 1, action: { kind: 'status', status: 403, headers: { 'reason-phrase': 'PIN too Pretty' } } }]);
+    await expect(h.client.changePin('4826', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'unknown' } });
+    // The relay state was not touched by the injected refusals: the real change still works.
+    await h.client.changePin('4826', '7391');
+    expect(h.relay.snapshot().pin).toBe('7391');
+  });
+
   it('VVM Not Active when visual voicemail is off', async () => {
     h = await harness();
     await h.client.setVvmOn(false);
