@@ -114,7 +114,15 @@ export class CardSession implements AkaCard {
     const s = new CardSession(port, opts.logger);
     s.pinSource = opts.pinSource ?? NO_PIN;
     try {
-      await s.start(s.pinSource, opts.signal);
+      try {
+        await s.start(s.pinSource, opts.signal);
+      } catch (e) {
+        // Reset by another program while opening: connect again and open from the start, once.
+        if (!isResetError(e) || !port.reconnect) throw e;
+        opts.logger?.warn('the card was reset by another program while opening; reconnecting');
+        await port.reconnect(opts.signal);
+        await s.start(s.pinSource, opts.signal);
+      }
       return s;
     } catch (e) {
       await s.close().catch(() => {});

@@ -199,6 +199,35 @@ describe('CardSession: reset by another program', () => {
     expect(resets).toBe(2);
   });
 
+  it('a reset while the session opens: it reconnects and opens from the start, once', async () => {
+    const card = new SimulatedUicc(demoProfile({ pin: '1234' }), { protocol: 'T0' });
+    const reader = new InProcessCardReader(card);
+    const base = await reader.connect(DEMO_READER_NAME);
+    const transmit = base.transmit.bind(base);
+    let n = 0;
+    // Reset by "another program" just before the 6th APDU (inside the ISIM file reads) and again later.
+    base.transmit = async (apdu, sig) => {
+      if (++n === 6) reader.resetCard();
+      return transmit(apdu, sig);
+    };
+    const ps = pinSource('1234');
+    const s = await CardSession.open(base, { pinSource: ps.src });
+    expect(s.info()).toMatchObject({ app: 'ISIM', msisdn: '+12065550100', pin: { enabled: true, verified: true } });
+    expect(card.pinTriesLeft).toBe(3);
+    await s.close();
+    n = 0;
+    const again = await reader.connect(DEMO_READER_NAME);
+    const t2 = again.transmit.bind(again);
+    again.transmit = async (apdu, sig) => {
+      n++;
+      if (n === 3 || n === 20) reader.resetCard();
+      return t2(apdu, sig);
+    };
+    const e = await failure(CardSession.open(again, { pinSource: pinSource('1234').src }));
+    expect(e.code).toBe('card.removed');
+    expect(e.detail?.reset).toBe(true);
+  });
+
   it('without reconnect support the reset error is passed on as card.removed', async () => {
     const card = new SimulatedUicc(demoProfile(), { protocol: 'T1' });
     const reader = new InProcessCardReader(card);
