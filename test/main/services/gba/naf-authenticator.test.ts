@@ -125,15 +125,19 @@ describe('NafAuthenticator', () => {
     });
   }
 
-  it('GBA_U: concurrent requests each authenticate (card sections do not interleave)', async () => {
-    rig = await startRig({ profile: { gbaU: true }, bsf: { latencyMs: 20 } });
-    naf = await startNaf(rig);
-    const auth = authenticator(rig);
-    const n = naf;
-    const rs = await Promise.all(['a', 'b', 'c', 'd'].map((p) => auth.request({ method: 'GET', url: `${n.url}/${p}`, headers: {} })));
-    expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(rig.bsf.log).toHaveLength(8);
-  });
+  for (const gbaU of [false, true]) {
+    it(`${gbaU ? 'GBA_U' : 'GBA_ME'}: concurrent requests each authenticate with their own bootstrap, no resync`, async () => {
+      rig = await startRig({ profile: { gbaU }, bsf: { latencyMs: 20 } });
+      naf = await startNaf(rig);
+      const auth = authenticator(rig);
+      const n = naf;
+      const rs = await Promise.all(['a', 'b', 'c', 'd'].map((p) => auth.request({ method: 'GET', url: `${n.url}/${p}`, headers: {} })));
+      expect(rs.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      // 2 BSF requests per bootstrap: SQNs reached the card in order (a resync would add a third).
+      expect(rig.bsf.log).toHaveLength(8);
+      expect(new Set(naf.seen.filter((x) => x.authorization !== undefined).map((x) => params(x.authorization ?? '').get('username')?.value)).size).toBe(4);
+    });
+  }
 
   it('a 401 after authenticating -> one fresh bootstrap and retry', async () => {
     rig = await startRig();
