@@ -11,7 +11,7 @@ import { configDir, loadSettings, saveSettings } from './adapters/settings/setti
 import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
 import { createMediaCache } from './ipc/media-cache.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
-import { createImplementations, publicCardStatus } from './ipc/implementations.js';
+import { createCardStatusFeed, createImplementations } from './ipc/implementations.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
 
 /** out/ (this file is compiled to out/main/electron-main.js). */
@@ -61,6 +61,7 @@ async function start(): Promise<void> {
   });
 
   const media = createMediaCache(MEDIA_ENTRIES);
+  const feed = createCardStatusFeed(backend.engine, backend.pins);
   const dispatcher: Dispatcher = createDispatcher(
     createImplementations(backend.engine, backend.pins, {
       async chooseExportDirectory() {
@@ -70,6 +71,7 @@ async function start(): Promise<void> {
         return r.canceled ? null : (r.filePaths[0] ?? null);
       },
       rememberAudio: (id, wav) => media.remember(id, wav),
+      cardStatusChanged: () => feed.changed(),
     }),
     { onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e) },
   );
@@ -77,10 +79,8 @@ async function start(): Promise<void> {
   installAppProtocol({ rendererDir: join(OUT_DIR, 'renderer'), audio: (id) => media.get(id) });
 
   // Card status pushes go to every window of ours.
-  backend.engine.watchCardStatus((s) => {
-    void publicCardStatus(backend.engine, backend.pins, s).then((payload) => {
-      for (const w of BrowserWindow.getAllWindows()) sendEvent(w.webContents, 'card:status', payload);
-    });
+  feed.watch((payload) => {
+    for (const w of BrowserWindow.getAllWindows()) sendEvent(w.webContents, 'card:status', payload);
   });
 
   createMainWindow(join(OUT_DIR, 'preload', 'preload.cjs'));

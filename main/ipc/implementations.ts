@@ -64,6 +64,8 @@ export interface DesktopHost {
    * hosts without such a route leave it out and the renderer plays the bytes it got.
    */
   rememberAudio?(id: string, wav: Uint8Array): void;
+  /** The keychain changed (a PIN stored or forgotten): push the card status again (see {@link createCardStatusFeed}). */
+  cardStatusChanged?(): void;
 }
 
 function peaksForWaveform(p: { min: number[]; max: number[] }): number[] {
@@ -105,6 +107,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
         await pins.set(currentIccid(), req.pin).catch((e: unknown) => {
           if (!(e instanceof AppConfigError && e.code === 'keychain.unavailable')) throw e;
         });
+        host.cardStatusChanged?.();
       }
       return status();
     },
@@ -144,6 +147,44 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     },
     'pin:forget': async () => {
       await pins.delete(currentIccid());
+      host.cardStatusChanged?.();
+    },
+  };
+}
+
+/** The `card:status` pushes of one host: subscribe windows with `watch`, tell it about keychain changes with `changed`. */
+export interface CardStatusFeed {
+  watch(push: (s: CardStatusValue) => void): () => void;
+  changed(): void;
+  close(): void;
+}
+
+/**
+ * Pushes the public card status on every engine status change and on `changed()` (the keychain flag
+ * is not part of the engine's status). Pushes go out one after another, each computed from the state
+ * when it is its turn: a push prepared before the PIN was stored (the card turned ready during
+ * card:unlock) can never be the last word, overwriting the unlock answer's "PIN remembered".
+ */
+export function createCardStatusFeed(engine: DesktopEngine, pins: PinStore): CardStatusFeed {
+  const pushers = new Set<(s: CardStatusValue) => void>();
+  let queue: Promise<void> = Promise.resolve();
+  function changed(): void {
+    queue = queue.then(async () => {
+      if (pushers.size === 0) return;
+      const s = await publicCardStatus(engine, pins);
+      for (const p of pushers) p(s);
+    });
+  }
+  const unwatch = engine.watchCardStatus(changed);
+  return {
+    watch(push) {
+      pushers.add(push);
+      return () => void pushers.delete(push);
+    },
+    changed,
+    close() {
+      unwatch();
+      pushers.clear();
     },
   };
 }

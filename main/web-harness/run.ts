@@ -3,7 +3,7 @@
 // entry URL. Development only. Build the renderer and the shim first: `npm run build:web`.
 import { resolve } from 'node:path';
 import { createDispatcher } from '../ipc/dispatch.js';
-import { createImplementations, publicCardStatus } from '../ipc/implementations.js';
+import { createCardStatusFeed, createImplementations } from '../ipc/implementations.js';
 import { createMediaCache } from '../ipc/media-cache.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { startWebHarness, type WebHarness } from './server.js';
@@ -25,14 +25,15 @@ export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('
   const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore() });
   const { engine, pins } = backend;
   const media = createMediaCache();
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export'), rememberAudio: (id, wav) => media.remember(id, wav) }), {
+  const feed = createCardStatusFeed(engine, pins);
+  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export'), rememberAudio: (id, wav) => media.remember(id, wav), cardStatusChanged: () => feed.changed() }), {
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e),
   });
   const harness = await startWebHarness({
     dispatcher,
     rendererDir: resolve(outDir, 'renderer'),
     shimFile: resolve(outDir, 'web-harness', 'api-shim.js'),
-    watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
+    watchCardStatus: (push) => feed.watch(push),
     audio: (id) => media.get(id),
   });
   return {
@@ -40,6 +41,7 @@ export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('
     demo: backend.demo,
     async close() {
       await harness.close();
+      feed.close();
       await backend.close();
     },
   };

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
 import { createDispatcher } from '../../main/ipc/dispatch.js';
-import { createImplementations, publicCardStatus, type DesktopEngine } from '../../main/ipc/implementations.js';
+import { createCardStatusFeed, createImplementations, type DesktopEngine } from '../../main/ipc/implementations.js';
 import { createMediaCache } from '../../main/ipc/media-cache.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
 
@@ -39,12 +39,13 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
 /** The web harness over `engine`, with card status pushes. */
 export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string): Promise<WebHarness> {
   const media = createMediaCache();
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => exportDir, rememberAudio: (id, wav) => media.remember(id, wav) }));
+  const feed = createCardStatusFeed(engine, pins);
+  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => exportDir, rememberAudio: (id, wav) => media.remember(id, wav), cardStatusChanged: () => feed.changed() }));
   return startWebHarness({
     dispatcher,
     ...web,
     audio: (id) => media.get(id),
-    watchCardStatus: (push) => engine.watchCardStatus((s) => void publicCardStatus(engine, pins, s).then(push)),
+    watchCardStatus: (push) => feed.watch(push),
   });
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
 import { createDispatcher, type Dispatcher } from '../../main/ipc/dispatch.js';
-import { createImplementations, publicCardStatus } from '../../main/ipc/implementations.js';
+import { createCardStatusFeed, createImplementations } from '../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import { demoProfile } from '../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
@@ -38,10 +38,11 @@ afterAll(async () => {
 /** The backend as electron-main builds it, with the renderer's view of card:status pushes. */
 async function desktop(demo: boolean | 'auto'): Promise<{ backend: DesktopBackend; d: Dispatcher; pushed: CardStatusValue[]; stop: () => void }> {
   const backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(dir, 'demo') }, settings: { ...defaultSettings(), reader: READER }, demo, pins: memoryPinStore() });
-  const d = createDispatcher(createImplementations(backend.engine, backend.pins, { chooseExportDirectory: async () => null }), { onInternal: (_c, e) => console.error(e) });
+  const feed = createCardStatusFeed(backend.engine, backend.pins);
+  const d = createDispatcher(createImplementations(backend.engine, backend.pins, { chooseExportDirectory: async () => null, cardStatusChanged: () => feed.changed() }), { onInternal: (_c, e) => console.error(e) });
   const pushed: CardStatusValue[] = [];
-  const stop = backend.engine.watchCardStatus((s) => void publicCardStatus(backend.engine, backend.pins, s).then((p) => pushed.push(p)));
-  return { backend, d, pushed, stop };
+  feed.watch((p) => pushed.push(p));
+  return { backend, d, pushed, stop: () => feed.close() };
 }
 
 async function pushedUntil(pushed: CardStatusValue[], what: string, match: (s: CardStatusValue) => boolean, timeoutMs = 15_000): Promise<CardStatusValue> {
