@@ -19,6 +19,7 @@ import { buildAuts, milenage, openAutn } from '../../protocol/milenage.js';
 import { toggleGbaUMac } from '../../protocol/gba/gba-u.js';
 import { deriveKsNaf } from '../../protocol/gba/kdf.js';
 import type { SimProfile } from './profile.js';
+import { bigIntToSqn, sqnToBigInt } from '../sqn.js';
 
 /** Full AIDs of the simulated applications (ETSI TS 101 220: RID A000000087, app 1004 / 1002). */
 export const SIM_ISIM_AID = fromHex('a0000000871004ff49ff058900000100');
@@ -64,20 +65,6 @@ interface Answer {
 
 const SW_OK = 0x9000;
 
-function sqnToBigInt(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
-
-function bigIntToSqn(v: bigint): Uint8Array {
-  const out = new Uint8Array(6);
-  for (let i = 5; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
 
 /** The simulated card. Not thread-safe by design: one APDU at a time, as on a real card. */
 export class SimulatedUicc {

@@ -21,6 +21,7 @@ import { quote } from '../../protocol/digest/authorization.js';
 import { concatBytes, fromBase64, toBase64, toHex } from '../../../shared/bytes.js';
 import { createKeyStore, type KeyStore } from './key-store.js';
 import type { SimSubscriber } from '../card/profile.js';
+import { bigIntToSqn, sqnToBigInt } from '../sqn.js';
 
 /** A fault applied to the next matching request(s). */
 export interface BsfFault {
@@ -101,20 +102,6 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 const MAX_PENDING = 1000;
 const SQN_MAX = (1n << 48n) - 1n;
 
-function sqnBytes(v: bigint): Uint8Array {
-  const out = new Uint8Array(6);
-  for (let i = 5; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
-function sqnValue(b: Uint8Array): bigint {
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
-  return v;
-}
 
 function ctEqualHex(a: string, b: string): boolean {
   const x = Buffer.from(a, 'utf8');
@@ -135,7 +122,7 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
   const lifetimeSec = opts.lifetimeSec ?? 3600;
   let latencyMs = opts.latencyMs ?? 0;
   const subs = new Map<string, Sub>();
-  for (const s of opts.subscribers) subs.set(s.impi, { rec: s, sqn: sqnValue(s.sqn) });
+  for (const s of opts.subscribers) subs.set(s.impi, { rec: s, sqn: sqnToBigInt(s.sqn) });
   const pending = new Map<string, Pending>();
   const faults: BsfFault[] = [];
   const log: SimBsf['log'] = [];
@@ -156,7 +143,7 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
   function challenge(sub: Sub, corrupt: boolean, stale: boolean): { header: string; nonce: string } {
     // TS 33.102 C.3: a fresh SQN for every vector (here simply SQN_HE + 1).
     if (!stale) sub.sqn = sub.sqn >= SQN_MAX ? 1n : sub.sqn + 1n;
-    const sqn = sqnBytes(stale ? 1n : sub.sqn);
+    const sqn = bigIntToSqn(stale ? 1n : sub.sqn);
     const rand = random(16);
     const m = milenage(sub.rec.k, sub.rec.opc, rand, sqn, AMF);
     let autn = buildAutn(sub.rec.k, sub.rec.opc, rand, sqn, AMF);
@@ -241,7 +228,7 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
       }
       const sqnMs = auts.length === 14 ? openAuts(sub.rec.k, sub.rec.opc, pend.rand, auts) : null;
       if (sqnMs === null) return plain(403, 'resynchronisation failed');
-      sub.sqn = sqnValue(sqnMs); // the next vector uses SQN_MS + 1
+      sub.sqn = sqnToBigInt(sqnMs); // the next vector uses SQN_MS + 1
       return fresh(sub, fault);
     }
     if (!ctEqualHex(computeDigestResponse({ ...input, password: pend.xres }), responseValue)) return fresh(sub, fault);
@@ -327,12 +314,12 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
     sqn(impi) {
       const s = subs.get(impi);
       if (!s) throw new Error('unknown IMPI');
-      return sqnBytes(s.sqn);
+      return bigIntToSqn(s.sqn);
     },
     setSqn(impi, sqn) {
       const s = subs.get(impi);
       if (!s) throw new Error('unknown IMPI');
-      s.sqn = sqnValue(sqn);
+      s.sqn = sqnToBigInt(sqn);
     },
     close() {
       for (const s of sockets) s.destroy();
