@@ -266,6 +266,41 @@ async function anyCardPresent(logger: Logger): Promise<boolean> {
   }
 }
 
+/** How often the presence watcher tries again while the smart-card service is not running. */
+const PRESENCE_RETRY_MS = 5000;
+
+/**
+ * Watches card presence; while the smart-card service is down (pcscd not started yet: `watch` throws
+ * card.serviceUnavailable) it tries again every `retryMs`, so a service started after the app (and then
+ * a card inserted, even during an automatic demo) is still noticed. Returns the unsubscribe function.
+ */
+export function watchWithRetry(port: Pick<CardReaderPort, 'watch'>, listener: (e: ReaderEvent) => void, retryMs: number): () => void {
+  let unwatch: (() => void) | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const attempt = (): boolean => {
+    try {
+      unwatch = port.watch(listener);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!attempt()) {
+    timer = setInterval(() => {
+      if (attempt() && timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+    }, retryMs);
+    timer.unref?.();
+  }
+  return () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    unwatch?.();
+  };
+}
+
 function withoutReader(s: Settings): Settings {
   const { reader: _reader, ...rest } = s;
   return rest;
@@ -281,13 +316,7 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   // Card presence for the window: a PC/SC context of its own, so closing a session does not end it. An
   // automatic demo (no card at start) watches too: the first card inserted ends it.
   const watcher = opts.demo === true ? null : await import('./adapters/pcsc/pcsc-reader.js').then((m) => new m.PcscReaderPort({ logger })).catch(() => null);
-  const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => {
-    try {
-      return watcher?.watch(l) ?? (() => {});
-    } catch {
-      return () => {}; // no pcscd: the window looks for the card every few seconds instead
-    }
-  };
+  const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => (watcher ? watchWithRetry(watcher, l, PRESENCE_RETRY_MS) : () => {});
   const engine = createDesktopEngine({
     watchReaders,
     // The demo card sits in the demo reader: a reader chosen in the settings is for the real card.
