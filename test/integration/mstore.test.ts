@@ -196,9 +196,26 @@ describe('mstore through pcscd + vpcd, HTTPS relay and BSF', () => {
     await client.setVvmOn(true);
   });
 
-  it('a PIN change refused by the relay names the reason from its reason-phrase header', async () => {
-    await expect(client.changePin('0000', '8642')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'Invalid OLD PIN' } });
-    await expect(client.changePin('7391', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'PIN in Use' } });
+  it('a PIN change refused by the relay names each of the ten reasons from its reason-phrase header', async () => {
+    // The PIN is 7391 since the first test (so a change now is "recently changed"); the MSISDN ends in 0100.
+    const cases: [string, string, string][] = [
+      ['0000', '8642', 'Invalid OLD PIN'],
+      ['7391', '2222', 'PIN has Repeated Digits'],
+      ['7391', '6543', 'PIN has Consecutive Numbers'],
+      ['7391', '12a4', 'PIN has invalid Character'],
+      ['7391', '123', 'PIN length too Short'],
+      ['7391', '1234567890', 'PIN length too Long'],
+      ['7391', '0100', 'PIN last 4 digit match MSISDN'],
+      ['7391', '7391', 'PIN in Use'],
+      ['7391', '8642', 'PIN recently Changed'],
+    ];
+    for (const [oldPin, newPin, reason] of cases) {
+      await expect(client.changePin(oldPin, newPin), reason).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason } });
+    }
+    await client.setVvmOn(false);
+    await expect(client.changePin('7391', '8642')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'VVM Not Active' } });
+    await client.setVvmOn(true);
+    expect(relay.snapshot().pin).toBe('7391');
   });
 });
 
