@@ -71,7 +71,8 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   let session: Promise<MstoreSession> | null = null;
   let status: EngineCardStatus = { state: 'absent', reader: null, demo, iccid: null, triesLeft: null };
   const listeners = new Set<(s: EngineCardStatus) => void>();
-  const payloadPaths = new Map<string, string>();
+  // Payload path and listed size per id (the size catches a payload cut at connection close, HTTP/1.0).
+  const payloadPaths = new Map<string, { path: string; size: number }>();
 
   function setStatus(next: EngineCardStatus): void {
     const changed = JSON.stringify(next) !== JSON.stringify(status);
@@ -137,8 +138,10 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   /** A voicemail's or greeting's audio: the payload path from the last listing, else from its metadata. */
   async function payloadOf(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions, signal?: AbortSignal): Promise<Uint8Array> {
     const o = { ...opts, ...(signal && { signal }) };
-    const path = payloadPaths.get(id) ?? (await (kind === 'voicemail' ? s.client.getVoicemail(id, o) : s.client.getGreeting(id, o))).payloadPath;
-    return (await s.client.download(path, o)).bytes;
+    const known = payloadPaths.get(id);
+    const meta = known ?? (await (kind === 'voicemail' ? s.client.getVoicemail(id, o) : s.client.getGreeting(id, o)));
+    const ref = 'path' in meta ? meta : { path: meta.payloadPath, size: meta.item.size };
+    return (await s.client.download(ref.path, { ...o, expectedSize: ref.size })).bytes;
   }
 
   /** Playable audio (WAV + waveform peaks) through the playback service's cache. */
@@ -177,7 +180,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async listVoicemails(opts) {
       const s = await ready(opts);
       const listing = await s.client.listVoicemails(opts);
-      for (const e of listing.items) payloadPaths.set(e.item.id, e.payloadPath);
+      for (const e of listing.items) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
       return listing.items.map((e) => e.item);
     },
     async voicemailAudio(id, opts) {
@@ -193,7 +196,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       const s = await ready(opts);
       const all = (await s.client.listVoicemails(opts)).items;
       const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
-      for (const e of all) payloadPaths.set(e.item.id, e.payloadPath);
+      for (const e of all) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
       const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;
       if (result.files.length === 0 && firstFailure) {
@@ -204,7 +207,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     },
     async listGreetings(opts) {
       const listing = await (await ready(opts)).client.listGreetings(opts);
-      for (const e of listing.items) payloadPaths.set(e.item.id, e.payloadPath);
+      for (const e of listing.items) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
       return listing.items.map((e) => e.item);
     },
     async greetingAudio(id, opts) {
