@@ -15,7 +15,7 @@ import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
-import { formatPhone } from '../format.js';
+import { formatDate, formatExpiry, formatPhone } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
 import { VoicemailList } from './VoicemailList.js';
 import { VoicemailPlayer } from './VoicemailPlayer.js';
@@ -144,6 +144,11 @@ export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
           <>
             <Box sx={{ px: 2, pt: 1 }}>
               <Typography variant="h6">{formatPhone(current.from)}</Typography>
+              {/* When it was left and how long the carrier keeps it: the list row scrolls away. */}
+              <Typography variant="body2" color="text.secondary" data-testid="voicemail-when">
+                {formatDate(current.date)}
+                {formatExpiry(current.expires, current.keep) !== '' ? ` · ${formatExpiry(current.expires, current.keep)}` : ''}
+              </Typography>
             </Box>
             <VoicemailPlayer key={current.id} id={current.id} onPlayed={onPlayed} />
             <Stack direction="row" spacing={1} sx={{ px: 2 }}>
