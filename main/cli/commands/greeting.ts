@@ -3,25 +3,13 @@
 import { resolve } from 'node:path';
 import type { Greeting } from '../../../shared/domain/mstore.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
-import { deleteCommand, downloadCommand, fmtDuration, idArgs, warnRejected, withMstore } from './mstore-common.js';
-import { quotaText } from './voicemail.js';
+import { deleteCommand, downloadCommand, fmtDuration, idArgs, quotaCommand, warnRejected, withMstore } from './mstore-common.js';
 import { GREETING_AUDIO_OPTIONS, greetingFromInput, readInputFile } from './audio.js';
 
 function listText(items: Greeting[]): string {
   if (items.length === 0) return 'no custom greetings\n';
   return items.map((g) => `${g.active ? '>' : ' '} ${g.id}  ${g.date}  ${fmtDuration(g.duration).padStart(5)}  ${g.type}  ${g.subject}\n`).join('');
 }
-
-const show: Command = {
-  summary: 'show the greetings folder quota',
-  usage: '',
-  run: (ctx) =>
-    withMstore(ctx, async (s) => {
-      const q = await s.client.getQuota('greeting', { signal: ctx.signal });
-      ctx.print(q, () => quotaText(q));
-      return 0;
-    }),
-};
 
 const list: Command = {
   summary: 'list custom greetings (> = active)',
@@ -90,5 +78,5 @@ const markInactive: Command = {
 export const greetingGroup: CommandGroup = {
   name: 'greeting',
   summary: 'custom voicemail greetings',
-  commands: { show, list, upload, download: downloadCommand('greeting'), delete: deleteCommand('greetings'), 'mark-active': markActive, 'mark-inactive': markInactive },
+  commands: { show: quotaCommand('greeting'), list, upload, download: downloadCommand('greeting'), delete: deleteCommand('greetings'), 'mark-active': markActive, 'mark-inactive': markInactive },
 };

@@ -3,7 +3,7 @@
 // safe downloads.
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { BulkItemResult } from '../../../shared/domain/mstore.js';
+import type { BulkItemResult, FolderKind, FolderQuota } from '../../../shared/domain/mstore.js';
 import { openMstoreSession, type MstoreSession } from '../../app.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { objectPathProblem } from '../../protocol/mstore/urls.js';
@@ -128,5 +128,34 @@ export function deleteCommand(what: string): Command {
         return reportBulk(ctx, 'delete', r.results, r.relisted);
       });
     },
+  };
+}
+
+/** Human form of a folder's quota. */
+export function quotaText(q: FolderQuota): string {
+  const lines: string[] = [];
+  const pair = (label: string, used: number | null, max: number | null, unit = '') => {
+    if (used !== null || max !== null) lines.push(`${label.padEnd(18)} ${used ?? '-'} of ${max ?? '-'}${unit}`);
+  };
+  pair('voicemails', q.VMOccupiedMessages, q.VMMessagesQuota);
+  pair('faxes', q.FaxOccupiedMessages, q.FaxMessagesQuota);
+  pair('greetings', q.GreetingsOccupied, q.GreetingsQuota);
+  pair('normal greetings', q.NormalGreetingOccupied, q.NormalGreetingQuota);
+  pair('voice signatures', q.VoiceSignatureOccupied, q.VoiceSignatureQuota);
+  pair('storage', q.OccupiedStorage, q.TotalStorage, ' KiB');
+  return lines.join('\n') + '\n';
+}
+
+/** `show`: the folder's quota numbers (--json prints the twelve attributes). */
+export function quotaCommand(kind: FolderKind): Command {
+  return {
+    summary: `show the ${kind === 'voicemail' ? 'voicemail' : 'greetings'} folder quota`,
+    usage: '',
+    run: (ctx) =>
+      withMstore(ctx, async (s) => {
+        const q = await s.client.getQuota(kind, { signal: ctx.signal });
+        ctx.print(q, () => quotaText(q));
+        return 0;
+      }),
   };
 }

@@ -1,39 +1,13 @@
 // `vvm-desk voicemail show | list | download ID [FILE] | export ID... | delete ID... | mark-read ID... | mark-unread ID...`.
-import type { FolderQuota, Voicemail } from '../../../shared/domain/mstore.js';
+import type { Voicemail } from '../../../shared/domain/mstore.js';
 import type { Command, CommandGroup } from '../framework.js';
-import { deleteCommand, downloadCommand, fmtDuration, idArgs, reportBulk, warnRejected, withMstore } from './mstore-common.js';
+import { deleteCommand, downloadCommand, fmtDuration, idArgs, quotaCommand, reportBulk, warnRejected, withMstore } from './mstore-common.js';
 import { voicemailExport } from './audio.js';
-
-/** Human form of a folder's quota. */
-export function quotaText(q: FolderQuota): string {
-  const lines: string[] = [];
-  const pair = (label: string, used: number | null, max: number | null, unit = '') => {
-    if (used !== null || max !== null) lines.push(`${label.padEnd(18)} ${used ?? '-'} of ${max ?? '-'}${unit}`);
-  };
-  pair('voicemails', q.VMOccupiedMessages, q.VMMessagesQuota);
-  pair('faxes', q.FaxOccupiedMessages, q.FaxMessagesQuota);
-  pair('greetings', q.GreetingsOccupied, q.GreetingsQuota);
-  pair('normal greetings', q.NormalGreetingOccupied, q.NormalGreetingQuota);
-  pair('voice signatures', q.VoiceSignatureOccupied, q.VoiceSignatureQuota);
-  pair('storage', q.OccupiedStorage, q.TotalStorage, ' KiB');
-  return lines.join('\n') + '\n';
-}
 
 function listText(items: Voicemail[]): string {
   if (items.length === 0) return 'no voicemails\n';
   return items.map((v) => `${v.read ? ' ' : '*'} ${v.id}  ${v.date}  ${v.from.padEnd(15)} ${fmtDuration(v.duration).padStart(5)}  ${v.size} B\n`).join('');
 }
-
-const show: Command = {
-  summary: 'show the voicemail folder quota',
-  usage: '',
-  run: (ctx) =>
-    withMstore(ctx, async (s) => {
-      const q = await s.client.getQuota('voicemail', { signal: ctx.signal });
-      ctx.print(q, () => quotaText(q));
-      return 0;
-    }),
-};
 
 const list: Command = {
   summary: 'list voicemails, newest first (* = unread)',
@@ -66,5 +40,5 @@ function mark(read: boolean): Command {
 export const voicemailGroup: CommandGroup = {
   name: 'voicemail',
   summary: 'voicemails in the carrier mailbox',
-  commands: { show, list, download: downloadCommand('voicemail'), export: voicemailExport, delete: deleteCommand('voicemails'), 'mark-read': mark(true), 'mark-unread': mark(false) },
+  commands: { show: quotaCommand('voicemail'), list, download: downloadCommand('voicemail'), export: voicemailExport, delete: deleteCommand('voicemails'), 'mark-read': mark(true), 'mark-unread': mark(false) },
 };

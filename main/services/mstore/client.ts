@@ -218,22 +218,22 @@ export class MstoreClient {
 
   // ---- objects ----
 
-  /** Metadata of one voicemail. */
-  async getVoicemail(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Voicemail>> {
+  private async getObject<T extends { id: string }>(kind: FolderKind, id: string, map: ObjectMapper<T>, opts: OpOptions): Promise<ObjectEntry<T>> {
     this.checkId(id);
-    const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'voicemail');
-    const entry = parseObject(res.body, toVoicemail, this.trust);
-    this.known.voicemail.add(entry.item.id);
+    const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), kind);
+    const entry = parseObject(res.body, map, this.trust);
+    this.known[kind].add(entry.item.id);
     return entry;
   }
 
+  /** Metadata of one voicemail. */
+  getVoicemail(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Voicemail>> {
+    return this.getObject('voicemail', id, toVoicemail, opts);
+  }
+
   /** Metadata of one greeting. */
-  async getGreeting(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Greeting>> {
-    this.checkId(id);
-    const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), 'greeting');
-    const entry = parseObject(res.body, toGreeting, this.trust);
-    this.known.greeting.add(entry.item.id);
-    return entry;
+  getGreeting(id: string, opts: OpOptions = {}): Promise<ObjectEntry<Greeting>> {
+    return this.getObject('greeting', id, toGreeting, opts);
   }
 
   /** Downloads a payload (path from the listing's payloadPart href), decoding base64 transfer encoding. */
