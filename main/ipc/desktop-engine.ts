@@ -101,7 +101,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       // the card status.
       if (session === current) setStatus({ state: 'ready', reader: info.reader, demo, iccid: info.iccid, triesLeft: info.pin.triesLeft });
     } catch (e) {
-      const next = session === current ? statusFromError(e, status) : null;
+      const next = session === current ? statusFromError(e, { ...status, demo }) : null;
       if (next) setStatus(next);
       // A session that failed to open its card is useless: the next call opens a fresh one (unless
       // someone already replaced it).
@@ -112,17 +112,47 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     return s;
   }
 
+  /**
+   * "Stuck in demo": the app started without a card and one was inserted. If it is a SIM (it opens, or
+   * it wants its PIN) the window switches to it: the status below tells the renderer, which reloads its
+   * panels. Another kind of card (a bank card, a security key's smart-card interface) leaves the demo be.
+   */
+  let probing = false;
+  async function leaveDemoIfSim(reader: string): Promise<void> {
+    if (probing) return;
+    probing = true;
+    try {
+      const candidate = await deps.open(settings, false);
+      try {
+        await candidate.cardSession();
+      } catch (e) {
+        const wantsPin = e instanceof CardError && (e.code === 'card.pinRequired' || e.code === 'card.pinWrong' || e.code === 'card.pinBlocked');
+        if (!wantsPin) {
+          deps.logger?.info('inserted card not usable, staying in demo mode', { reader, code: e instanceof CardError ? e.code : 'internal' });
+          return;
+        }
+      } finally {
+        await candidate.close().catch(() => {});
+      }
+      if (!demo) return;
+      demo = false;
+      deps.logger?.info('SIM inserted: leaving demo mode', { reader });
+      await drop();
+      await ready({}).catch(() => {});
+      // Pulled again meanwhile, or an error that says nothing about the card: not the demo any more.
+      if (status.demo) setStatus({ state: 'absent', reader, demo: false, iccid: null, triesLeft: null });
+    } catch (e) {
+      deps.logger?.warn('inserted card could not be opened, staying in demo mode', { reader, code: e instanceof CardError ? e.code : 'internal' });
+    } finally {
+      probing = false;
+    }
+  }
+
   // A pulled card ends the session at once (the next operation would fail anyway); an inserted card is
   // opened right away so the window shows its state (and asks for its PIN) without a click.
   const unwatch = deps.watchReaders?.((e) => {
     if (e.kind === 'cardInserted' && demo && deps.demoUntilCard === true) {
-      // "Stuck in demo": the app started without a card; now there is one, so the window switches to it
-      // (the status below tells the renderer, which reloads its panels) instead of needing a restart.
-      demo = false;
-      deps.logger?.info('card inserted: leaving demo mode', { reader: e.reader });
-      void drop();
-      setStatus({ state: 'absent', reader: e.reader, demo: false, iccid: null, triesLeft: null });
-      void ready({}).catch(() => {});
+      void leaveDemoIfSim(e.reader);
       return;
     }
     if (demo) return; // the demo card is never pulled; other readers' events are not ours

@@ -11,6 +11,7 @@ import { createDesktopPinSource } from '../../../main/adapters/keychain/keychain
 import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
 import type { EngineCardStatus } from '../../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
+import type { CardReaderPort } from '../../../main/services/ports.js';
 import { InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
 import { demoProfile } from '../../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../../main/sim/card/simulated-uicc.js';
@@ -22,7 +23,15 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(demoDir, { recursive: true, force: true }));
 
-function setup(demoUntilCard: boolean) {
+/** A smart card that is no SIM (a bank card, a security key): every command is "file not found". */
+const NOT_A_SIM: CardReaderPort = {
+  listReaders: async () => [{ name: 'Security key', cardPresent: true }],
+  connect: async () => ({ protocol: 'T1', readerName: 'Security key', transmit: async () => Uint8Array.of(0x6a, 0x82), close: async () => {} }),
+  watch: () => () => {},
+  close: async () => {},
+};
+
+function setup(demoUntilCard: boolean, inserted: 'sim' | 'other' = 'sim') {
   const realCard = new SimulatedUicc(demoProfile({ pin: '2468', iccid: '8901260999999999990' }));
   const reader = new InProcessCardReader(realCard);
   reader.remove(); // no card at start: that is why the app is in demo mode
@@ -36,7 +45,7 @@ function setup(demoUntilCard: boolean) {
         demo,
         env: { VVM_DEMO_DIR: demoDir },
         pinSource,
-        readers: async () => ({ listReaders: (sig) => reader.listReaders(sig), connect: (n, sig) => reader.connect(n, sig), watch: () => () => {}, close: async () => {} }),
+        readers: async () => (inserted === 'other' ? NOT_A_SIM : { listReaders: (sig) => reader.listReaders(sig), connect: (n, sig) => reader.connect(n, sig), watch: () => () => {}, close: async () => {} }),
       });
     },
     watchReaders: (l) => reader.watch(l),
@@ -71,8 +80,9 @@ describe('desktop engine: automatic demo ends when a card is inserted', () => {
       // The real card has PIN1 enabled and no PIN is known: the window is asked for it.
       await until('the real card to report locked', () => engine.cardStatus().state === 'locked');
       expect(engine.cardStatus()).toMatchObject({ state: 'locked', demo: false, triesLeft: 3 });
-      expect(opened).toEqual([true, false]);
-      expect(pushed.some((s) => s.demo === false && s.state === 'absent')).toBe(true);
+      // The demo session, the look at the inserted card, the session on it.
+      expect(opened).toEqual([true, false, false]);
+      expect(pushed.at(-1)).toMatchObject({ state: 'locked', demo: false });
 
       await engine.unlock('2468', {});
       expect(engine.cardStatus()).toMatchObject({ state: 'ready', demo: false, iccid: '8901260999999999990' });
@@ -80,6 +90,21 @@ describe('desktop engine: automatic demo ends when a card is inserted', () => {
       // From now on the real card's presence counts: pulling it reports absent, still not demo.
       reader.remove();
       expect(engine.cardStatus()).toMatchObject({ state: 'absent', demo: false, iccid: null });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('a card that is no SIM leaves the demo running', async () => {
+    const { engine, reader, realCard, opened } = setup(true, 'other');
+    try {
+      await engine.probe({});
+      reader.insert(realCard); // the event; the reader port the engine opens holds the other card
+      await until('the inserted card to be looked at', () => opened.length === 2);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(engine.cardStatus()).toMatchObject({ state: 'ready', demo: true });
+      expect(opened).toEqual([true, false]);
+      expect((await engine.listVoicemails({})).length).toBeGreaterThan(0);
     } finally {
       await engine.close();
     }
