@@ -1,5 +1,5 @@
 // The card layer through the real stack: pcsclite -> pcscd -> vpcd -> SimulatedUicc.
-import pcsclite from 'pcsclite';
+import { execFile } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex } from '../../shared/bytes.js';
 import { CardError } from '../../main/errors.js';
@@ -58,29 +58,34 @@ async function withCard(p: Partial<SimProfileInput>, protocol: 'T0' | 'T1', pin:
   return { card, svc, ps, att: current };
 }
 
-/** Another program (a second PC/SC context) connects in shared mode and disconnects with a card reset. */
+// Another program resets the card: a separate Node process connects in shared mode and disconnects with
+// SCARD_RESET_CARD. It must be another process, as in real life: pcscd forwards the reset to vpcd, and the
+// simulated card that answers it runs on this process's event loop. From a second pcsclite context in this
+// process, node-pcsclite's status-change callback blocks the event loop on the reader mutex that its
+// disconnect holds while pcscd waits for the card, and everything deadlocks.
+const RESET_SCRIPT = `
+const pcsclite = require('pcsclite');
+const name = process.argv[1];
+const ctx = pcsclite();
+const fail = (m) => { process.stderr.write(String(m) + '\\n'); process.exit(1); };
+setTimeout(() => fail('no reader ' + name), 10000);
+ctx.on('error', fail);
+ctx.on('reader', (r) => {
+  r.on('error', () => {});
+  if (r.name !== name) return;
+  r.connect({ share_mode: r.SCARD_SHARE_SHARED }, (err) => {
+    if (err) return fail(err);
+    r.disconnect(r.SCARD_RESET_CARD, (err2) => (err2 ? fail(err2) : process.exit(0)));
+  });
+});
+`;
+
 async function resetFromAnotherProgram(readerName: string): Promise<void> {
-  const ctx = pcsclite();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no reader ${readerName}`)), 5000);
-      ctx.on('error', () => {});
-      ctx.on('reader', (r) => {
-        r.on('error', () => {});
-        if (r.name !== readerName) return r.close();
-        r.connect({ share_mode: r.SCARD_SHARE_SHARED }, (err) => {
-          if (err) return reject(err);
-          r.disconnect(r.SCARD_RESET_CARD, (err2) => {
-            clearTimeout(timer);
-            r.close();
-            return err2 ? reject(err2) : resolve();
-          });
-        });
-      });
-    });
-  } finally {
-    ctx.close();
-  }
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, ['-e', RESET_SCRIPT, readerName], { cwd: process.cwd(), timeout: 20_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`the resetting program failed: ${stderr || err.message}`)) : resolve(),
+    );
+  });
 }
 
 function pick(m: { res: Uint8Array; ck: Uint8Array; ik: Uint8Array }) {
