@@ -8,10 +8,11 @@ import type { MstoreSession } from '../app.js';
 import type { DesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
 import type { AudioEngine } from '../services/audio/engine.js';
 import { exportItemOf } from '../services/audio/export.js';
+import { checkEncodedGreeting, type PreparedGreeting } from '../services/audio/greeting.js';
 import type { BulkOutcome } from '../services/mstore/client.js';
 import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
 import { CardError, HttpError, throwIfAborted } from '../errors.js';
-import type { DesktopEngine, EngineCardStatus } from './implementations.js';
+import type { DesktopEngine, EngineCardStatus, GreetingRecording } from './implementations.js';
 
 /** Audio as the engine hands it to the channel implementations (which add the media URL). */
 type EngineAudio = Awaited<ReturnType<DesktopEngine['voicemailAudio']>>;
@@ -181,6 +182,11 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
   }
 
+  /** Encodes a recording; by default trims silence at both ends and cuts at the carrier's 100 s limit. */
+  function encodeGreeting(input: GreetingRecording, opts: OpOptions): Promise<PreparedGreeting> {
+    return deps.audio.greeting.prepare(input.audio, { ...opts, trimSilence: input.trimSilence ?? true, trimToLimit: input.trimToLimit ?? true });
+  }
+
   return {
     cardStatus: () => status,
     async probe(opts) {
@@ -243,12 +249,17 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async greetingAudio(id, opts) {
       return playable(await ready(opts), id, 'greeting', opts);
     },
+    async previewGreeting(input, opts) {
+      // No card needed: encoding and decoding are local. The same options as an upload of the recording.
+      const p = await encodeGreeting(input, opts);
+      return { wav: p.previewWav, peaks: { min: p.previewPeaks.min, max: p.previewPeaks.max }, durationSec: p.durationMs / 1000, amr: p.amr, encodedDurationSec: p.durationMs / 1000, truncated: p.truncated };
+    },
     async uploadGreeting(input, opts) {
       const s = await ready(opts);
-      // Trim silence at both ends of a microphone recording; cut at the carrier's 100 s limit.
-      const prepared = await deps.audio.greeting.prepare(input.audio, { ...opts, trimSilence: true, trimToLimit: true });
+      // A previewed greeting goes up byte for byte (after the same checks prepare() applies to its output).
+      const amr = 'amr' in input ? checkEncodedGreeting(input.amr).amr : (await encodeGreeting(input, opts)).amr;
       throwIfAborted(opts.signal);
-      await s.client.uploadGreeting(prepared.amr, { ...opts, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' });
+      await s.client.uploadGreeting(amr, { ...opts, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' });
     },
     async activateGreeting(id, opts) {
       await (await ready(opts)).client.makeActive(id, opts);

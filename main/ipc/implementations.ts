@@ -2,7 +2,7 @@
 // needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
 // (built in main/app.ts) owns the business logic; this file only maps requests, the keychain choice and
 // the export folder prompt.
-import type { CardInfoValue, CardStatusValue, ExportFormatValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
+import type { CardInfoValue, CardStatusValue, ExportFormatValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
 import type { Settings } from '../../shared/settings.js';
 import type { OpOptions } from '../services/ports.js';
@@ -43,8 +43,16 @@ export interface DesktopEngine {
   listGreetings(opts: OpOptions): Promise<Greeting[]>;
   /** Downloads and decodes one greeting, like {@link DesktopEngine.voicemailAudio}. */
   greetingAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
-  /** Encodes the recording to AMR-NB, uploads it and, when asked, makes it the only active greeting. */
-  uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts: OpOptions): Promise<void>;
+  /**
+   * Encodes the recording to AMR-NB exactly as {@link DesktopEngine.uploadGreeting} would and decodes the
+   * result back: what callers will hear (WAV + peaks), and the AMR to upload unchanged.
+   */
+  previewGreeting(input: GreetingRecording, opts: OpOptions): Promise<EngineGreetingPreview>;
+  /**
+   * Uploads a greeting and, when asked, makes it the only active greeting: a recording is encoded to
+   * AMR-NB first; an `amr` from {@link DesktopEngine.previewGreeting} is checked and sent byte for byte.
+   */
+  uploadGreeting(input: { type: GreetingType; activate: boolean } & (GreetingRecording | { amr: Uint8Array }), opts: OpOptions): Promise<void>;
   activateGreeting(id: string, opts: OpOptions): Promise<void>;
   deleteGreeting(id: string, opts: OpOptions): Promise<void>;
   getProfile(opts: OpOptions): Promise<Profile>;
@@ -53,6 +61,24 @@ export interface DesktopEngine {
   getQuota(opts: OpOptions): Promise<{ voicemail: FolderQuota; greeting: FolderQuota }>;
   getSettings(): Settings;
   setSettings(s: Settings): Promise<Settings>;
+}
+
+/** A recording or imported file and how to encode it (trimming defaults to on, as for microphone recordings). */
+export interface GreetingRecording {
+  audio: Uint8Array;
+  mimeType: string;
+  trimSilence?: boolean;
+  trimToLimit?: boolean;
+}
+
+/** A previewed greeting as the engine hands it to the channel implementation (which adds the media URL). */
+export interface EngineGreetingPreview {
+  wav: Uint8Array;
+  peaks: { min: number[]; max: number[] };
+  durationSec: number;
+  amr: Uint8Array;
+  encodedDurationSec: number;
+  truncated: boolean;
 }
 
 /** What only the host (Electron, or the web harness) can provide. */
@@ -71,6 +97,10 @@ export interface DesktopHost {
 function peaksForWaveform(p: { min: number[]; max: number[] }): number[] {
   // wavesurfer.js draws one amplitude per bucket; the larger excursion of min/max is that amplitude.
   return p.max.map((hi, i) => Math.min(1, Math.max(Math.abs(hi), Math.abs(p.min[i] ?? 0))));
+}
+
+function recordingOf(req: { audio: Uint8Array; mimeType: string; trimSilence?: boolean | undefined; trimToLimit?: boolean | undefined }): GreetingRecording {
+  return { audio: req.audio, mimeType: req.mimeType, ...(req.trimSilence !== undefined && { trimSilence: req.trimSilence }), ...(req.trimToLimit !== undefined && { trimToLimit: req.trimToLimit }) };
 }
 
 function noCard(): CardError {
@@ -129,7 +159,12 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       const a = await engine.greetingAudio(req.id, ctx);
       return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(req.id, a.wav) };
     },
-    'greeting:upload': (req, ctx) => engine.uploadGreeting({ type: req.type, audio: req.audio, mimeType: req.mimeType, activate: req.activate }, ctx),
+    'greeting:preview': async (req, ctx): Promise<GreetingPreviewValue> => {
+      const p = await engine.previewGreeting(recordingOf(req), ctx);
+      // Previews have no server id; a fresh one per preview keeps the media route from serving a stale one.
+      return { wav: p.wav, peaks: peaksForWaveform(p.peaks), durationSec: p.durationSec, url: mediaUrl(`preview-${crypto.randomUUID()}`, p.wav), amr: p.amr, encodedDurationSec: p.encodedDurationSec, truncated: p.truncated };
+    },
+    'greeting:upload': (req, ctx) => engine.uploadGreeting('amr' in req ? { type: req.type, activate: req.activate, amr: req.amr } : { type: req.type, activate: req.activate, ...recordingOf(req) }, ctx),
     'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),
     'greeting:delete': (req, ctx) => engine.deleteGreeting(req.id, ctx),
     'profile:get': (_req, ctx) => engine.getProfile(ctx),

@@ -1,5 +1,7 @@
-// Records a new greeting and sends the recording to main, which encodes it to AMR-NB and uploads it.
-import { useEffect, useMemo, useState } from 'react';
+// Records a new greeting (or takes an audio file); main encodes it to AMR-NB. "Preview" plays the encoded
+// greeting decoded back, exactly as callers will hear it (issue 5), and "Upload" then sends those very AMR
+// bytes; without a preview, Upload sends the recording and main encodes it the same way.
+import { useCallback, useState } from 'react';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Checkbox from '@mui/material/Checkbox';
@@ -11,10 +13,13 @@ import Alert from '@mui/material/Alert';
 import MenuItem from '@mui/material/MenuItem';
 import TextField from '@mui/material/TextField';
 import { GreetingTypeSchema, type GreetingType } from '../../shared/domain/mstore.js';
+import type { GreetingPreviewValue } from '../../shared/ipc/contract.js';
+import type { Result } from '../../shared/result.js';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
-import { MAX_GREETING_SECONDS, useRecorder } from '../hooks/useRecorder.js';
+import { MAX_GREETING_SECONDS, useRecorder, type Recording } from '../hooks/useRecorder.js';
 import { formatDuration } from '../format.js';
+import { AudioPlayer } from './AudioPlayer.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
 /** Props of {@link GreetingRecorder}. */
@@ -29,14 +34,31 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
   const upload = useOperation();
   const [activate, setActivate] = useState(true);
   const [type, setType] = useState<GreetingType>('normal-greeting');
-  const preview = useMemo(() => (recorder.recording ? URL.createObjectURL(new Blob([new Uint8Array(recorder.recording.bytes)], { type: recorder.recording.mimeType })) : null), [recorder.recording]);
-  useEffect(() => () => void (preview && URL.revokeObjectURL(preview)), [preview]);
+  // The recording being previewed, and the encoded greeting main returned for it.
+  const [previewOf, setPreviewOf] = useState<Recording | null>(null);
+  const [encoded, setEncoded] = useState<{ of: Recording; value: GreetingPreviewValue } | null>(null);
+  const recording = recorder.recording;
+  const previewing = recording !== null && previewOf === recording;
+  const ready = encoded !== null && encoded.of === recording ? encoded.value : null;
+  const loadPreview = useCallback(
+    async (opId: string): Promise<Result<GreetingPreviewValue>> => {
+      if (!previewOf) return { ok: false, error: { code: 'internal', message: 'Nothing to preview', retryable: false } };
+      const res = await api().greetingPreview({ audio: previewOf.bytes, mimeType: previewOf.mimeType, opId });
+      if (res.ok) setEncoded({ of: previewOf, value: res.value });
+      return res;
+    },
+    [previewOf],
+  );
 
   async function send() {
-    const r = recorder.recording;
+    const r = recording;
     if (!r) return;
-    const res = await upload.run((opId) => api().greetingUpload({ type, audio: r.bytes, mimeType: r.mimeType, activate, opId }));
+    // What was previewed is uploaded byte for byte; else main encodes the recording the same way.
+    const amr = ready?.amr;
+    const res = await upload.run((opId) => api().greetingUpload(amr ? { type, amr, activate, opId } : { type, audio: r.bytes, mimeType: r.mimeType, activate, opId }));
     if (res.ok) {
+      setPreviewOf(null);
+      setEncoded(null);
       recorder.discard();
       onUploaded();
     }
@@ -77,9 +99,22 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
           />
         </Button>
       </Stack>
-      {recorder.recording && preview && (
+      {recording && (
         <Stack spacing={1} sx={{ mt: 2 }}>
-          <audio controls src={preview} data-testid="record-preview" />
+          {previewing ? (
+            <Box data-testid="record-preview-player">
+              <Typography variant="caption" color="text.secondary" data-testid="record-preview-info">
+                {ready ? `As callers will hear it (AMR-NB 12.2 kbit/s, ${formatDuration(ready.encodedDurationSec)}${ready.truncated ? ', cut to the 100 s limit' : ''})` : 'Encoding the greeting…'}
+              </Typography>
+              <AudioPlayer load={loadPreview} height={48} />
+            </Box>
+          ) : (
+            <Box>
+              <Button variant="outlined" onClick={() => setPreviewOf(recording)} disabled={upload.state === 'running'} data-testid="record-preview">
+                Preview
+              </Button>
+            </Box>
+          )}
           <TextField select size="small" label="Use as" value={type} onChange={(e) => setType(GreetingTypeSchema.parse(e.target.value))} sx={{ maxWidth: 320 }}>
             <MenuItem value="normal-greeting">Greeting (callers hear it before the tone)</MenuItem>
             <MenuItem value="voice-signature">Name (used in the standard greeting)</MenuItem>
@@ -89,7 +124,14 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
             <Button variant="contained" onClick={() => void send()} disabled={upload.state === 'running'} data-testid="record-upload">
               Upload
             </Button>
-            <Button onClick={recorder.discard} disabled={upload.state === 'running'}>
+            <Button
+              onClick={() => {
+                setPreviewOf(null);
+                setEncoded(null);
+                recorder.discard();
+              }}
+              disabled={upload.state === 'running'}
+            >
               Discard
             </Button>
             {upload.state === 'running' && <Button onClick={upload.cancel}>Cancel</Button>}

@@ -15,6 +15,7 @@ export const CHANNELS = [
   'voicemail:export',
   'greeting:list',
   'greeting:audio',
+  'greeting:preview',
   'greeting:upload',
   'greeting:activate',
   'greeting:delete',

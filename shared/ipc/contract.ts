@@ -81,6 +81,33 @@ export const ExportOutcome = z.object({ written: z.number().int().min(0), cancel
 /** Recording uploads are bounded: 100 s of the largest sensible container is far below this. */
 const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
 
+/** A recording or imported file as MediaRecorder or the file picker gave it; main encodes it to AMR-NB. */
+const RecordingBytes = Bytes.refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large');
+
+/**
+ * An encoded greeting handed back for upload (from `greeting:preview`): AMR-NB MR122 is 32 bytes per
+ * 20 ms frame, so 100 s is 160 006 bytes; main checks the frames themselves.
+ */
+const EncodedGreetingBytes = Bytes.refine((a) => a.byteLength > 6 && a.byteLength <= 6 + 5000 * 32, 'encoded greeting empty or too large');
+
+/** How main turns a recording into a greeting; the same options for preview and upload. */
+const GreetingEncoding = {
+  /** Remove leading and trailing silence (default true). */
+  trimSilence: z.boolean().optional(),
+  /** Cut audio longer than 100 s to 100 s instead of failing with audio.tooLong (default true). */
+  trimToLimit: z.boolean().optional(),
+};
+
+/** What the caller will hear: the encoded greeting decoded back, plus the AMR bytes to upload unchanged. */
+export const GreetingPreview = PlayableAudio.extend({
+  /** The AMR-NB file exactly as `greeting:upload` with `amr` will send it to the server. */
+  amr: Bytes,
+  /** Duration of the AMR (frames x 20 ms), in seconds. */
+  encodedDurationSec: z.number().min(0),
+  /** True when the input was cut to the 100 s limit. */
+  truncated: z.boolean(),
+});
+
 /** Every channel: request schema and the schema of the value inside the Result. */
 export const contract = {
   'card:status': { req: z.object({}).strict(), res: CardStatus },
@@ -93,17 +120,17 @@ export const contract = {
   'voicemail:export': { req: z.object({ ids: ObjectIds, format: ExportFormat, opId: OpId }).strict(), res: ExportOutcome },
   'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(GreetingSchema) },
   'greeting:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
+  'greeting:preview': {
+    req: z.object({ audio: RecordingBytes, mimeType: z.string().min(1).max(100), ...GreetingEncoding, opId: OpId }).strict(),
+    res: GreetingPreview,
+  },
   'greeting:upload': {
-    req: z
-      .object({
-        type: GreetingTypeSchema,
-        /** The recording as MediaRecorder made it (WebM/Opus, Ogg or WAV); main encodes it to AMR-NB. */
-        audio: Bytes.refine((a) => a.byteLength > 0 && a.byteLength <= MAX_RECORDING_BYTES, 'recording empty or too large'),
-        mimeType: z.string().min(1).max(100),
-        activate: z.boolean(),
-        opId: OpId,
-      })
-      .strict(),
+    // Either the recording (main encodes it, as for a preview) or the AMR a preview returned, uploaded
+    // byte for byte: what the user heard is what callers hear.
+    req: z.union([
+      z.object({ type: GreetingTypeSchema, audio: RecordingBytes, mimeType: z.string().min(1).max(100), ...GreetingEncoding, activate: z.boolean(), opId: OpId }).strict(),
+      z.object({ type: GreetingTypeSchema, amr: EncodedGreetingBytes, activate: z.boolean(), opId: OpId }).strict(),
+    ]),
     res: z.void(),
   },
   'greeting:activate': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: z.void() },
@@ -155,6 +182,8 @@ export type CardStatusValue = z.infer<typeof CardStatus>;
 export type CardInfoValue = z.infer<typeof CardInfo>;
 /** See {@link PlayableAudio}. */
 export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
+/** The value of `greeting:preview`. */
+export type GreetingPreviewValue = z.infer<typeof GreetingPreview>;
 /** See {@link Quota}. */
 export type QuotaValue = z.infer<typeof Quota>;
 /** See {@link ExportOutcome}. */

@@ -9,6 +9,8 @@ import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
 import { createDispatcher, type Dispatcher } from '../../main/ipc/dispatch.js';
 import { createImplementations } from '../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
+import { parseWav } from '../../main/protocol/wav.js';
+import { loadDemoState } from '../../main/adapters/demo/demo-relay-state.js';
 import { defaultSettings } from '../../shared/settings.js';
 
 let dir: string;
@@ -69,6 +71,52 @@ describe('desktop engine (demo mode, real services)', () => {
     const audio = await d.dispatch('greeting:audio', { id: newest?.id ?? '', opId: op() }, () => {});
     expect(audio.ok, JSON.stringify(audio.ok ? '' : audio.error)).toBe(true);
     if (audio.ok) expect(audio.value.durationSec).toBeGreaterThan(1.5);
+  });
+
+  it('previews the encoded greeting, and uploads exactly the AMR the preview decoded', async () => {
+    // Half a second of silence, then a tone: the preview must show the trimming main will apply.
+    const webm = execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=mono:d=0.5', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=1.5:sample_rate=48000', '-filter_complex', '[0][1]concat=n=2:v=0:a=1', '-c:a', 'libopus', '-f', 'webm', 'pipe:1']);
+    const phases: string[] = [];
+    const preview = await d.dispatch('greeting:preview', { audio: new Uint8Array(webm), mimeType: 'audio/webm', opId: op() }, (p) => phases.push(p.phase));
+    expect(preview.ok, JSON.stringify(preview.ok ? '' : preview.error)).toBe(true);
+    if (!preview.ok) return;
+    const { amr, wav, peaks, durationSec, encodedDurationSec } = preview.value;
+    expect(phases).toContain('encode');
+    expect(new TextDecoder().decode(amr.subarray(0, 6))).toBe('#!AMR\n');
+    // The WAV is the AMR decoded: 8 kHz mono 16-bit, one 20 ms frame (160 samples) per 32-byte MR122 frame.
+    const frames = (amr.length - 6) / 32;
+    expect(Number.isInteger(frames)).toBe(true);
+    expect(encodedDurationSec).toBeCloseTo(frames * 0.02, 6);
+    expect(new TextDecoder().decode(wav.subarray(8, 12))).toBe('WAVE');
+    expect(new DataView(wav.buffer, wav.byteOffset).getUint32(24, true)).toBe(8000);
+    expect(durationSec).toBeCloseTo(encodedDurationSec, 6);
+    // Silence trimmed (1.5 s of tone, not 2 s of input), and the waveform has the tone in it.
+    expect(durationSec).toBeGreaterThan(1.2);
+    expect(durationSec).toBeLessThan(1.8);
+    expect(peaks.length).toBeGreaterThan(100);
+    expect(Math.max(...peaks)).toBeGreaterThan(0.1);
+    const up = await d.dispatch('greeting:upload', { type: 'voice-signature', amr, activate: false, opId: op() }, () => {});
+    expect(up.ok, JSON.stringify(up)).toBe(true);
+    // The simulated relay stored exactly the previewed bytes.
+    const stored = loadDemoState(join(dir, 'demo')).greetings.filter((g) => g.audioBase64 !== undefined && Buffer.from(g.audioBase64, 'base64').equals(Buffer.from(amr)));
+    expect(stored).toHaveLength(1);
+    // And what the relay serves for it decodes to the preview's samples, sample for sample.
+    const list = await d.dispatch('greeting:list', { opId: op() }, () => {});
+    const mine = list.ok ? list.value.filter((g) => g.size === amr.length && g.type === 'voice-signature') : [];
+    expect(mine.length).toBeGreaterThan(0);
+    const played = await Promise.all(mine.map((g) => d.dispatch('greeting:audio', { id: g.id, opId: op() }, () => {})));
+    const samplesOf = (w: Uint8Array) => {
+      const s = parseWav(w).samples;
+      return Buffer.from(s.buffer, s.byteOffset, s.byteLength);
+    };
+    expect(played.some((a) => a.ok && samplesOf(a.value.wav).equals(samplesOf(wav)))).toBe(true);
+  });
+
+  it('refuses to upload an "encoded greeting" that is not MR122 AMR-NB', async () => {
+    const notAmr = new Uint8Array(6 + 32 * 10).fill(0x3c);
+    const up = await d.dispatch('greeting:upload', { type: 'normal-greeting', amr: notAmr, activate: false, opId: op() }, () => {});
+    expect(up.ok).toBe(false);
+    if (!up.ok) expect(up.error.code).toBe('audio.failed');
   });
 
   it('reads profile and quotas', async () => {

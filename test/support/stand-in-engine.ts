@@ -126,12 +126,24 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
       const p = computePeaks(pcm, 600);
       return { wav: encodeWav(pcm, RATE), peaks: { min: p.min, max: p.max }, durationSec: pcm.length / RATE };
     },
-    async uploadGreeting(input: { type: GreetingType; audio: Uint8Array; mimeType: string; activate: boolean }, opts) {
+    async previewGreeting(input, opts) {
       await step(opts, 'encode');
-      opts.onProgress?.({ phase: 'upload', transferredBytes: 0, totalBytes: input.audio.length });
-      await step(opts, 'upload');
       // The stand-in does not decode the recording; Opus in WebM is about 4 kB per second.
-      const g: Greeting = { id: `VV-Mail/Greetings/demo-up${seq++}`, date: iso(0), duration: Math.max(1, Math.round(input.audio.length / 4000)), active: false, type: input.type, subject: 'Recorded greeting', size: input.audio.length, filename: 'greeting.amr' };
+      const seconds = Math.max(1, Math.round(input.audio.length / 4000));
+      const pcm = synthesise(seconds, 5);
+      const p = computePeaks(pcm, 600);
+      // A stand-in "AMR": the magic and one MR122-sized frame per 20 ms, all zero.
+      const amr = new Uint8Array(6 + seconds * 50 * 32);
+      amr.set(new TextEncoder().encode('#!AMR\n'));
+      return { wav: encodeWav(pcm, RATE), peaks: { min: p.min, max: p.max }, durationSec: seconds, amr, encodedDurationSec: seconds, truncated: false };
+    },
+    async uploadGreeting(input: { type: GreetingType; activate: boolean } & ({ audio: Uint8Array; mimeType: string } | { amr: Uint8Array }), opts) {
+      await step(opts, 'encode');
+      const size = 'amr' in input ? input.amr.length : input.audio.length;
+      opts.onProgress?.({ phase: 'upload', transferredBytes: 0, totalBytes: size });
+      await step(opts, 'upload');
+      const seconds = 'amr' in input ? Math.max(1, Math.round((input.amr.length - 6) / 32 / 50)) : Math.max(1, Math.round(input.audio.length / 4000));
+      const g: Greeting = { id: `VV-Mail/Greetings/demo-up${seq++}`, date: iso(0), duration: seconds, active: false, type: input.type, subject: 'Recorded greeting', size, filename: 'greeting.amr' };
       greetings = [g, ...greetings];
       if (input.activate) greetings = greetings.map((x) => ({ ...x, active: x.id === g.id }));
     },

@@ -3,6 +3,7 @@
 // so the caller hears full-rate speech throughout, at most 100 s (the carrier's custom-greeting limit).
 import { AudioError, throwIfAborted } from '../../errors.js';
 import { AMR_FRAME_MS, AMR_FRAME_SAMPLES, AMR_SAMPLE_RATE, isAmrNb, parseAmr, type AmrInfo } from '../../protocol/amr/amr-file.js';
+import { computePeaks, type Peaks } from '../../protocol/peaks.js';
 import { encodeWav } from '../../protocol/wav.js';
 import type { OpOptions } from '../ports.js';
 import { normalizeLoudness, type LoudnessTarget } from './loudness.js';
@@ -41,10 +42,41 @@ export interface PreparedGreeting {
   durationSeconds: number;
   /** The encoded greeting decoded back to WAV: exactly what callers will hear. */
   previewWav: Uint8Array;
+  /** Waveform peaks of {@link PreparedGreeting.previewWav} (for wavesurfer.js). */
+  previewPeaks: Peaks;
   /** True when the input was cut to 100 s. */
   truncated: boolean;
   /** Loudness of the input and the gain applied (null without normalisation). */
   loudness: { measuredLufs: number; gainDb: number } | null;
+}
+
+/** Peaks per preview (wavesurfer resamples to its width), as playback uses for voicemails. */
+const PREVIEW_PEAK_BUCKETS = 2000;
+
+/** An already-encoded greeting, checked by {@link checkEncodedGreeting}. */
+export interface EncodedGreeting {
+  amr: Uint8Array;
+  info: AmrInfo;
+  durationMs: number;
+  durationSeconds: number;
+}
+
+/**
+ * Checks that `amr` is what {@link GreetingService.prepare} promises to upload: an AMR-NB file of MR122
+ * speech frames only (no DTX/SID, no NO_DATA) of at most 100 s. Used on prepare's own output and on a
+ * previewed greeting the renderer hands back for upload (so that one cannot be any other file).
+ */
+export function checkEncodedGreeting(amr: Uint8Array): EncodedGreeting {
+  if (!isAmrNb(amr)) throw new AudioError('audio.failed', 'The encoded greeting is not an AMR-NB file.', { hint: 'Preview the greeting again, then upload.' });
+  const info = parseAmr(amr);
+  if (info.frames === 0) throw new AudioError('audio.empty', 'The encoded greeting has no audio frames.', { hint: 'Record again.' });
+  if (info.modeCounts[7] !== info.frames) {
+    throw new AudioError('audio.failed', `The greeting has frames other than MR122 (${info.frames - (info.modeCounts[7] ?? 0)} of ${info.frames}).`, {
+      detail: { frames: info.frames, sid: info.sidFrames, noData: info.noDataFrames },
+    });
+  }
+  if (info.durationMs > GREETING_MAX_MS) throw new AudioError('audio.failed', 'The encoded greeting exceeds 100 s.', { detail: { durationMs: info.durationMs } });
+  return { amr, info, durationMs: info.durationMs, durationSeconds: Math.max(1, Math.round(info.durationMs / 1000)) };
 }
 
 /** Dependencies of {@link GreetingService}. */
@@ -96,17 +128,12 @@ export class GreetingService {
     throwIfAborted(signal);
     onProgress?.({ phase: 'encode' });
     const amr = await this.deps.amr.encodeMr122(pcm, signal);
-    const info = parseAmr(amr);
-    // What we upload must be exactly what we promised: MR122 speech frames only (no DTX/SID, no NO_DATA).
-    if (info.modeCounts[7] !== info.frames) {
-      throw new AudioError('audio.failed', `The encoder produced frames other than MR122 (${info.frames - (info.modeCounts[7] ?? 0)} of ${info.frames}).`, {
-        detail: { frames: info.frames, sid: info.sidFrames, noData: info.noDataFrames },
-      });
-    }
-    if (info.durationMs > GREETING_MAX_MS) throw new AudioError('audio.failed', 'The encoded greeting exceeds 100 s.', { detail: { durationMs: info.durationMs } });
+    // What we upload must be exactly what we promised: MR122 speech frames only, at most 100 s.
+    const encoded = checkEncodedGreeting(amr);
     onProgress?.({ phase: 'preview' });
-    const previewWav = encodeWav(await this.deps.amr.decode(amr, signal), AMR_SAMPLE_RATE);
+    const decoded = await this.deps.amr.decode(amr, signal);
+    const previewWav = encodeWav(decoded, AMR_SAMPLE_RATE);
     onProgress?.({ phase: 'done' });
-    return { amr, info, durationMs: info.durationMs, durationSeconds: Math.max(1, Math.round(info.durationMs / 1000)), previewWav, truncated, loudness };
+    return { ...encoded, previewWav, previewPeaks: computePeaks(decoded, PREVIEW_PEAK_BUCKETS), truncated, loudness };
   }
 }

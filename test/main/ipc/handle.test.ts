@@ -25,6 +25,7 @@ const VALID: { [C in Channel]: Req<C> } = {
   'voicemail:export': { ids: ['a'], format: 'wav', opId: OP },
   'greeting:list': { opId: OP },
   'greeting:audio': { id: 'g1', opId: OP },
+  'greeting:preview': { audio: new Uint8Array([1, 2, 3]), mimeType: 'audio/webm', opId: OP },
   'greeting:upload': { type: 'normal-greeting', audio: new Uint8Array([1, 2, 3]), mimeType: 'audio/webm', activate: true, opId: OP },
   'greeting:activate': { id: 'g1', opId: OP },
   'greeting:delete': { id: 'g1', opId: OP },
@@ -87,6 +88,7 @@ function recordingImpls(calls: { channel: Channel; req: unknown }[]): Implementa
     'voicemail:export': { written: 1, cancelled: false },
     'greeting:list': [],
     'greeting:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1, url: '/media/audio/g1' },
+    'greeting:preview': { wav: new Uint8Array(4), peaks: [0], durationSec: 1, url: null, amr: new Uint8Array(38), encodedDurationSec: 0.02, truncated: false },
     'greeting:upload': undefined,
     'greeting:activate': undefined,
     'greeting:delete': undefined,
@@ -184,6 +186,40 @@ describe('registerHandlers', () => {
     const h = ipc.handlers.get('card:status');
     const res = await h?.(fakeEvent(`${ORIGIN}/`).event, {}, {});
     expect(res?.ok).toBe(false);
+  });
+
+  it('greeting:preview and greeting:upload: refuse empty, oversized and mixed greeting payloads', async () => {
+    const { call, calls } = setup();
+    const amr = new Uint8Array(6 + 32 * 50); // 1 s of MR122: the size passes; main checks the frames
+    const upload = { type: 'normal-greeting', activate: false, opId: OP };
+    const bad: [Channel, unknown][] = [
+      ['greeting:preview', { audio: new Uint8Array(0), mimeType: 'audio/webm', opId: OP }],
+      ['greeting:preview', { audio: new Uint8Array(16 * 1024 * 1024 + 1), mimeType: 'audio/webm', opId: OP }],
+      ['greeting:preview', { audio: [1, 2, 3], mimeType: 'audio/webm', opId: OP }],
+      ['greeting:preview', { audio: new Uint8Array(3), mimeType: '', opId: OP }],
+      ['greeting:preview', { audio: new Uint8Array(3), mimeType: 'audio/webm', trimSilence: 'yes', opId: OP }],
+      ['greeting:preview', { audio: new Uint8Array(3), mimeType: 'audio/webm', type: 'normal-greeting', opId: OP }],
+      ['greeting:upload', { ...upload, amr: new Uint8Array(6) }],
+      ['greeting:upload', { ...upload, amr: new Uint8Array(6 + 32 * 5000 + 1) }],
+      ['greeting:upload', { ...upload, amr, audio: new Uint8Array(3), mimeType: 'audio/webm' }],
+      ['greeting:upload', { ...upload, amr, trimSilence: true }],
+      ['greeting:upload', { ...upload, amr, mimeType: 'audio/amr' }],
+    ];
+    for (const [channel, req] of bad) {
+      const res = await call(channel, req);
+      expect(res.ok, `${channel} accepted ${JSON.stringify(Object.keys(req as object))}`).toBe(false);
+      if (!res.ok) expect(res.error.code).toBe('ipc.invalidRequest');
+    }
+    expect(calls).toEqual([]);
+    // The two good shapes of an upload, and a preview with explicit encoding options, pass.
+    for (const [channel, req] of [
+      ['greeting:upload', { ...upload, amr }],
+      ['greeting:upload', { ...upload, audio: new Uint8Array(3), mimeType: 'audio/ogg', trimSilence: false, trimToLimit: false }],
+      ['greeting:preview', { audio: new Uint8Array(3), mimeType: 'audio/ogg', trimSilence: false, trimToLimit: true, opId: OP }],
+    ] as const) {
+      expect((await call(channel, req)).ok).toBe(true);
+    }
+    expect(calls.map((c) => c.channel)).toEqual(['greeting:upload', 'greeting:upload', 'greeting:preview']);
   });
 
   it('never echoes a refused PIN in the error', async () => {

@@ -3,6 +3,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GreetingRecorder } from '../../../renderer/components/GreetingRecorder.js';
 import { installFakeApi, type FakeApi } from '../fake-api.js';
 
+// jsdom has no canvas or media element playback: record what the player hands wavesurfer.js instead.
+const waveSurfers = vi.hoisted(() => [] as { url: string; peaks: number[][]; duration: number }[]);
+vi.mock('wavesurfer.js', () => ({
+  default: {
+    create: (o: { url: string; peaks: number[][]; duration: number }) => {
+      waveSurfers.push({ url: o.url, peaks: o.peaks, duration: o.duration });
+      return { on: () => {}, destroy: () => {}, playPause: () => {}, setTime: () => {} };
+    },
+  },
+}));
+
 let fake: FakeApi;
 beforeEach(() => {
   fake = installFakeApi();
@@ -49,6 +60,47 @@ describe('GreetingRecorder', () => {
     fireEvent.click(await screen.findByTestId('record-upload'));
     await waitFor(() => expect(screen.getByText(/longer than 100 s/)).toBeTruthy());
     expect(screen.getByTestId('record-preview')).toBeTruthy();
+  });
+
+  it('previews the ENCODED greeting with its waveform, then uploads exactly the previewed AMR', async () => {
+    waveSurfers.length = 0;
+    const amr = new Uint8Array([0x23, 0x21, 0x41, 0x4d, 0x52, 0x0a, 0x3c, 7, 7, 7]);
+    fake.answer('greetingPreview', async () => ({ ok: true, value: { wav: new Uint8Array([82, 73, 70, 70]), peaks: [0.1, 0.9, 0.4], durationSec: 2.34, url: '/media/audio/preview-1', amr, encodedDurationSec: 2.34, truncated: false } }));
+    const onUploaded = vi.fn();
+    render(<GreetingRecorder enabled onUploaded={onUploaded} />);
+    const file = new File([new Uint8Array([1, 2, 3, 4, 5])], 'hello.mp3', { type: 'audio/mpeg' });
+    fireEvent.change(screen.getByTestId('record-file'), { target: { files: [file] } });
+    // Nothing is encoded until the user asks for the preview.
+    fireEvent.click(await screen.findByTestId('record-preview'));
+    await waitFor(() => expect(screen.getByTestId('record-preview-info').textContent).toContain('As callers will hear it'));
+    const previewCall = fake.calls.find((c) => c.method === 'greetingPreview');
+    const previewReq = previewCall?.req as { audio: Uint8Array; mimeType: string; opId: string };
+    expect(Array.from(previewReq.audio)).toEqual([1, 2, 3, 4, 5]);
+    expect(previewReq.mimeType).toBe('audio/mpeg');
+    // The player draws main's peaks of the ENCODED audio and plays main's WAV of it.
+    expect(waveSurfers).toEqual([{ url: '/media/audio/preview-1', peaks: [[0.1, 0.9, 0.4]], duration: 2.34 }]);
+    expect(screen.getByTestId('record-preview-info').textContent).toContain('0:02');
+    fireEvent.click(screen.getByTestId('record-upload'));
+    await screen.findByTestId('upload-done');
+    const up = fake.calls.find((c) => c.method === 'greetingUpload')?.req as Record<string, unknown>;
+    // The previewed AMR goes up unchanged, not the recording.
+    expect(up.amr).toBe(amr);
+    expect('audio' in up).toBe(false);
+    expect(up).toMatchObject({ type: 'normal-greeting', activate: true });
+    expect(onUploaded).toHaveBeenCalled();
+  });
+
+  it('shows why a preview failed and still offers the upload of the recording', async () => {
+    fake.answer('greetingPreview', async () => ({ ok: false, error: { code: 'audio.empty', message: 'The greeting has no audio left (only silence?).', retryable: false } }));
+    render(<GreetingRecorder enabled onUploaded={() => {}} />);
+    fireEvent.change(screen.getByTestId('record-file'), { target: { files: [new File([new Uint8Array([9])], 'x.wav', { type: 'audio/wav' })] } });
+    fireEvent.click(await screen.findByTestId('record-preview'));
+    await waitFor(() => expect(screen.getByText(/only silence/)).toBeTruthy());
+    fireEvent.click(screen.getByTestId('record-upload'));
+    await screen.findByTestId('upload-done');
+    const up = fake.calls.find((c) => c.method === 'greetingUpload')?.req as Record<string, unknown>;
+    expect('amr' in up).toBe(false);
+    expect(up.mimeType).toBe('audio/wav');
   });
 
   it('cannot record or import while the SIM is not ready', () => {
