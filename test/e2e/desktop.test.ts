@@ -19,7 +19,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
   let harness: WebHarness;
   let browser: BrowserContext;
   let page: Page;
-  const uploads: { bytes: number; mimeType: string; activate: boolean }[] = [];
+  const uploads: { amr: Uint8Array | null; bytes: number; mimeType: string | null; activate: boolean }[] = [];
+  const previews: { bytes: number; mimeType: string; amr: Uint8Array }[] = [];
   let engine: DesktopEngine;
   let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
@@ -41,8 +42,13 @@ describe('renderer e2e (Chromium + web harness)', () => {
     const base = backend.engine;
     engine = {
       ...base,
+      previewGreeting: async (input, opts) => {
+        const p = await base.previewGreeting(input, opts);
+        previews.push({ bytes: input.audio.length, mimeType: input.mimeType, amr: p.amr });
+        return p;
+      },
       uploadGreeting: async (input, opts) => {
-        uploads.push({ bytes: input.audio.length, mimeType: input.mimeType, activate: input.activate });
+        uploads.push('amr' in input ? { amr: input.amr, bytes: input.amr.length, mimeType: null, activate: input.activate } : { amr: null, bytes: input.audio.length, mimeType: input.mimeType, activate: input.activate });
         return base.uploadGreeting(input, opts);
       },
     };
@@ -149,6 +155,10 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await page.getByTestId('record-stop').waitFor();
     await page.waitForTimeout(2_500);
     await page.getByTestId('record-stop').click();
+    // Preview: main encodes the recording and the player shows the ENCODED greeting's waveform.
+    await page.getByTestId('record-preview').click();
+    await expect.poll(() => page.getByTestId('record-preview-info').textContent(), { timeout: 15_000 }).toContain('As callers will hear it');
+    await expect.poll(() => page.getByTestId('record-preview-player').getByTestId('play-button').isEnabled(), { timeout: 10_000 }).toBe(true);
     await page.getByTestId('record-upload').click();
     await page.getByTestId('upload-done').waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('greeting-row').count()).toBe(before + 1);
@@ -165,10 +175,14 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await page.locator('[data-testid="greeting-row"][data-active="true"] [data-testid="greeting-listen"]').click();
     await expect.poll(() => page.getByTestId('play-button').isEnabled(), { timeout: 10_000 }).toBe(true);
 
-    expect(uploads).toHaveLength(1);
-    expect(uploads[0]?.mimeType).toMatch(/^audio\/(webm|ogg)/);
+    expect(previews).toHaveLength(1);
+    expect(previews[0]?.mimeType).toMatch(/^audio\/(webm|ogg)/);
     // 2.5 s of Opus is several kilobytes; an empty or silent-track recording would be far smaller.
-    expect(uploads[0]?.bytes).toBeGreaterThan(4_000);
+    expect(previews[0]?.bytes).toBeGreaterThan(4_000);
+    // What was uploaded is byte for byte the AMR the preview played.
+    expect(uploads).toHaveLength(1);
+    expect(uploads[0]?.mimeType).toBeNull();
+    expect(Buffer.from(uploads[0]?.amr ?? []).equals(Buffer.from(previews[0]?.amr ?? [0]))).toBe(true);
     expect(uploads[0]?.activate).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'greetings.png'), animations: 'disabled' });
   });
