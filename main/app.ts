@@ -99,24 +99,25 @@ export interface CardEngineOptions {
 /** The card part of the engine: the reader port (PC/SC or demo) and the card service over it. */
 export interface CardEngine {
   card: CardService;
-  /** The simulated card in demo mode, else null. */
-  demoCard: SimulatedUicc | null;
   close(): Promise<void>;
 }
 
 /** Wires the card service over PC/SC (loaded only when used) or over the in-process simulated card. */
 export async function createCardEngine(opts: CardEngineOptions): Promise<CardEngine> {
   const logger = opts.logger ?? NULL_LOGGER;
-  let readers: CardReaderPort;
-  let demoCard: SimulatedUicc | null = null;
-  if (opts.demo) {
-    demoCard = new SimulatedUicc(demoProfile());
-    readers = new InProcessCardReader(demoCard);
-  } else {
-    readers = new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
-  }
-  const card = new CardService(readers, { pinSource: opts.pinSource, logger, ...(opts.settings.reader !== undefined && { reader: opts.settings.reader }) });
-  return { card, demoCard, close: () => card.close() };
+  const readers = opts.demo ? new InProcessCardReader(new SimulatedUicc(demoProfile())) : await pcscReaders(logger);
+  const card = cardService(readers, opts.settings, opts.pinSource, logger);
+  return { card, close: () => card.close() };
+}
+
+/** The PC/SC readers, loaded only when a real card is used (demo mode runs without the native module). */
+async function pcscReaders(logger: Logger): Promise<CardReaderPort> {
+  return new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+}
+
+/** The card service over `readers`, on the reader chosen in the settings (if any). */
+function cardService(readers: CardReaderPort, settings: Settings, pinSource: PinSource, logger: Logger): CardService {
+  return new CardService(readers, { pinSource, logger, ...(settings.reader !== undefined && { reader: settings.reader }) });
 }
 
 // ---- mstore: card -> GBA -> NAF digest -> the voicemail store (and demo mode's simulated carrier) ----
@@ -192,10 +193,9 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
     settings = { ...settings, server: demo.relay.url, bsf: demo.bsf.url };
     readers = new InProcessCardReader(demo.card);
   } else {
-    // PC/SC is loaded only when a real card is used, so demo mode runs without the native module.
-    readers = opts.readers ? await opts.readers() : new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+    readers = opts.readers ? await opts.readers() : await pcscReaders(logger);
   }
-  const card = new CardService(readers, { pinSource: opts.pinSource, logger, ...(settings.reader !== undefined && { reader: settings.reader }) });
+  const card = cardService(readers, settings, opts.pinSource, logger);
   const http = createNodeHttp({ caPem: settings.caPem, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs, maxResponseBytes: settings.maxResponseBytes });
   let session: Promise<CardSession> | null = null;
   const cardSession = (signal?: AbortSignal) => (session ??= card.openSession(signal));
@@ -255,7 +255,7 @@ export interface DesktopBackend {
 
 async function anyCardPresent(logger: Logger): Promise<boolean> {
   try {
-    const readers = new (await import('./adapters/pcsc/pcsc-reader.js')).PcscReaderPort({ logger });
+    const readers = await pcscReaders(logger);
     try {
       return (await readers.listReaders()).some((r) => r.cardPresent);
     } finally {
@@ -315,7 +315,7 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   const audio = createAudioEngine({ env: opts.env, ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }) });
   // Card presence for the window: a PC/SC context of its own, so closing a session does not end it. An
   // automatic demo (no card at start) watches too: the first card inserted ends it.
-  const watcher = opts.demo === true ? null : await import('./adapters/pcsc/pcsc-reader.js').then((m) => new m.PcscReaderPort({ logger })).catch(() => null);
+  const watcher = opts.demo === true ? null : await pcscReaders(logger).catch(() => null);
   const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => (watcher ? watchWithRetry(watcher, l, PRESENCE_RETRY_MS) : () => {});
   const engine = createDesktopEngine({
     watchReaders,
