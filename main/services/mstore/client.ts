@@ -397,10 +397,14 @@ export class MstoreClient {
 
   /** Makes `id` the one active greeting: sets its flag, then clears it on every other active greeting. */
   async makeActive(id: string, opts: OpOptions = {}): Promise<void> {
-    const list = await this.listGreetings(opts);
-    if (!list.items.some((g) => g.item.id === id)) throw new HttpError('http.notFound', 'No such greeting', { hint: 'Use an id from `greeting list`.', detail: { id } });
+    await this.activateAmong(id, (await this.listGreetings(opts)).items, opts);
+  }
+
+  /** makeActive against a listing already in hand. */
+  private async activateAmong(id: string, greetings: ObjectEntry<Greeting>[], opts: OpOptions): Promise<void> {
+    if (!greetings.some((g) => g.item.id === id)) throw new HttpError('http.notFound', 'No such greeting', { hint: 'Use an id from `greeting list`.', detail: { id } });
     await this.setGreetingFlag(id, true, opts);
-    for (const g of list.items) if (g.item.id !== id && g.item.active) await this.setGreetingFlag(g.item.id, false, opts);
+    for (const g of greetings) if (g.item.id !== id && g.item.active) await this.setGreetingFlag(g.item.id, false, opts);
   }
 
   /**
@@ -426,7 +430,8 @@ export class MstoreClient {
     const added = after.items.filter((g) => !before.has(g.item.id)).sort((a, b) => b.item.date.localeCompare(a.item.date))[0];
     if (!added) return null;
     if (opts.activate) {
-      await this.makeActive(added.item.id, opts);
+      // The listing just made is current: no third listing.
+      await this.activateAmong(added.item.id, after.items, opts);
       return { ...added.item, active: true };
     }
     return added.item;
