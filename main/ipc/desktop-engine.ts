@@ -166,6 +166,11 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     }
   });
 
+  /** Keeps the payload path and listed size of each listed voicemail or greeting. */
+  function remember(entries: readonly { item: { id: string; size: number }; payloadPath: string }[]): void {
+    for (const e of entries) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
+  }
+
   /** A voicemail's or greeting's audio: the payload path from the last listing, else from its metadata. */
   async function payloadOf(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions, signal?: AbortSignal): Promise<Uint8Array> {
     const o = { ...opts, ...(signal && { signal }) };
@@ -216,7 +221,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async listVoicemails(opts) {
       const s = await ready(opts);
       const listing = await s.client.listVoicemails(opts);
-      for (const e of listing.items) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
+      remember(listing.items);
       return listing.items.map((e) => e.item);
     },
     async voicemailAudio(id, opts) {
@@ -232,7 +237,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       const s = await ready(opts);
       const all = (await s.client.listVoicemails(opts)).items;
       const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
-      for (const e of all) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
+      remember(all);
       const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;
       if (result.files.length === 0 && firstFailure) {
@@ -243,7 +248,7 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     },
     async listGreetings(opts) {
       const listing = await (await ready(opts)).client.listGreetings(opts);
-      for (const e of listing.items) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
+      remember(listing.items);
       return listing.items.map((e) => e.item);
     },
     async greetingAudio(id, opts) {
