@@ -19,6 +19,7 @@ import { BSF_CONTENT_TYPE, parseBootstrappingInfo } from '../../protocol/gba/boo
 import { bsfHostFromImpi, bsfHostFromPlmn, bsfUrl } from '../../protocol/gba/bsf-address.js';
 import { GbaFormatError } from '../../protocol/gba/format-error.js';
 import { deriveKsNaf } from '../../protocol/gba/kdf.js';
+import { FifoLock } from '../card/fifo-lock.js';
 
 /** User-Agent product tokens (TS 24.109 5.2.1 / TS 33.220 4.5.2): GBA_U-aware MEs add "-uicc". */
 export const GBA_USER_AGENT = '3gpp-gba';
@@ -91,7 +92,7 @@ export interface GbaBootstrapper {
  *   concurrent bootstraps could present their challenges out of order and force resyncs.
  */
 interface CardGate {
-  tail: Promise<void>;
+  lock: FifoLock;
   /** B-TID of the last GBA_U bootstrap stored on this card. */
   current: string | null;
 }
@@ -100,35 +101,15 @@ const gates = new WeakMap<AkaCard, CardGate>();
 function gateFor(card: AkaCard): CardGate {
   let g = gates.get(card);
   if (g === undefined) {
-    g = { tail: Promise.resolve(), current: null };
+    g = { lock: new FifoLock(), current: null };
     gates.set(card, g);
   }
   return g;
 }
 
-/** Waits for the card's turn; the caller must call `release` exactly once (extra calls are harmless). */
-async function acquire(card: AkaCard, signal: AbortSignal | undefined): Promise<{ gate: CardGate; release: () => void }> {
+function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate: CardGate) => Promise<T>): Promise<T> {
   const gate = gateFor(card);
-  const before = gate.tail;
-  let release = () => {};
-  gate.tail = new Promise<void>((r) => (release = r));
-  try {
-    await before;
-    throwIfAborted(signal);
-  } catch (e) {
-    release();
-    throw e;
-  }
-  return { gate, release };
-}
-
-async function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate: CardGate) => Promise<T>): Promise<T> {
-  const { gate, release } = await acquire(card, signal);
-  try {
-    return await fn(gate);
-  } finally {
-    release();
-  }
+  return gate.lock.run(() => fn(gate), signal);
 }
 
 /** The part of one bootstrap that holds the card: entered before the challenge request, left after AKA. */
@@ -144,7 +125,7 @@ function akaSection(card: AkaCard, signal: AbortSignal | undefined): CardSection
   let release: (() => void) | null = null;
   return {
     async enter() {
-      if (release === null) release = (await acquire(card, signal)).release;
+      release ??= await gateFor(card).lock.acquire(signal);
     },
     leave() {
       release?.();
