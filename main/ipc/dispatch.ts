@@ -43,13 +43,9 @@ export interface Dispatcher {
   readonly inFlight: number;
 }
 
-function isChannel(c: string): c is Channel {
-  return Object.hasOwn(contract, c);
-}
-
 /** True when `c` names a channel of the contract. */
 export function isKnownChannel(c: string): c is Channel {
-  return isChannel(c);
+  return Object.hasOwn(contract, c);
 }
 
 function invalid(message: string, fields?: string[]): Res<never> {
@@ -65,7 +61,7 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
   const interval = opts.progressIntervalMs ?? 100;
 
   async function dispatch<C extends Channel>(channel: C, raw: unknown, sink: ProgressSink): Promise<Res<C>> {
-    if (!isChannel(channel)) return invalid('Unknown channel');
+    if (!isKnownChannel(channel)) return invalid('Unknown channel');
     const parsed = contract[channel].req.safeParse(raw);
     // Only the paths of the failing fields go back, never the values (the request may hold a PIN).
     if (!parsed.success) {
