@@ -12,10 +12,7 @@ import { checkEncodedGreeting, type PreparedGreeting } from '../services/audio/g
 import type { BulkOutcome } from '../services/mstore/client.js';
 import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
 import { CardError, HttpError, throwIfAborted } from '../errors.js';
-import type { DesktopEngine, EngineCardStatus, GreetingRecording } from './implementations.js';
-
-/** Audio as the engine hands it to the channel implementations (which add the media URL). */
-type EngineAudio = Awaited<ReturnType<DesktopEngine['voicemailAudio']>>;
+import type { DesktopEngine, EngineAudio, EngineCardStatus, GreetingRecording } from './implementations.js';
 
 /** What {@link createDesktopEngine} needs. */
 export interface DesktopEngineDeps {

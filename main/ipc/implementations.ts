@@ -35,14 +35,14 @@ export interface DesktopEngine {
   unlock(pin: string, opts: OpOptions): Promise<'verified' | 'notNeeded'>;
   listVoicemails(opts: OpOptions): Promise<Voicemail[]>;
   /** Downloads and decodes one voicemail: WAV for playback plus peaks (min/max per bucket) and duration. */
-  voicemailAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
+  voicemailAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
   setRead(ids: string[], read: boolean, opts: OpOptions): Promise<void>;
   deleteVoicemails(ids: string[], opts: OpOptions): Promise<void>;
   /** Writes the voicemails into `dir`; returns how many files were written. */
   exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<number>;
   listGreetings(opts: OpOptions): Promise<Greeting[]>;
   /** Downloads and decodes one greeting, like {@link DesktopEngine.voicemailAudio}. */
-  greetingAudio(id: string, opts: OpOptions): Promise<{ wav: Uint8Array; peaks: { min: number[]; max: number[] }; durationSec: number }>;
+  greetingAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
   /**
    * Encodes the recording to AMR-NB exactly as {@link DesktopEngine.uploadGreeting} would and decodes the
    * result back: what callers will hear (WAV + peaks), and the AMR to upload unchanged.
@@ -71,11 +71,15 @@ export interface GreetingRecording {
   trimToLimit?: boolean;
 }
 
-/** A previewed greeting as the engine hands it to the channel implementation (which adds the media URL). */
-export interface EngineGreetingPreview {
+/** Playable audio as the engine hands it to the channel implementations (which add the media URL). */
+export interface EngineAudio {
   wav: Uint8Array;
   peaks: { min: number[]; max: number[] };
   durationSec: number;
+}
+
+/** A previewed greeting as the engine hands it to the channel implementation (which adds the media URL). */
+export interface EngineGreetingPreview extends EngineAudio {
   amr: Uint8Array;
   encodedDurationSec: number;
   truncated: boolean;
@@ -115,6 +119,9 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     host.rememberAudio(id, wav);
     return `/media/audio/${encodeURIComponent(id)}`;
   }
+  function playable(id: string, a: EngineAudio): PlayableAudioValue {
+    return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(id, a.wav) };
+  }
   function currentIccid(): string {
     const { iccid } = engine.cardStatus();
     if (iccid === null) throw noCard();
@@ -142,10 +149,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       return status();
     },
     'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),
-    'voicemail:audio': async (req, ctx): Promise<PlayableAudioValue> => {
-      const a = await engine.voicemailAudio(req.id, ctx);
-      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(req.id, a.wav) };
-    },
+    'voicemail:audio': async (req, ctx) => playable(req.id, await engine.voicemailAudio(req.id, ctx)),
     'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
     'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
     'voicemail:export': async (req, ctx): Promise<ExportOutcomeValue> => {
@@ -155,14 +159,11 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       return { written: await engine.exportVoicemails(req.ids, req.format, dir, ctx), cancelled: false };
     },
     'greeting:list': (_req, ctx) => engine.listGreetings(ctx),
-    'greeting:audio': async (req, ctx): Promise<PlayableAudioValue> => {
-      const a = await engine.greetingAudio(req.id, ctx);
-      return { wav: a.wav, peaks: peaksForWaveform(a.peaks), durationSec: a.durationSec, url: mediaUrl(req.id, a.wav) };
-    },
+    'greeting:audio': async (req, ctx) => playable(req.id, await engine.greetingAudio(req.id, ctx)),
     'greeting:preview': async (req, ctx): Promise<GreetingPreviewValue> => {
       const p = await engine.previewGreeting(recordingOf(req), ctx);
       // Previews have no server id; a fresh one per preview keeps the media route from serving a stale one.
-      return { wav: p.wav, peaks: peaksForWaveform(p.peaks), durationSec: p.durationSec, url: mediaUrl(`preview-${crypto.randomUUID()}`, p.wav), amr: p.amr, encodedDurationSec: p.encodedDurationSec, truncated: p.truncated };
+      return { ...playable(`preview-${crypto.randomUUID()}`, p), amr: p.amr, encodedDurationSec: p.encodedDurationSec, truncated: p.truncated };
     },
     'greeting:upload': (req, ctx) => engine.uploadGreeting('amr' in req ? { type: req.type, activate: req.activate, amr: req.amr } : { type: req.type, activate: req.activate, ...recordingOf(req) }, ctx),
     'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),
