@@ -17,13 +17,9 @@ export const AMR_SAMPLE_RATE = 8000;
 
 /** Speech mode names, index = frame type 0-7 (TS 26.101 Table 1a). */
 export const AMR_MODE_NAMES = ['MR475', 'MR515', 'MR59', 'MR67', 'MR74', 'MR795', 'MR102', 'MR122'] as const;
-/** Bit rate of each speech mode in bit/s. */
-export const AMR_MODE_BITRATES = [4750, 5150, 5900, 6700, 7400, 7950, 10200, 12200] as const;
 
 /** Frame type of the comfort-noise SID frame (TS 26.101 Table 1a: 39 class-A bits, 5 bytes + header). */
 export const AMR_FT_SID = 8;
-/** Frame type NO_DATA: header byte only. */
-export const AMR_FT_NO_DATA = 15;
 
 // Total stored frame size INCLUDING the one-byte frame header, by frame type (RFC 4867 5.3, TS 26.101
 // Table 1a; speech bits rounded up to whole bytes). null = reserved / for future use (types 9-14).

@@ -41,8 +41,6 @@ export const ObjectSchema = z.object({
   payloadPart: z.array(PayloadPartSchema).min(1),
   correlationId: z.string().optional(),
 });
-/** See {@link ObjectSchema}. */
-export type MstoreObject = z.infer<typeof ObjectSchema>;
 
 /** A search page: objects are validated one by one, so a bad one does not hide the rest. */
 export const ObjectListSchema = z.object({ objectList: z.object({ object: z.array(z.unknown()).default([]), cursor: z.string().min(1).optional() }) });

@@ -16,7 +16,6 @@ export const FOLDER_PATHS: Record<FolderKind, string> = {
 
 /** IMAP-style flags (mstore-protocol.md "flags"). */
 export const FLAG_SEEN = '\\Seen';
-export const FLAG_RECENT = '\\Recent';
 export const FLAG_KEEP = '$MarkNotToDelete';
 export const FLAG_GREETING_ON = '$CNS-Greeting-On';
 

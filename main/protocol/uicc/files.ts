@@ -277,9 +277,6 @@ export const EF_AD: TransparentEf<AdminData> = {
   encode: (v, size) => padFF(Uint8Array.of(0x00, 0x00, 0x00, v.mncLength), size),
 };
 
-/** Every EF above, for the simulated card's file system. */
-export const ALL_EFS = [EF_DIR, EF_ICCID, EF_IMPI, EF_DOMAIN, EF_IMPU, EF_IST, EF_GBABP, EF_GBANL, EF_IMSI, EF_AD] as const;
-
 /** True when `aid` starts with `prefix`. */
 export function aidHasPrefix(aid: Uint8Array, prefix: Uint8Array): boolean {
   return aid.length >= prefix.length && prefix.every((b, i) => aid[i] === b);
