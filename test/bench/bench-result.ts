@@ -10,3 +10,10 @@ export interface BenchResult {
   ok?: boolean;
   note?: string;
 }
+
+/** A module's own report, printed line by line (`run<Name>Bench()`); `ok: false` marks a missed target. */
+export interface LinesBenchResult {
+  name: string;
+  ok: boolean;
+  lines: string[];
+}

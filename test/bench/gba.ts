@@ -9,7 +9,6 @@ import { createNodeHttp } from '../../main/adapters/http/node-http.js';
 import { CardSession } from '../../main/services/card/card-session.js';
 import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
 import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
-import type { AkaCard } from '../../main/services/contracts.js';
 import { buildNafId } from '../../main/protocol/gba/naf-id.js';
 import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
@@ -17,40 +16,13 @@ import { DEMO_READER_NAME, InProcessCardReader } from '../../main/sim/card/in-pr
 import { startBsf } from '../../main/sim/carrier/bsf.js';
 import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
 import { startRelay } from '../../main/sim/carrier/relay.js';
-
-/** One benchmark's outcome, as the runner prints it. */
-export interface GbaBenchResult {
-  name: string;
-  ok: boolean;
-  lines: string[];
-}
+import type { LinesBenchResult } from './bench-result.js';
+import { slowSerialCard } from './slow-card.js';
 
 const RTT_MS = 60;
 const CARD_MS = 150;
 const RUNS = 7;
 const CONCURRENT = 4;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Adds a fixed delay to every card operation (AUTHENTICATE, GBA bootstrap, EF_GBABP write, NAF derivation). */
-function slowCard(card: AkaCard, ms: number): AkaCard & { ops: number } {
-  const slow = async <T>(op: () => Promise<T>): Promise<T> => {
-    c.ops++;
-    await sleep(ms);
-    return op();
-  };
-  const c = {
-    ops: 0,
-    get identity() {
-      return card.identity;
-    },
-    authenticate: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => slow(() => card.authenticate(rand, autn, signal)),
-    gbaBootstrap: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => slow(() => card.gbaBootstrap(rand, autn, signal)),
-    gbaStoreBootstrap: (btid: string, lifetime: string, signal?: AbortSignal) => slow(() => card.gbaStoreBootstrap(btid, lifetime, signal)),
-    gbaDeriveNafKey: (nafId: Uint8Array, impi: string, signal?: AbortSignal) => slow(() => card.gbaDeriveNafKey(nafId, impi, signal)),
-  };
-  return c;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,7 +33,7 @@ async function one(gbaU: boolean): Promise<{ measured: number; floor: number; se
   const profile = demoProfile({ gbaU });
   const reader = new InProcessCardReader(new SimulatedUicc(profile));
   const session = await CardSession.open(await reader.connect(DEMO_READER_NAME));
-  const card = slowCard(session, CARD_MS);
+  const card = slowSerialCard(session, CARD_MS);
   const nafId = buildNafId('wsg.t-mobile.com', '010001002f');
   const bsf = await startBsf({ subscribers: [simSubscriber(profile)], realm: 'bsf.msg.pc.t-mobile.com', latencyMs: RTT_MS });
   const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore, nafId), latencyMs: RTT_MS });
@@ -126,7 +98,7 @@ async function one(gbaU: boolean): Promise<{ measured: number; floor: number; se
 }
 
 /** Runs the benchmark for GBA_ME and GBA_U. */
-export async function runGbaBench(): Promise<GbaBenchResult> {
+export async function runGbaBench(): Promise<LinesBenchResult> {
   const lines = [`gba: one authenticated request, ${RTT_MS} ms round trip per HTTP request, ${CARD_MS} ms per card operation, median of ${RUNS}`];
   let ok = true;
   for (const gbaU of [false, true]) {

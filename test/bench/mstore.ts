@@ -12,7 +12,6 @@ import { NO_PIN } from '../../main/services/card/pin-source.js';
 import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
 import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
 import { MstoreClient } from '../../main/services/mstore/client.js';
-import type { AkaCard } from '../../main/services/contracts.js';
 import { buildNafId } from '../../main/protocol/gba/naf-id.js';
 import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
@@ -21,45 +20,13 @@ import { startBsf } from '../../main/sim/carrier/bsf.js';
 import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
 import { startRelay } from '../../main/sim/carrier/relay.js';
 import { defaultSettings } from '../../shared/settings.js';
-
-/** One benchmark's outcome, as the runner prints it. */
-export interface MstoreBenchResult {
-  name: string;
-  ok: boolean;
-  lines: string[];
-}
+import type { LinesBenchResult } from './bench-result.js';
+import { slowSerialCard } from './slow-card.js';
 
 const VOICEMAILS = 45;
 const RTT_MS = 40;
 const CARD_MS = 120;
 const CONCURRENCY = 4;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A card that takes CARD_MS per operation and does one operation at a time, as a real SIM does. */
-function slowSerialCard(card: AkaCard, ms: number): AkaCard & { ops: number } {
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(async () => {
-      c.ops++;
-      await sleep(ms);
-      return fn();
-    });
-    tail = run.catch(() => undefined);
-    return run;
-  };
-  const c = {
-    ops: 0,
-    get identity() {
-      return card.identity;
-    },
-    authenticate: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => serial(() => card.authenticate(rand, autn, signal)),
-    gbaBootstrap: (rand: Uint8Array, autn: Uint8Array, signal?: AbortSignal) => serial(() => card.gbaBootstrap(rand, autn, signal)),
-    gbaStoreBootstrap: (btid: string, lifetime: string, signal?: AbortSignal) => serial(() => card.gbaStoreBootstrap(btid, lifetime, signal)),
-    gbaDeriveNafKey: (nafId: Uint8Array, impi: string, signal?: AbortSignal) => serial(() => card.gbaDeriveNafKey(nafId, impi, signal)),
-  };
-  return c;
-}
 
 function amr(frames: number, seed: number): string {
   const out = Buffer.alloc(6 + frames * 32);
@@ -129,7 +96,7 @@ function ok0(par: RunStats, seq: RunStats, floorMs: number): boolean {
 }
 
 /** The benchmark as the runner calls it. */
-export async function runMstoreBench(): Promise<MstoreBenchResult> {
+export async function runMstoreBench(): Promise<LinesBenchResult> {
   const seq = await runOnce(1);
   const par = await runOnce(CONCURRENCY);
   const authRequests = par.relayRequests / 2; // every call is a probe plus an authenticated request

@@ -6,15 +6,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { BenchResult } from './bench-result.js';
+import type { BenchResult, LinesBenchResult } from './bench-result.js';
 
-interface LinesResult {
-  name: string;
-  ok: boolean;
-  lines: string[];
-}
-
-function isLines(v: unknown): v is LinesResult {
+function isLines(v: unknown): v is LinesBenchResult {
   return typeof v === 'object' && v !== null && 'lines' in v && Array.isArray(v.lines) && 'ok' in v && typeof v.ok === 'boolean';
 }
 
