@@ -7,18 +7,12 @@ import { SimulatedUicc } from '../../sim/card/simulated-uicc.js';
 import { attachToVpcd, VPCD_PORTS } from '../../sim/card/vpcd-card.js';
 import { CardError } from '../../errors.js';
 import { UsageError } from '../framework.js';
-import type { Logger } from '../../services/ports.js';
 import type { Command, CommandContext, CommandGroup } from '../framework.js';
 import { cliPinSource } from '../pin-source.js';
-
-function logger(ctx: CommandContext): Logger | undefined {
-  if (!ctx.global.verbose) return undefined;
-  const line = (level: string) => (msg: string, fields?: Record<string, unknown>) => ctx.io.stderr(`[${level}] ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-}
+import { stderrLogger } from './mstore-common.js';
 
 async function withCard(ctx: CommandContext, fn: (e: CardEngine) => Promise<number>): Promise<number> {
-  const log = logger(ctx);
+  const log = stderrLogger(ctx);
   const engine = await createCardEngine({ settings: ctx.settings, demo: ctx.global.demo, pinSource: cliPinSource(ctx.io), ...(log && { logger: log }) });
   try {
     return await fn(engine);

@@ -12,7 +12,8 @@ import type { Logger } from '../../services/ports.js';
 import { UsageError, type Command, type CommandContext } from '../framework.js';
 import { cliPinSource } from '../pin-source.js';
 
-function stderrLogger(ctx: CommandContext): Logger | undefined {
+/** With --verbose, a logger that writes `[level] message {fields}` lines to stderr; else undefined. */
+export function stderrLogger(ctx: CommandContext): Logger | undefined {
   if (!ctx.global.verbose) return undefined;
   const line = (level: string) => (msg: string, fields?: Record<string, unknown>) => ctx.io.stderr(`[${level}] ${msg}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
   return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
