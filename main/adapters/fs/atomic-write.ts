@@ -36,9 +36,9 @@ function fsFailure(e: unknown, path: string): FsError {
   return new FsError('fs.failed', `Could not write ${path} (${code}).`, { detail: { path, errno: code }, hint, cause: e });
 }
 
-async function writeTemp(dir: string, name: string, data: Uint8Array): Promise<string> {
+async function writeTemp(dir: string, name: string, data: Uint8Array, fileMode: number): Promise<string> {
   const tmp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.part`);
-  const fh = await open(tmp, 'wx', 0o644);
+  const fh = await open(tmp, 'wx', fileMode);
   try {
     try {
       await fh.writeFile(data);
@@ -88,14 +88,17 @@ export async function publishExclusive(tmp: string, target: string, linkFn: Link
   return true;
 }
 
-/** Writes `data` to `dir/name` atomically; see {@link FileSinkPort}. */
-export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions & { link?: LinkFn } = {}): Promise<string> {
+/**
+ * Writes `data` to `dir/name` atomically; see {@link FileSinkPort}. `fileMode` (default 0644) is the new
+ * file's permission bits, e.g. 0600 for files only the user may read.
+ */
+export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions & { link?: LinkFn; fileMode?: number } = {}): Promise<string> {
   const mode = opts.onExists ?? 'error';
   throwIfAborted(opts.signal);
   let tmp: string;
   try {
     await mkdir(dir, { recursive: true });
-    tmp = await writeTemp(dir, name, data);
+    tmp = await writeTemp(dir, name, data, opts.fileMode ?? 0o644);
   } catch (e) {
     throw fsFailure(e, join(dir, name));
   }

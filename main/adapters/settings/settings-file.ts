@@ -1,10 +1,12 @@
 // The desktop's settings file (settings.json in Electron's userData folder). Validated with zod when it
 // is read: a missing file gives the defaults; a corrupt or invalid one is reported, never half-applied.
-// Written atomically (temporary file + rename) so a crash never leaves a truncated file.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// Written atomically (temporary file, fsync, rename: main/adapters/fs/atomic-write.ts), mode 0600, so a crash never
+// leaves a truncated file.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { SettingsSchema, defaultSettings, type Settings } from '../../../shared/settings.js';
 import { AppConfigError, FsError } from '../../errors.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 
 /** The product name, as electron-builder.yml's productName: the folder name under the OS config dir. */
 const APP_DIR_NAME = 'VVM Desk';
@@ -59,11 +61,8 @@ export async function loadSettings(file: string): Promise<Settings> {
 /** Writes the settings atomically. */
 export async function saveSettings(file: string, settings: Settings): Promise<void> {
   const valid = SettingsSchema.parse(settings);
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(tmp, JSON.stringify(valid, null, 2) + '\n', { mode: 0o600 });
-    await rename(tmp, file);
+    await writeFileAtomic(dirname(file), basename(file), new TextEncoder().encode(JSON.stringify(valid, null, 2) + '\n'), { onExists: 'overwrite', fileMode: 0o600 });
   } catch (e) {
     throw new FsError('fs.failed', 'The settings could not be saved', { hint: `Check the free space and permissions of ${dirname(file)}.`, cause: e });
   }

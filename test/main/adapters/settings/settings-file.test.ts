@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,20 @@ describe('settings file', () => {
     expect(await loadSettings(file)).toEqual(s);
     expect(readdirSync(join(dir, 'sub'))).toEqual(['settings.json']);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ reader: 'Virtual PCD 00 00' });
+  });
+
+  it('is readable by the user only (0600)', async () => {
+    const file = join(dir, 'settings.json');
+    await saveSettings(file, defaultSettings());
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+
+  it('concurrent saves in one process each write whole files: the last one wins, no temporary file left', async () => {
+    const file = join(dir, 'settings.json');
+    const imeis = ['35123456789010', '35123456789011', '35123456789012', '35123456789013'];
+    await Promise.all(imeis.map((imei) => saveSettings(file, { ...defaultSettings(), imei })));
+    expect(imeis).toContain((await loadSettings(file)).imei);
+    expect(readdirSync(dir)).toEqual(['settings.json']);
   });
 
   it('reports corrupt JSON and invalid values as config.invalid, naming the fields', async () => {
