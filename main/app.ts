@@ -29,8 +29,11 @@ import { nafKeyLookup } from './sim/carrier/key-store.js';
 import { startRelay, type RelayHandle } from './sim/carrier/relay.js';
 import { createKeychainPinStore, type PinStore } from './adapters/keychain/keychain-pin-store.js';
 import { createDesktopPinSource } from './adapters/keychain/keychain-pin-source.js';
+import type { Channel } from '../shared/ipc/contract.js';
 import { createDesktopEngine } from './ipc/desktop-engine.js';
-import type { DesktopEngine } from './ipc/implementations.js';
+import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
+import { createCardStatusFeed, createImplementations, type CardStatusFeed, type DesktopEngine } from './ipc/implementations.js';
+import { createMediaCache, type MediaCache } from './ipc/media-cache.js';
 
 // ---- audio ----
 
@@ -340,4 +343,32 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
       await watcher?.close();
     },
   };
+}
+
+/** What a host (Electron's main process, or the web harness) gives {@link createDesktopIpc}. */
+export interface DesktopIpcOptions {
+  /** Asks where to export voicemails; null = the user cancelled. */
+  chooseExportDirectory(): Promise<string | null>;
+  /** Logs an unexpected error with its stack (main only; never reaches the renderer). */
+  onInternal?(channel: Channel, e: unknown): void;
+}
+
+/** The IPC side of the desktop: the dispatcher over the channel implementations, the card status feed, the media route's cache. */
+export interface DesktopIpc {
+  dispatcher: Dispatcher;
+  feed: CardStatusFeed;
+  media: MediaCache;
+}
+
+/** Wires the channel implementations over the backend, the same for Electron and the web harness. */
+export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'>, opts: DesktopIpcOptions): DesktopIpc {
+  // The last few decoded WAVs for the media route (the playback service caches the rest).
+  const media = createMediaCache();
+  const feed = createCardStatusFeed(backend.engine, backend.pins);
+  const impls = createImplementations(backend.engine, backend.pins, {
+    chooseExportDirectory: () => opts.chooseExportDirectory(),
+    rememberAudio: (id, wav) => media.remember(id, wav),
+    cardStatusChanged: () => feed.changed(),
+  });
+  return { dispatcher: createDispatcher(impls, { onInternal: (channel, e) => opts.onInternal?.(channel, e) }), feed, media };
 }

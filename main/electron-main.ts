@@ -6,18 +6,13 @@ import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
-import { createDesktopBackend, type DesktopBackend } from './app.js';
+import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from './app.js';
 import { configDir, loadSettings, saveSettings } from './adapters/settings/settings-file.js';
-import { createDispatcher, type Dispatcher } from './ipc/dispatch.js';
-import { createMediaCache } from './ipc/media-cache.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
-import { createCardStatusFeed, createImplementations } from './ipc/implementations.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
 
 /** out/ (this file is compiled to out/main/electron-main.js). */
 const OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** Decoded voicemails kept for the app:// media route (the playback service caches the rest). */
-const MEDIA_ENTRIES = 8;
 
 registerAppScheme();
 app.enableSandbox();
@@ -60,21 +55,15 @@ async function start(): Promise<void> {
     cacheDir: join(app.getPath('userData'), 'audio-cache'),
   });
 
-  const media = createMediaCache(MEDIA_ENTRIES);
-  const feed = createCardStatusFeed(backend.engine, backend.pins);
-  const dispatcher: Dispatcher = createDispatcher(
-    createImplementations(backend.engine, backend.pins, {
-      async chooseExportDirectory() {
-        const win = BrowserWindow.getFocusedWindow();
-        const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'] };
-        const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
-        return r.canceled ? null : (r.filePaths[0] ?? null);
-      },
-      rememberAudio: (id, wav) => media.remember(id, wav),
-      cardStatusChanged: () => feed.changed(),
-    }),
-    { onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e) },
-  );
+  const { dispatcher, feed, media } = createDesktopIpc(backend, {
+    async chooseExportDirectory() {
+      const win = BrowserWindow.getFocusedWindow();
+      const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'] };
+      const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e),
+  });
   registerHandlers(ipcMain, dispatcher, { origin: APP_ORIGIN });
   installAppProtocol({ rendererDir: join(OUT_DIR, 'renderer'), audio: (id) => media.get(id) });
 

@@ -2,12 +2,9 @@
 // (main/app.ts createDesktopBackend; demo mode when asked or when no reader has a card) and prints the
 // entry URL. Development only. Build the renderer and the shim first: `npm run build:web`.
 import { resolve } from 'node:path';
-import { createDispatcher } from '../ipc/dispatch.js';
-import { createCardStatusFeed, createImplementations } from '../ipc/implementations.js';
-import { createMediaCache } from '../ipc/media-cache.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { startWebHarness, type WebHarness } from './server.js';
-import { createDesktopBackend } from '../app.js';
+import { createDesktopBackend, createDesktopIpc } from '../app.js';
 import { defaultSettings } from '../../shared/settings.js';
 
 /** A PinStore in memory: the harness never writes to the developer's real keychain. */
@@ -23,10 +20,8 @@ export function memoryPinStore(): PinStore {
 /** Starts the harness over the desktop engine; paths default to the build output under `out/`. */
 export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('out')): Promise<WebHarness & { demo: boolean }> {
   const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore() });
-  const { engine, pins } = backend;
-  const media = createMediaCache();
-  const feed = createCardStatusFeed(engine, pins);
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => resolve(outDir, 'harness-export'), rememberAudio: (id, wav) => media.remember(id, wav), cardStatusChanged: () => feed.changed() }), {
+  const { dispatcher, feed, media } = createDesktopIpc(backend, {
+    chooseExportDirectory: async () => resolve(outDir, 'harness-export'),
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e),
   });
   const harness = await startWebHarness({

@@ -6,9 +6,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
-import { createDispatcher } from '../../main/ipc/dispatch.js';
-import { createCardStatusFeed, createImplementations, type DesktopEngine } from '../../main/ipc/implementations.js';
-import { createMediaCache } from '../../main/ipc/media-cache.js';
+import { createDesktopIpc } from '../../main/app.js';
+import type { DesktopEngine } from '../../main/ipc/implementations.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
 
 /** Debian's Chromium (apt-get install -y chromium). */
@@ -38,9 +37,7 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
 
 /** The web harness over `engine`, with card status pushes. */
 export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string): Promise<WebHarness> {
-  const media = createMediaCache();
-  const feed = createCardStatusFeed(engine, pins);
-  const dispatcher = createDispatcher(createImplementations(engine, pins, { chooseExportDirectory: async () => exportDir, rememberAudio: (id, wav) => media.remember(id, wav), cardStatusChanged: () => feed.changed() }));
+  const { dispatcher, feed, media } = createDesktopIpc({ engine, pins }, { chooseExportDirectory: async () => exportDir });
   return startWebHarness({
     dispatcher,
     ...web,
