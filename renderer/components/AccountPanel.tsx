@@ -11,7 +11,7 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { Profile } from '../../shared/domain/mstore.js';
 import type { CardInfoValue, QuotaValue } from '../../shared/ipc/contract.js';
-import { api } from '../api.js';
+import { api, newOpId } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { formatKiB, formatPhone } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -50,9 +50,9 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
   const refresh = useCallback(async () => {
     const p = await run((opId) => api().profileGet({ opId }));
     if (p.ok) setProfile(p.value);
-    const q = await api().quotaGet({ opId: crypto.randomUUID() });
+    const q = await api().quotaGet({ opId: newOpId() });
     if (q.ok) setQuota(q.value);
-    const c = await api().cardInfo({ opId: crypto.randomUUID() });
+    const c = await api().cardInfo({ opId: newOpId() });
     if (c.ok) setCard(c.value);
   }, [run]);
 
