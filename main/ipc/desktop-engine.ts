@@ -70,7 +70,6 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   let status: EngineCardStatus = { state: 'absent', reader: null, demo, iccid: null, triesLeft: null };
   const listeners = new Set<(s: EngineCardStatus) => void>();
   // Payload path and listed size per id (the size catches a payload cut at connection close, HTTP/1.0).
-  const payloadPaths = new Map<string, { path: string; size: number }>();
 
   function setStatus(next: EngineCardStatus): void {
     const changed = JSON.stringify(next) !== JSON.stringify(status);
@@ -163,18 +162,9 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     }
   });
 
-  /** Keeps the payload path and listed size of each listed voicemail or greeting. */
-  function remember(entries: readonly { item: { id: string; size: number }; payloadPath: string }[]): void {
-    for (const e of entries) payloadPaths.set(e.item.id, { path: e.payloadPath, size: e.item.size });
-  }
-
-  /** A voicemail's or greeting's audio: the payload path from the last listing, else from its metadata. */
+  /** A voicemail's or greeting's audio (the client knows the payload path and size from its listings). */
   async function payloadOf(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions, signal?: AbortSignal): Promise<Uint8Array> {
-    const o = { ...opts, ...(signal && { signal }) };
-    const known = payloadPaths.get(id);
-    const meta = known ?? (await (kind === 'voicemail' ? s.client.getVoicemail(id, o) : s.client.getGreeting(id, o)));
-    const ref = 'path' in meta ? meta : { path: meta.payloadPath, size: meta.item.size };
-    return (await s.client.download(ref.path, { ...o, expectedSize: ref.size })).bytes;
+    return (await s.client.downloadById(kind, id, { ...opts, ...(signal && { signal }) })).bytes;
   }
 
   /** Playable audio (WAV + waveform peaks) through the playback service's cache. */
@@ -218,7 +208,6 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async listVoicemails(opts) {
       const s = await ready(opts);
       const listing = await s.client.listVoicemails(opts);
-      remember(listing.items);
       return listing.items.map((e) => e.item);
     },
     async voicemailAudio(id, opts) {
@@ -234,7 +223,6 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       const s = await ready(opts);
       const all = (await s.client.listVoicemails(opts)).items;
       const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
-      remember(all);
       const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;
       if (result.files.length === 0 && firstFailure) {
@@ -245,7 +233,6 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     },
     async listGreetings(opts) {
       const listing = await (await ready(opts)).client.listGreetings(opts);
-      remember(listing.items);
       return listing.items.map((e) => e.item);
     },
     async greetingAudio(id, opts) {

@@ -234,17 +234,8 @@ export const voicemailExport: Command = {
     return withMstore(ctx, async (s) => {
       const audio = createAudioEngine({ env: ctx.io.env });
       const items: ExportItem[] = [];
-      const payloadPaths = new Map<string, { path: string; size: number }>();
-      for (const id of ids) {
-        const meta = await s.client.getVoicemail(id, { signal: ctx.signal });
-        items.push(exportItemOf(meta.item));
-        payloadPaths.set(id, { path: meta.payloadPath, size: meta.item.size });
-      }
-      // The listed size catches a payload cut at connection close (the relay speaks HTTP/1.0 without Content-Length).
-      const fetchPayload = async (id: string, signal?: AbortSignal) => {
-        const ref = payloadPaths.get(id);
-        return (await s.client.download(ref?.path ?? '', { ...(signal && { signal }), ...(ref && { expectedSize: ref.size }) })).bytes;
-      };
+      for (const id of ids) items.push(exportItemOf((await s.client.getVoicemail(id, { signal: ctx.signal })).item));
+      const fetchPayload = async (id: string, signal?: AbortSignal) => (await s.client.downloadById('voicemail', id, { ...(signal && { signal }) })).bytes;
       const r = await audio.exporter.export(items, fetchPayload, {
         format,
         outDir,

@@ -108,7 +108,7 @@ export function downloadCommand(kind: 'voicemail' | 'greeting'): Command {
       const [id = ''] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
       return withMstore(ctx, async (s) => {
         const meta = kind === 'voicemail' ? await s.client.getVoicemail(id, { signal: ctx.signal }) : await s.client.getGreeting(id, { signal: ctx.signal });
-        const p = await s.client.download(meta.payloadPath, { signal: ctx.signal, expectedSize: meta.item.size });
+        const p = await s.client.downloadById(kind, id, { signal: ctx.signal });
         const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
         ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
         return 0;

@@ -88,6 +88,8 @@ export class MstoreClient {
    * and a re-listing cannot tell "deleted now" from "never existed": this set is what tells them apart.
    */
   private readonly known: Record<FolderKind, Set<string>> = { voicemail: new Set(), greeting: new Set() };
+  /** Payload path and listed size of every object seen in a listing or metadata read, by id (for downloadById). */
+  private readonly payloadRefs = new Map<string, { path: string; size: number }>();
 
   constructor(private readonly deps: MstoreClientDeps) {
     this.trust = { server: deps.server, ...(deps.backendHosts && { backendHosts: deps.backendHosts }) };
@@ -202,6 +204,7 @@ export class MstoreClient {
     }
     // A complete listing replaces what we knew of the folder (skipped objects exist too).
     this.known[kind] = new Set([...items.map((e) => e.item.id), ...rejected.flatMap((r) => (r.id === null ? [] : [r.id]))]);
+    for (const e of items) this.rememberPayload(e);
     for (const r of rejected) this.deps.logger?.warn('mstore: skipped a malformed object', { id: r.id, reason: r.reason });
     return { items, rejected };
   }
@@ -223,7 +226,26 @@ export class MstoreClient {
     const res = this.ok(await this.send('GET', objectUrl(await this.base(), id), opts), kind);
     const entry = parseObject(res.body, map, this.trust);
     this.known[kind].add(entry.item.id);
+    this.rememberPayload(entry);
     return entry;
+  }
+
+  private rememberPayload(e: { item: { id: string; size?: number }; payloadPath: string }): void {
+    if (e.item.size !== undefined) this.payloadRefs.set(e.item.id, { path: e.payloadPath, size: e.item.size });
+  }
+
+  /**
+   * Downloads a voicemail's or greeting's audio by id. The payload path and listed size come from the last
+   * listing or metadata read of this client, else from a metadata read now; the size catches a payload cut
+   * at connection close (see DownloadOptions.expectedSize).
+   */
+  async downloadById(kind: FolderKind, id: string, opts: OpOptions = {}): Promise<Payload> {
+    let ref = this.payloadRefs.get(id);
+    if (!ref) {
+      const e = kind === 'voicemail' ? await this.getVoicemail(id, opts) : await this.getGreeting(id, opts);
+      ref = { path: e.payloadPath, size: e.item.size };
+    }
+    return this.download(ref.path, { ...opts, expectedSize: ref.size });
   }
 
   /** Metadata of one voicemail. */
@@ -343,6 +365,7 @@ export class MstoreClient {
   private forget(id: string): void {
     this.known.voicemail.delete(id);
     this.known.greeting.delete(id);
+    this.payloadRefs.delete(id);
   }
 
   /** Lists both folders, one after the other (each request bootstraps on the card, which does one thing at a time). */

@@ -138,6 +138,24 @@ describe('folders and listing', () => {
     expect(p.filename).toBe(e.item.filename);
   });
 
+  it('downloadById: reads the metadata once for an id it has not seen, then uses the listing (no extra request)', async () => {
+    const hh = await harness({ voicemails: voicemails(3) });
+    h = hh;
+    const ids = hh.relay.snapshot().voicemails.map((v) => v.id);
+    const [a = '', b = ''] = ids;
+    const objectReads = () => hh.relay.stats.log.filter((x) => x.authenticated && x.method === 'GET' && !x.target.includes('/payload')).length;
+    const first = await h.client.downloadById('voicemail', a);
+    expect(objectReads()).toBe(1);
+    await h.client.listVoicemails();
+    const second = await h.client.downloadById('voicemail', b);
+    const again = await h.client.downloadById('voicemail', a);
+    expect(objectReads()).toBe(1);
+    const stored = (id: string) => hh.relay.snapshot().voicemails.find((v) => v.id === id)?.audioBase64;
+    expect(Buffer.from(first.bytes).toString('base64')).toBe(stored(a));
+    expect(Buffer.from(second.bytes).toString('base64')).toBe(stored(b));
+    expect(again.bytes).toEqual(first.bytes);
+  });
+
   it('downloads many with several requests in flight, keeping the order', async () => {
     h = await harness({ voicemails: voicemails(9) });
     const l = await h.client.listVoicemails();
