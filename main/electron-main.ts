@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from './app.js';
-import { configDir, loadSettings, saveSettings } from './adapters/settings/settings-file.js';
+import { cacheDir, configDir } from './adapters/paths.js';
+import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
 
@@ -17,7 +18,7 @@ const OUT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 registerAppScheme();
 app.enableSandbox();
 // userData (settings.json, the audio cache, the single-instance lock) in the folder the CLI also reads
-// its defaults from; set before anything uses it. VVM_CONFIG_DIR overrides it for both.
+// its defaults from; set before anything uses it. VVM_CONFIG_DIR overrides it for both (main/adapters/paths.ts).
 const userData = configDir(process.env);
 if (userData !== null) app.setPath('userData', userData);
 
@@ -52,7 +53,7 @@ async function start(): Promise<void> {
     settings,
     saveSettings: (s) => saveSettings(settingsFile, s),
     demo: demoFlag ? true : 'auto',
-    cacheDir: join(app.getPath('userData'), 'audio-cache'),
+    cacheDir: join(cacheDir(process.env) ?? join(app.getPath('userData'), 'Cache'), 'audio'),
   });
 
   const { dispatcher, feed, media } = createDesktopIpc(backend, {

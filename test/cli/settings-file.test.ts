@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/main.js';
 import type { CliIo, CommandGroup } from '../../main/cli/framework.js';
-import { configDir, saveSettings, settingsFilePath } from '../../main/adapters/settings/settings-file.js';
+import { configDir } from '../../main/adapters/paths.js';
+import { saveSettings, settingsFilePath } from '../../main/adapters/settings/settings-file.js';
 import { defaultSettings, type Settings } from '../../shared/settings.js';
 
 let dir: string;

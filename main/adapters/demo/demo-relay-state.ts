@@ -1,33 +1,26 @@
 // Demo mode's relay state on disk: the seeded scenario (assets/demo/scenario.json + its AMR files) on
 // first use, then whatever the simulated relay last saved, so deleting a demo voicemail and listing again
 // does not bring it back. Lives in a per-user data folder, overridable with VVM_DEMO_DIR.
+// The seed ships as extraResources (assets/demo), found through main/adapters/paths.ts.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { FsError } from '../../errors.js';
+import { resourcesDir } from '../paths.js';
 import { ScenarioSchema, type Scenario } from '../../sim/carrier/scenario.js';
 
 const STATE_FILE = 'relay-state.json';
 
-/** The demo data folder: VVM_DEMO_DIR, else the OS's per-user data folder + vvm-desk/demo. */
-export function demoDir(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string {
-  if (env.VVM_DEMO_DIR) return resolve(env.VVM_DEMO_DIR);
-  const home = env.HOME ?? env.USERPROFILE ?? homedir();
-  if (platform === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'vvm-desk', 'demo');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'vvm-desk', 'demo');
-  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'vvm-desk', 'demo');
-}
+/** The demo data folder: VVM_DEMO_DIR, else the per-user data folder + demo (main/adapters/paths.ts). */
+export { demoDir } from '../paths.js';
 
-/** assets/demo of the installed app, found by walking up from this module (works from out/ and from sources). */
-export function demoAssetsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = join(dir, 'assets', 'demo');
-    if (existsSync(join(candidate, 'scenario.json'))) return candidate;
-    dir = dirname(dir);
-  }
-  throw new FsError('fs.failed', 'The demo data (assets/demo) is missing from this installation', { hint: 'Reinstall vvm-desk, or run from the project folder.' });
+/**
+ * The demo data shipped with the app: assets/demo under the resources folder (electron-builder's
+ * extraResources when packaged, the project folder in development; main/adapters/paths.ts).
+ */
+export function demoAssetsDir(resources: string = resourcesDir()): string {
+  const dir = join(resources, 'assets', 'demo');
+  if (existsSync(join(dir, 'scenario.json'))) return dir;
+  throw new FsError('fs.failed', 'The demo data (assets/demo) is missing from this installation', { hint: 'Reinstall VVM Desk, or run from the project folder.' });
 }
 
 function readJson(path: string): unknown {

@@ -6,6 +6,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { AudioError, throwIfAborted } from '../../errors.js';
+import { unpackedPath } from '../paths.js';
 
 /** Where the chosen ffmpeg came from. */
 export type FfmpegSource = 'ffmpeg-static' | 'FFMPEG_PATH' | 'PATH';
@@ -40,10 +41,12 @@ function isExecutableFile(p: string): boolean {
  * Where ffmpeg-static's download puts its binary: next to its package.json (as its index.js computes it).
  * Not `require('ffmpeg-static')`, which would return process.env.FFMPEG_BIN when set: ffmpeg's location
  * must depend only on the options given here (FFMPEG_PATH in `env`), not on a variable read behind them.
+ * In a packaged app the package sits inside app.asar; its binary is unpacked (electron-builder.yml
+ * asarUnpack) and only that copy can be executed.
  */
 export function ffmpegStaticModulePath(platform: NodeJS.Platform = process.platform): unknown {
   const pkg = createRequire(import.meta.url).resolve('ffmpeg-static/package.json');
-  return join(dirname(pkg), platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+  return unpackedPath(join(dirname(pkg), platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg'));
 }
 
 /**

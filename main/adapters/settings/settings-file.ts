@@ -7,28 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { SettingsSchema, defaultSettings, type Settings } from '../../../shared/settings.js';
 import { AppConfigError, FsError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
-
-/** The product name, as electron-builder.yml's productName: the folder name under the OS config dir. */
-const APP_DIR_NAME = 'VVM Desk';
-
-/**
- * The folder of the desktop's settings (and its userData): VVM_CONFIG_DIR when set (tests, portable
- * installs), else the OS's per-user config folder + "VVM Desk" (what Electron picks for userData:
- * %APPDATA% on Windows, ~/Library/Application Support on macOS, $XDG_CONFIG_HOME or ~/.config elsewhere).
- * Computed from `env` alone, so the CLI finds the same folder without Electron. null when `env` has no
- * home folder to start from.
- */
-export function configDir(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string | null {
-  const nonEmpty = (v: string | undefined) => (v !== undefined && v !== '' ? v : undefined);
-  const override = nonEmpty(env.VVM_CONFIG_DIR);
-  if (override !== undefined) return override;
-  const home = nonEmpty(env.HOME) ?? nonEmpty(env.USERPROFILE);
-  let base: string | undefined;
-  if (platform === 'win32') base = nonEmpty(env.APPDATA) ?? (home !== undefined ? join(home, 'AppData', 'Roaming') : undefined);
-  else if (platform === 'darwin') base = home !== undefined ? join(home, 'Library', 'Application Support') : undefined;
-  else base = nonEmpty(env.XDG_CONFIG_HOME) ?? (home !== undefined ? join(home, '.config') : undefined);
-  return base === undefined ? null : join(base, APP_DIR_NAME);
-}
+import { configDir } from '../paths.js';
 
 /** The settings file in {@link configDir}; null when there is no config folder. */
 export function settingsFilePath(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string | null {

@@ -21,10 +21,11 @@ afterEach(() => {
 describe('demoDir', () => {
   it('VVM_DEMO_DIR wins; otherwise the per-user data folder of each OS', () => {
     expect(demoDir({ VVM_DEMO_DIR: '/x/y' }, 'linux')).toBe('/x/y');
-    expect(demoDir({ HOME: '/home/a' }, 'linux')).toBe('/home/a/.local/share/vvm-desk/demo');
-    expect(demoDir({ HOME: '/home/a', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/vvm-desk/demo');
-    expect(demoDir({ HOME: '/Users/a' }, 'darwin')).toBe('/Users/a/Library/Application Support/vvm-desk/demo');
-    expect(demoDir({ USERPROFILE: 'C:/Users/a', APPDATA: 'C:/Users/a/AppData/Roaming' }, 'win32')).toBe(join('C:/Users/a/AppData/Roaming', 'vvm-desk', 'demo'));
+    expect(demoDir({ HOME: '/home/a' }, 'linux')).toBe('/home/a/.local/share/VVM Desk/demo');
+    expect(demoDir({ HOME: '/home/a', XDG_DATA_HOME: '/data' }, 'linux')).toBe('/data/VVM Desk/demo');
+    expect(demoDir({ HOME: '/home/a', VVM_DATA_DIR: '/d' }, 'linux')).toBe('/d/demo');
+    expect(demoDir({ HOME: '/Users/a' }, 'darwin')).toBe('/Users/a/Library/Application Support/VVM Desk/demo');
+    expect(demoDir({ USERPROFILE: 'C:/Users/a', LOCALAPPDATA: 'C:/Users/a/AppData/Local' }, 'win32')).toBe(join('C:/Users/a/AppData/Local', 'VVM Desk', 'demo'));
   });
 });
 
