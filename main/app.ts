@@ -209,7 +209,7 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
   const msisdn = async (): Promise<string> => {
     if (settings.msisdn !== undefined) return settings.msisdn;
     const s = await cardSession();
-    if (s.identity.msisdn === null) throw new AppConfigError('config.invalid', 'The card has no phone number (no tel: IMPU)', { hint: 'Give it with --msisdn +1XXXXXXXXXX.' });
+    if (s.identity.msisdn === null) throw new AppConfigError('config.invalid', 'The card has no phone number (no tel: IMPU)', { hint: 'Give the phone number explicitly (+1XXXXXXXXXX).', action: 'setPhoneNumber' });
     return s.identity.msisdn;
   };
   const client = new MstoreClient({ http: auth, server: settings.server, msisdn, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger });

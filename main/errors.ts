@@ -1,13 +1,15 @@
 // Error classes used inside main/. Each sets a literal `name` (as ky does) and carries a code from
 // shared/errors.ts; toAppError turns any thrown value into an AppError for the UI and the CLI.
 // Messages and details never contain secrets (PIN, RAND/AUTN/RES, CK/IK, Ks, NAF keys, Authorization).
-import type { AppError, ErrorCode, ErrorDetail } from '../shared/errors.js';
+import type { AppError, ErrorAction, ErrorCode, ErrorDetail } from '../shared/errors.js';
 
-type Opts = { hint?: string; detail?: ErrorDetail; retryable?: boolean; cause?: unknown };
+type Opts = { hint?: string; action?: ErrorAction; detail?: ErrorDetail; retryable?: boolean; cause?: unknown };
 
 abstract class VvmError<C extends ErrorCode> extends Error {
   abstract override readonly name: string;
   readonly hint: string | undefined;
+  /** What the user can do, as a code each front end words itself. */
+  readonly action: ErrorAction | undefined;
   readonly detail: ErrorDetail | undefined;
   readonly retryable: boolean;
   constructor(
@@ -17,6 +19,7 @@ abstract class VvmError<C extends ErrorCode> extends Error {
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.hint = opts.hint;
+    this.action = opts.action;
     this.detail = opts.detail;
     this.retryable = opts.retryable ?? false;
   }
@@ -78,6 +81,7 @@ export function toAppError(e: unknown, onInternal?: (e: unknown) => void): AppEr
   if (isKnown(e)) {
     const base: AppError = { code: e.code, message: e.message, retryable: e.retryable };
     if (e.hint !== undefined) base.hint = e.hint;
+    if (e.action !== undefined) base.action = e.action;
     if (e.detail !== undefined) base.detail = e.detail;
     switch (e.name) {
       case 'CardError':
@@ -97,5 +101,5 @@ export function toAppError(e: unknown, onInternal?: (e: unknown) => void): AppEr
   }
   if (e instanceof Error && e.name === 'AbortError') return { code: 'op.cancelled', message: 'Cancelled', retryable: false };
   onInternal?.(e);
-  return { code: 'internal', message: 'Internal error (details are in the log)', retryable: false };
+  return { code: 'internal', message: 'Internal error (details are in the log)', retryable: false, action: 'openLog' };
 }

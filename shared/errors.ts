@@ -54,6 +54,38 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Values allowed in {@link AppError.detail}: plain data, never secrets. */
+/**
+ * What the user can do about an error, as a code: each front end words it its own way (the CLI names its
+ * options, the window its buttons and fields), so messages from the services stay free of both.
+ */
+export const ERROR_ACTIONS = [
+  'startSmartCardService', // pcscd (Linux) / the Smart Card service (Windows) is not running
+  'connectReader', // plug in a PC/SC reader
+  'chooseReader', // the configured reader is not there: pick another
+  'insertSim', // put the SIM in the reader
+  'enterSimPin', // the SIM wants its PIN
+  'unblockSimPin', // PIN blocked: PUK from the carrier
+  'setPhoneNumber', // the card has no tel: IMPU: give the number
+  'checkBsf', // the BSF address (setting) may be wrong
+  'checkServer', // the voicemail server address (setting) may be wrong
+  'setNafFqdn', // the relay keys for another NAF name: set the NAF FQDN override
+  'trustCa', // a private server: add its CA certificate
+  'checkNetwork', // offline, DNS, timeout
+  'runDiagnostics', // credentials refused: walk the chain
+  'retryLater', // the carrier's server failed
+  'refreshList', // the item is gone: list again
+  'deleteGreeting', // the greeting folder is full
+  'shortenGreeting', // over 100 s: record shorter or cut
+  'installFfmpeg', // ffmpeg (or a codec in it) missing
+  'chooseOtherFile', // the audio file cannot be used
+  'chooseOtherFolder', // the folder cannot be written, or the file exists
+  'reportBug', // a bug in the app
+  'openLog', // internal error: the details are in the log
+] as const;
+
+/** One of {@link ERROR_ACTIONS}. */
+export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+
 export type ErrorDetail = Record<string, string | number | boolean | null | string[] | number[]>;
 
 /** An error as the renderer and the CLI see it. `message` is user-readable and free of secrets. */
@@ -64,6 +96,8 @@ export interface AppError {
   /** An action the user can take, if there is one ("Start pcscd", "Insert the SIM", ...). */
   hint?: string;
   detail?: ErrorDetail;
+  /** What the user can do, as a code each front end words itself (see {@link ERROR_ACTIONS}). */
+  action?: ErrorAction;
 }
 
 /** Schema of {@link AppError}, for validating errors that cross a process boundary. */
@@ -73,4 +107,5 @@ export const AppErrorSchema = z.object({
   retryable: z.boolean(),
   hint: z.string().optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.array(z.number())])).optional(),
+  action: z.enum(ERROR_ACTIONS).optional(),
 });

@@ -124,7 +124,8 @@ export async function writeFileAtomic(dir: string, name: string, data: Uint8Arra
       if (mode === 'error') {
         throw new FsError('fs.exists', `${candidate} already exists in the output folder; nothing was overwritten.`, {
           detail: { path: join(dir, candidate) },
-          hint: 'Choose another folder, remove the file, or ask for numbered names (--on-exists suffix).',
+          hint: 'Choose another folder, remove the file, or ask for numbered names.',
+          action: 'chooseOtherFolder',
         });
       }
     }

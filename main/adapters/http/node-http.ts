@@ -44,7 +44,8 @@ function mapNetError(e: unknown, url: URL): Error {
   }
   if (isTlsError(code, e)) {
     return new NetError('net.tls', `TLS verification failed for ${url.host}`, {
-      hint: 'The server certificate is not trusted. For a private or test server, add its CA with --ca <pem file>.',
+      hint: 'The server certificate is not trusted. For a private or test server, add its CA certificate.',
+      action: 'trustCa',
       detail: where,
       cause: e,
     });

@@ -169,7 +169,7 @@ export class PcscReaderPort implements CardReaderPort {
     this.context();
     await this.settle(signal);
     const entry = this.entries.get(readerName);
-    if (!entry) throw new CardError('card.noReader', `No reader named "${readerName}"`, { hint: 'List readers with: vvm-desk card readers' });
+    if (!entry) throw new CardError('card.noReader', `No reader named "${readerName}"`, { hint: 'Choose one of the readers that are connected.', action: 'chooseReader' });
     const r = entry.reader;
     if (r.connected) {
       // A stale connection (e.g. after a reset): release it before connecting again.

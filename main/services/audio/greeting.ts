@@ -111,7 +111,8 @@ export class GreetingService {
       if (!opts.trimToLimit) {
         throw new AudioError('audio.tooLong', `The greeting is longer than ${GREETING_MAX_MS / 1000} s (the server's limit).`, {
           detail: { maxSeconds: GREETING_MAX_MS / 1000, atLeastSeconds: Math.floor((pcm.length / AMR_SAMPLE_RATE) * 10) / 10 },
-          hint: 'Record a shorter greeting, or ask to cut it to 100 s (--trim-to-limit).',
+          hint: 'Record a shorter greeting, or ask to cut it to 100 s.',
+          action: 'shortenGreeting',
         });
       }
       pcm = pcm.subarray(0, maxSamples);

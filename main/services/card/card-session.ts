@@ -202,7 +202,7 @@ export class CardSession implements AkaCard {
   /** Runs `c` and requires 9000. */
   private async ok(what: string, c: CommandApdu, signal: AbortSignal | undefined): Promise<Uint8Array> {
     const r = await this.tx(c, signal);
-    if (r.sw === 0x6982) throw new CardError('card.pinRequired', `${what}: the card requires the SIM PIN`, { hint: 'Set VVM_SIM_PIN or run in a terminal to be asked for it.', detail: { sw: swHex(r.sw) } });
+    if (r.sw === 0x6982) throw new CardError('card.pinRequired', 'The card requires the SIM PIN', { hint: 'The SIM PIN is needed.', action: 'enterSimPin', detail: { sw: swHex(r.sw), operation: what } });
     if (r.sw !== 0x9000) throw this.swError(what, r.sw);
     return r.data;
   }
@@ -356,13 +356,14 @@ export class CardSession implements AkaCard {
     throwIfAborted(signal);
     if (pin === null) {
       throw new CardError('card.pinRequired', `The SIM needs its PIN (${triesLeft} ${triesLeft === 1 ? 'try' : 'tries'} left)`, {
-        hint: 'Set VVM_SIM_PIN, or run in a terminal to be asked for it. Wrong PINs are never retried.',
+        hint: 'The SIM PIN is needed. Wrong PINs are never retried.',
+        action: 'enterSimPin',
         detail: { triesLeft },
       });
     }
     if (!/^\d{4,8}$/.test(pin)) {
       // Not sent to the card: a malformed PIN would only cost a try.
-      throw new CardError('card.pinRequired', 'The SIM PIN must be 4 to 8 digits (nothing was sent to the card)', { hint: 'Check VVM_SIM_PIN.', detail: { triesLeft } });
+      throw new CardError('card.pinRequired', 'The SIM PIN must be 4 to 8 digits (nothing was sent to the card)', { hint: 'Check the SIM PIN.', action: 'enterSimPin', detail: { triesLeft } });
     }
     const v = await this.tx(verifyPin(this.cla, pin), signal);
     const res = parseVerifySw(v.sw);
@@ -398,7 +399,7 @@ export class CardSession implements AkaCard {
   private async auth(c: CommandApdu, mode: '3g' | 'gbaBootstrap', signal: AbortSignal | undefined): Promise<AkaOutcome> {
     const r = await this.tx(c, signal);
     if (r.sw !== 0x9000 && r.sw !== 0x9862 && r.sw !== 0x9864) {
-      if (r.sw === 0x6982) throw new CardError('card.pinRequired', 'AUTHENTICATE needs the SIM PIN', { hint: 'Set VVM_SIM_PIN or run in a terminal to be asked for it.', detail: { sw: swHex(r.sw) } });
+      if (r.sw === 0x6982) throw new CardError('card.pinRequired', 'AUTHENTICATE needs the SIM PIN', { hint: 'The SIM PIN is needed.', action: 'enterSimPin', detail: { sw: swHex(r.sw) } });
       throw this.swError('AUTHENTICATE', r.sw);
     }
     return this.toOutcome(this.decode('AUTHENTICATE response', () => parseAuthResponse(r.data, r.sw, mode)));

@@ -144,7 +144,7 @@ export function resolveBsfUrl(setting: Settings['bsf'], identity: SubscriberIden
     return bsfUrl(bsfHostFromImpi(identity.impi));
   } catch (e) {
     if (e instanceof GbaFormatError) {
-      throw new GbaError('gba.bootstrapFailed', 'Cannot derive the BSF address from the card', { hint: 'Set the BSF address explicitly with --bsf <url>.', cause: e });
+      throw new GbaError('gba.bootstrapFailed', 'Cannot derive the BSF address from the card', { hint: 'Set the BSF address explicitly.', action: 'checkBsf', cause: e });
     }
     throw e;
   }
@@ -152,7 +152,8 @@ export function resolveBsfUrl(setting: Settings['bsf'], identity: SubscriberIden
 
 function malformed(what: string, bsf: string, cause: unknown): GbaError {
   return new GbaError('gba.malformed', `The BSF sent a malformed ${what}`, {
-    hint: 'The BSF answered something that is not a valid GBA response; check the BSF address (--bsf).',
+    hint: 'The BSF answered something that is not a valid GBA response; check the BSF address.',
+    action: 'checkBsf',
     detail: { bsf, reason: cause instanceof DigestSyntaxError || cause instanceof GbaFormatError ? cause.reason : cause instanceof HttpError ? cause.code : 'unknown' },
     cause,
   });
@@ -190,7 +191,7 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
   try {
     bsfHost = new URL(bsf).hostname;
   } catch {
-    throw new GbaError('gba.bootstrapFailed', 'The BSF address is not a URL', { hint: 'Give --bsf as https://host/.', detail: { bsf } });
+    throw new GbaError('gba.bootstrapFailed', 'The BSF address is not a URL', { hint: 'Give the BSF address as https://host/.', action: 'checkBsf', detail: { bsf } });
   }
   const t0 = clock.monotonic();
   const timings: BootstrapTimings = { totalMs: 0, cardMs: 0, httpMs: 0, requests: 0 };
@@ -208,7 +209,8 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
       if (e instanceof HttpError) throw malformed('HTTP response', bsf, e);
       if (e instanceof NetError) {
         throw new GbaError('gba.bsfUnreachable', `Cannot reach the BSF at ${bsf}`, {
-          hint: e.code === 'net.tls' ? 'The BSF certificate is not trusted; for a test BSF pass its CA with --ca.' : 'Check the network connection, or set another BSF address with --bsf.',
+          hint: e.code === 'net.tls' ? 'The BSF certificate is not trusted; for a test BSF add its CA certificate.' : 'Check the network connection, or set another BSF address.',
+          action: e.code === 'net.tls' ? 'trustCa' : 'checkNetwork',
           detail: { bsf, cause: e.code },
           retryable: e.retryable,
           cause: e,
@@ -259,7 +261,8 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
     const outcome = await runCard(rand, autn);
     if (outcome.kind === 'macFailure') {
       throw new GbaError('gba.networkNotAuthentic', 'The card could not authenticate the network (AKA MAC failure)', {
-        hint: 'The BSF is not the one your SIM belongs to, or someone is impersonating it. Check the BSF address (--bsf).',
+        hint: 'The BSF is not the one your SIM belongs to, or someone is impersonating it. Check the BSF address.',
+        action: 'checkBsf',
         detail: { bsf },
       });
     }
@@ -315,7 +318,8 @@ function credentials(i: DigestInput, ch: DigestChallenge, response: string) {
 function refused(r: HttpResponse, bsf: string): GbaError {
   const notFound = r.status === 403 || r.status === 404;
   return new GbaError('gba.bsfRefused', notFound ? 'The BSF does not know this SIM' : `The BSF answered HTTP ${r.status}`, {
-    hint: notFound ? 'The carrier has not provisioned GBA for this SIM, or the BSF address is wrong (--bsf).' : 'The BSF is failing or refused the request; try again later or check --bsf.',
+    hint: notFound ? 'The carrier has not provisioned GBA for this SIM, or the BSF address is wrong.' : 'The BSF is failing or refused the request; try again later or check the BSF address.',
+    action: notFound ? 'checkBsf' : 'retryLater',
     detail: { bsf, status: r.status },
     retryable: r.status >= 500,
   });
@@ -335,7 +339,8 @@ function verifyRspauth(r: HttpResponse, input: DigestInput, bsf: string): void {
   if (rspauth === undefined) return;
   if (rspauth.toLowerCase() !== computeRspauth(input, r.body)) {
     throw new GbaError('gba.networkNotAuthentic', 'The BSF failed to prove it knows the SIM response (rspauth mismatch)', {
-      hint: 'The answer did not come from a genuine BSF; check the BSF address (--bsf) and the network.',
+      hint: 'The answer did not come from a genuine BSF; check the BSF address and the network.',
+      action: 'checkBsf',
       detail: { bsf },
     });
   }

@@ -123,12 +123,13 @@ export class MstoreClient {
     } catch {
       // not JSON: keep nwk false
     }
-    const detail = { status: s, ...(nwk && { error: 'MSTORE_RLY-MST_NWKERR' }) };
-    if (s === 401) throw new HttpError('http.unauthorized', `${what}: the relay refused our credentials`, { hint: 'Run `vvm-desk doctor` to check the SIM and GBA bootstrap.', detail });
-    if (s === 403) throw new HttpError('http.forbidden', `${what}: the relay refused the request`, { detail });
-    if (s === 404) throw new HttpError('http.notFound', `${what}: not found on the server`, { hint: 'List again: it may have been deleted.', detail });
-    if (s >= 500) throw new HttpError('http.server', `${what}: server error ${s}`, { hint: 'The carrier\'s server failed; try again later.', detail, retryable: true });
-    throw new HttpError('http.server', `${what}: the relay rejected the request (${s})`, { hint: nwk ? 'The relay called the request malformed (MSTORE_RLY-MST_NWKERR).' : 'Unexpected status from the relay.', detail });
+    // The operation goes in detail (the CLI prints it), not in the message: the window words its own.
+    const detail = { status: s, operation: what, ...(nwk && { error: 'MSTORE_RLY-MST_NWKERR' }) };
+    if (s === 401) throw new HttpError('http.unauthorized', 'The voicemail server refused our credentials', { hint: 'Check the SIM and the GBA bootstrap step by step (diagnostics).', action: 'runDiagnostics', detail });
+    if (s === 403) throw new HttpError('http.forbidden', 'The voicemail server refused the request', { detail });
+    if (s === 404) throw new HttpError('http.notFound', 'Not found on the voicemail server', { hint: 'List again: it may have been deleted.', action: 'refreshList', detail });
+    if (s >= 500) throw new HttpError('http.server', `The voicemail server failed (error ${s})`, { hint: 'The carrier\'s server failed; try again later.', action: 'retryLater', detail, retryable: true });
+    throw new HttpError('http.server', `The voicemail server rejected the request (${s})`, { hint: nwk ? 'The relay called the request malformed (MSTORE_RLY-MST_NWKERR).' : 'Unexpected status from the relay.', detail });
   }
 
   private ok(res: HttpResponse, what: string): HttpResponse {
@@ -138,7 +139,7 @@ export class MstoreClient {
 
   private checkId(id: string): void {
     const p = objectPathProblem(id);
-    if (p !== null) throw new HttpError('http.notFound', `Not a valid voicemail or greeting id (${p})`, { hint: 'Use an id from `list`.', detail: { id: id.slice(0, 80) } });
+    if (p !== null) throw new HttpError('http.notFound', `Not a valid voicemail or greeting id (${p})`, { hint: 'Use an id from a listing.', action: 'refreshList', detail: { id: id.slice(0, 80) } });
   }
 
   // ---- profile ----
@@ -159,7 +160,8 @@ export class MstoreClient {
     const res = await this.json('PUT', profileUrl(await this.base()), pinChangeBody(oldPin, newPin), opts);
     if (res.status === 403) {
       const r = pinRejection(header(res, 'reason-phrase'));
-      throw new HttpError('mstore.pinRejected', `PIN change refused: ${r.message}`, { hint: r.message, detail: { reason: r.reason } });
+      // The rule that refused it is said once (the hint), not repeated in the message.
+      throw new HttpError('mstore.pinRejected', 'The voicemail PIN was not changed', { hint: r.message, detail: { reason: r.reason } });
     }
     this.ok(res, 'PIN change');
   }
@@ -188,11 +190,11 @@ export class MstoreClient {
       yield page;
       if (page.cursor === null) return;
       // A cursor that repeats would loop forever: treat it as a server fault.
-      if (seen.has(page.cursor)) throw new HttpError('http.badResponse', 'search: the server repeated a page cursor', { hint: 'Try again later.' });
+      if (seen.has(page.cursor)) throw new HttpError('http.badResponse', 'The server repeated a page cursor while listing', { hint: 'Try again later.' });
       seen.add(page.cursor);
       cursor = page.cursor;
     }
-    throw new HttpError('http.badResponse', 'search: too many pages', { hint: 'Try again later.' });
+    throw new HttpError('http.badResponse', 'The server sent too many pages while listing', { hint: 'Try again later.' });
   }
 
   private async listAll<T extends { id: string }>(kind: FolderKind, map: ObjectMapper<T>, opts: OpOptions): Promise<Listing<T>> {
@@ -270,13 +272,13 @@ export class MstoreClient {
       try {
         bytes = fromBase64(text);
       } catch {
-        throw new HttpError('http.badResponse', 'download: the payload is not valid base64', { hint: 'Try the download again.', retryable: true });
+        throw new HttpError('http.badResponse', 'The downloaded audio is not valid base64', { hint: 'Try the download again.', retryable: true });
       }
     } else if (cte !== undefined && cte !== 'binary' && cte !== '8bit' && cte !== '7bit') {
-      throw new HttpError('http.badResponse', `download: unsupported transfer encoding`, { detail: { encoding: cte.slice(0, 40) } });
+      throw new HttpError('http.badResponse', 'The downloaded audio has an unsupported transfer encoding', { detail: { encoding: cte.slice(0, 40) } });
     }
     if (opts.expectedSize !== undefined && bytes.length !== opts.expectedSize) {
-      throw new HttpError('http.badResponse', `download: got ${bytes.length} bytes where the server listed ${opts.expectedSize} (cut off?)`, {
+      throw new HttpError('http.badResponse', `The download got ${bytes.length} bytes where the server listed ${opts.expectedSize} (cut off?)`, {
         hint: 'The connection may have dropped; try the download again.',
         detail: { receivedBytes: bytes.length, expectedBytes: opts.expectedSize },
         retryable: true,
@@ -423,9 +425,19 @@ export class MstoreClient {
     await this.activateAmong(id, (await this.listGreetings(opts)).items, opts);
   }
 
+  /** Throws http.forbidden with action deleteGreeting when the greeting folder is at its quota. */
+  private async failIfGreetingsFull(opts: OpOptions): Promise<void> {
+    const q = await this.getQuota('greeting', opts).catch(() => null);
+    const used = q?.GreetingsOccupied ?? null;
+    const max = q?.GreetingsQuota ?? null;
+    if (used !== null && max !== null && used >= max) {
+      throw new HttpError('http.forbidden', `${used} of ${max} greetings: the greeting folder is full`, { hint: 'Delete a greeting first.', action: 'deleteGreeting', detail: { occupied: used, quota: max } });
+    }
+  }
+
   /** makeActive against a listing already in hand. */
   private async activateAmong(id: string, greetings: ObjectEntry<Greeting>[], opts: OpOptions): Promise<void> {
-    if (!greetings.some((g) => g.item.id === id)) throw new HttpError('http.notFound', 'No such greeting', { hint: 'Use an id from `greeting list`.', detail: { id } });
+    if (!greetings.some((g) => g.item.id === id)) throw new HttpError('http.notFound', 'No such greeting', { hint: 'Use an id from the greeting listing.', action: 'refreshList', detail: { id } });
     await this.setGreetingFlag(id, true, opts);
     for (const g of greetings) if (g.item.id !== id && g.item.active) await this.setGreetingFlag(g.item.id, false, opts);
   }
@@ -447,7 +459,10 @@ export class MstoreClient {
       `inner-${boundary()}`,
     );
     opts.onProgress?.({ phase: 'upload', transferredBytes: 0, totalBytes: mp.body.length });
-    this.ok(await this.send('POST', objectsUrl(await this.base()), opts, { bytes: mp.body, type: mp.contentType }), 'greeting upload');
+    const posted = await this.send('POST', objectsUrl(await this.base()), opts, { bytes: mp.body, type: mp.contentType });
+    // A full greeting folder is refused with a bare 403: say so, with the numbers, when the quota confirms it.
+    if (posted.status === 403) await this.failIfGreetingsFull(opts);
+    this.ok(posted, 'greeting upload');
     opts.onProgress?.({ phase: 'upload', transferredBytes: mp.body.length, totalBytes: mp.body.length });
     const after = await this.listGreetings(opts);
     const added = after.items.filter((g) => !before.has(g.item.id)).sort((a, b) => b.item.date.localeCompare(a.item.date))[0];

@@ -70,7 +70,7 @@ describe('profile', () => {
   it('a 403 without a known reason-phrase is mstore.pinRejected with reason unknown', async () => {
     h = await harness({ pin: '4826' });
     h.relay.setFaults([{ method: 'PUT', pathIncludes: 'vvmserviceProfile', times: 1, action: { kind: 'status', status: 403 } }]);
-    await expect(h.client.changePin('4826', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'unknown' }, message: 'PIN change refused: The server refused the PIN change without saying why.' });
+    await expect(h.client.changePin('4826', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'unknown' }, message: 'The voicemail PIN was not changed', hint: 'The server refused the PIN change without saying why.' });
     h.relay.setFaults([{ method: 'PUT', pathIncludes: 'vvmserviceProfile', times: 1, action: { kind: 'status', status: 403, headers: { 'reason-phrase': 'PIN too Pretty' } } }]);
     await expect(h.client.changePin('4826', '7391')).rejects.toMatchObject({ code: 'mstore.pinRejected', detail: { reason: 'unknown' } });
     // The relay state was not touched by the injected refusals: the real change still works.
@@ -303,6 +303,15 @@ describe('greetings', () => {
     expect(after.filter((x) => x.active).map((x) => x.id)).toEqual([inactive?.id]);
     await h.client.setGreetingFlag(inactive?.id ?? '', false);
     expect((await h.client.listGreetings()).items.some((e) => e.item.active)).toBe(false);
+  });
+
+  it('a full greeting folder is refused with the numbers and the delete action, not a bare 403', async () => {
+    const full = Array.from({ length: 9 }, (_, i) => ({ date: `2026-01-0${i + 1}T10:00:00Z`, active: i === 0, audioBase64: Buffer.from(syntheticAmr(50)).toString('base64') }));
+    h = await harness({ greetings: full });
+    await expect(h.client.uploadGreeting(syntheticAmr(100))).rejects.toMatchObject({ code: 'http.forbidden', action: 'deleteGreeting', message: '9 of 9 greetings: the greeting folder is full', detail: { occupied: 9, quota: 9 } });
+    // One fewer, and the same upload goes through.
+    await h.client.delete([(await h.client.listGreetings()).items[8]?.item.id ?? ''], {});
+    await expect(h.client.uploadGreeting(syntheticAmr(100))).resolves.not.toBeNull();
   });
 
   it('refuses a non-AMR upload before sending anything', async () => {
