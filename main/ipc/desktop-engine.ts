@@ -223,13 +223,16 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       const s = await ready(opts);
       const all = (await s.client.listVoicemails(opts)).items;
       const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
+      // An id the server no longer lists (deleted from another phone, expired) fails; it is never skipped silently.
+      const listed = new Set(items.map((i) => i.id));
+      const gone = ids.filter((id) => !listed.has(id)).map((id) => ({ id, reason: 'No longer on the server' }));
       const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
       const [firstFailure] = result.failed;
       if (result.files.length === 0 && firstFailure) {
         deps.logger?.warn('export failed', { code: firstFailure.error.code });
-        throw new HttpError('mstore.partial', firstFailure.error.message, { detail: { failed: result.failed.map((f) => f.id) }, ...(firstFailure.error.hint !== undefined && { hint: firstFailure.error.hint }) });
+        throw new HttpError('mstore.partial', firstFailure.error.message, { detail: { failed: [...result.failed.map((f) => f.id), ...gone.map((g) => g.id)] }, ...(firstFailure.error.hint !== undefined && { hint: firstFailure.error.hint }) });
       }
-      return result.files.length;
+      return { written: result.files.length, failed: [...result.failed.map((f) => ({ id: f.id, reason: f.error.message })), ...gone] };
     },
     async listGreetings(opts) {
       const listing = await (await ready(opts)).client.listGreetings(opts);

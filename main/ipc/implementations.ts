@@ -7,7 +7,7 @@ import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '..
 import type { Settings } from '../../shared/settings.js';
 import type { OpOptions } from '../services/ports.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
-import { AppConfigError, CardError, throwIfAborted } from '../errors.js';
+import { AppConfigError, CardError, FsError, throwIfAborted } from '../errors.js';
 import type { Implementations } from './dispatch.js';
 
 /** Card state as the engine knows it, without the keychain part (added here). */
@@ -38,8 +38,8 @@ export interface DesktopEngine {
   voicemailAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
   setRead(ids: string[], read: boolean, opts: OpOptions): Promise<void>;
   deleteVoicemails(ids: string[], opts: OpOptions): Promise<void>;
-  /** Writes the voicemails into `dir`; returns how many files were written. */
-  exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<number>;
+  /** Writes the voicemails into `dir`: how many files were written, and which ids failed why (the rest still ran). */
+  exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<{ written: number; failed: { id: string; reason: string }[] }>;
   listGreetings(opts: OpOptions): Promise<Greeting[]>;
   /** Downloads and decodes one greeting, like {@link DesktopEngine.voicemailAudio}. */
   greetingAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
@@ -89,6 +89,8 @@ export interface EngineGreetingPreview extends EngineAudio {
 export interface DesktopHost {
   /** Asks the user for an export folder; null when they cancel. The path never reaches the renderer. */
   chooseExportDirectory(): Promise<string | null>;
+  /** Opens a folder main chose (the last export's) in the system file manager. */
+  showFolder?(dir: string): Promise<void>;
   /**
    * Keeps decoded audio for the host's `/media/audio/<id>` route (Range support, so <audio> can seek);
    * hosts without such a route leave it out and the renderer plays the bytes it got.
@@ -114,6 +116,9 @@ function noCard(): CardError {
 /** Builds every channel's implementation over the engine, the keychain and the host. */
 export function createImplementations(engine: DesktopEngine, pins: PinStore, host: DesktopHost): Implementations {
   const status = () => publicCardStatus(engine, pins);
+  // The folder of the last export: `sameFolder` exports and "Show in folder" use it, so no path ever
+  // comes from the renderer.
+  let lastExportDir: string | null = null;
   function mediaUrl(id: string, wav: Uint8Array): string | null {
     if (!host.rememberAudio) return null;
     host.rememberAudio(id, wav);
@@ -153,10 +158,17 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
     'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
     'voicemail:export': async (req, ctx): Promise<ExportOutcomeValue> => {
-      const dir = await host.chooseExportDirectory();
-      if (dir === null) return { written: 0, cancelled: true };
+      const dir = req.sameFolder === true && lastExportDir !== null ? lastExportDir : await host.chooseExportDirectory();
+      if (dir === null) return { written: 0, cancelled: true, failed: [], folder: null };
       throwIfAborted(ctx.signal);
-      return { written: await engine.exportVoicemails(req.ids, req.format, dir, ctx), cancelled: false };
+      lastExportDir = dir;
+      const { written, failed } = await engine.exportVoicemails(req.ids, req.format, dir, ctx);
+      return { written, cancelled: false, failed: failed.map((f) => ({ id: f.id, reason: f.reason.slice(0, 1000) })), folder: dir };
+    },
+    'export:showFolder': async () => {
+      if (lastExportDir === null) throw new FsError('fs.failed', 'Nothing has been exported yet');
+      if (!host.showFolder) throw new FsError('fs.failed', 'This window cannot open folders');
+      await host.showFolder(lastExportDir);
     },
     'greeting:list': (_req, ctx) => engine.listGreetings(ctx),
     'greeting:audio': async (req, ctx) => playable(req.id, await engine.greetingAudio(req.id, ctx)),

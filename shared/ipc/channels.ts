@@ -13,6 +13,7 @@ export const CHANNELS = [
   'voicemail:markRead',
   'voicemail:delete',
   'voicemail:export',
+  'export:showFolder',
   'greeting:list',
   'greeting:audio',
   'greeting:preview',

@@ -75,8 +75,17 @@ export const Quota = z.object({ voicemail: FolderQuotaSchema, greeting: FolderQu
 /** Export formats: the original AMR, or decoded and re-encoded by main (ffmpeg). */
 export const ExportFormat = z.enum(['wav', 'mp3', 'flac', 'opus', 'amr']);
 
-/** Result of an export: how many files were written; `cancelled` when the user closed the folder dialog. */
-export const ExportOutcome = z.object({ written: z.number().int().min(0), cancelled: z.boolean() });
+/**
+ * Result of an export: how many files were written; `cancelled` when the user closed the folder dialog;
+ * the items that failed and why (the others were still written); the folder, for display only (the
+ * renderer never sends a path back: `export:showFolder` opens the folder main remembered).
+ */
+export const ExportOutcome = z.object({
+  written: z.number().int().min(0),
+  cancelled: z.boolean(),
+  failed: z.array(z.object({ id: ObjectIdSchema, reason: z.string().max(1000) })).max(100),
+  folder: z.string().max(4096).nullable(),
+});
 
 /** Recording uploads are bounded: 100 s of the largest sensible container is far below this. */
 const MAX_RECORDING_BYTES = 16 * 1024 * 1024;
@@ -117,7 +126,11 @@ export const contract = {
   'voicemail:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
   'voicemail:markRead': { req: z.object({ ids: ObjectIds, read: z.boolean(), opId: OpId }).strict(), res: z.void() },
   'voicemail:delete': { req: z.object({ ids: ObjectIds, opId: OpId }).strict(), res: z.void() },
-  'voicemail:export': { req: z.object({ ids: ObjectIds, format: ExportFormat, opId: OpId }).strict(), res: ExportOutcome },
+  // `sameFolder`: into the folder of this window's previous export, without asking again (a bulk export
+  // of more than 100 voicemails is several requests, one folder).
+  'voicemail:export': { req: z.object({ ids: ObjectIds, format: ExportFormat, sameFolder: z.boolean().optional(), opId: OpId }).strict(), res: ExportOutcome },
+  /** Opens the folder of the last export in the system file manager; takes no path from the renderer. */
+  'export:showFolder': { req: z.object({}).strict(), res: z.void() },
   'greeting:list': { req: z.object({ opId: OpId }).strict(), res: z.array(GreetingSchema) },
   'greeting:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
   'greeting:preview': {

@@ -112,7 +112,7 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
     async exportVoicemails(ids, _format, _dir, opts) {
       await step(opts, 'export');
       for (const id of ids) find(id);
-      return ids.length;
+      return { written: ids.length, failed: [] };
     },
     async listGreetings(opts) {
       await step(opts, 'list');
