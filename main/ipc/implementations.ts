@@ -1,89 +1,15 @@
 // The channel implementations: thin adapters from the IPC contract to the engine facade the desktop
 // needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
-// (built in main/app.ts) owns the business logic; this file only maps requests, the keychain choice and
+// (the mailbox, main/services/mailbox, built in main/app/desktop.ts) owns the business logic; this file only maps requests, the keychain choice and
 // the export folder prompt.
-import type { CardInfoValue, CardStatusValue, ExportFormatValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
-import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
-import type { Settings } from '../../shared/settings.js';
-import type { OpOptions } from '../services/ports.js';
+import type { CardStatusValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
+import type { EngineAudio, EngineCardStatus, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { AppConfigError, CardError, FsError, throwIfAborted } from '../errors.js';
 import type { Implementations } from './dispatch.js';
 
-/** Card state as the engine knows it, without the keychain part (added here). */
-export type EngineCardStatus = Omit<CardStatusValue, 'pinStored'> & {
-  /** ICCID of the card in the reader (EF_ICCID), or null without a card. Never shown to the renderer. */
-  iccid: string | null;
-};
-
-/**
- * What the desktop needs from the engine. main/app.ts builds one over the real services (or over the
- * in-process simulated SIM and carrier in demo mode). Every long call takes OpOptions and checks its
- * signal; errors are the classes in main/errors.ts.
- */
-export interface DesktopEngine {
-  cardStatus(): EngineCardStatus;
-  /** Tries to open the card (and with it the session) so the status is current; never throws. */
-  probe(opts: OpOptions): Promise<void>;
-  /** Subscribes to card status changes; returns the unsubscribe function. */
-  watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
-  cardInfo(opts: OpOptions): Promise<CardInfoValue>;
-  /**
-   * VERIFY PIN (TS 31.101 9.5.1). Throws CardError card.pinWrong / card.pinBlocked. 'notNeeded' when
-   * the card never asked (PIN disabled or already verified): the PIN was not checked.
-   */
-  unlock(pin: string, opts: OpOptions): Promise<'verified' | 'notNeeded'>;
-  listVoicemails(opts: OpOptions): Promise<Voicemail[]>;
-  /** Downloads and decodes one voicemail: WAV for playback plus peaks (min/max per bucket) and duration. */
-  voicemailAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
-  setRead(ids: string[], read: boolean, opts: OpOptions): Promise<void>;
-  deleteVoicemails(ids: string[], opts: OpOptions): Promise<void>;
-  /** Writes the voicemails into `dir`: how many files were written, and which ids failed why (the rest still ran). */
-  exportVoicemails(ids: string[], format: ExportFormatValue, dir: string, opts: OpOptions): Promise<{ written: number; failed: { id: string; reason: string }[] }>;
-  listGreetings(opts: OpOptions): Promise<Greeting[]>;
-  /** Downloads and decodes one greeting, like {@link DesktopEngine.voicemailAudio}. */
-  greetingAudio(id: string, opts: OpOptions): Promise<EngineAudio>;
-  /**
-   * Encodes the recording to AMR-NB exactly as {@link DesktopEngine.uploadGreeting} would and decodes the
-   * result back: what callers will hear (WAV + peaks), and the AMR to upload unchanged.
-   */
-  previewGreeting(input: GreetingRecording, opts: OpOptions): Promise<EngineGreetingPreview>;
-  /**
-   * Uploads a greeting and, when asked, makes it the only active greeting: a recording is encoded to
-   * AMR-NB first; an `amr` from {@link DesktopEngine.previewGreeting} is checked and sent byte for byte.
-   */
-  uploadGreeting(input: { type: GreetingType; activate: boolean } & (GreetingRecording | { amr: Uint8Array }), opts: OpOptions): Promise<void>;
-  activateGreeting(id: string, opts: OpOptions): Promise<void>;
-  deleteGreeting(id: string, opts: OpOptions): Promise<void>;
-  getProfile(opts: OpOptions): Promise<Profile>;
-  setVvmActive(active: boolean, opts: OpOptions): Promise<void>;
-  changeMailboxPin(oldPin: string, newPin: string, opts: OpOptions): Promise<void>;
-  getQuota(opts: OpOptions): Promise<{ voicemail: FolderQuota; greeting: FolderQuota }>;
-  getSettings(): Settings;
-  setSettings(s: Settings): Promise<Settings>;
-}
-
-/** A recording or imported file and how to encode it (trimming defaults to on, as for microphone recordings). */
-export interface GreetingRecording {
-  audio: Uint8Array;
-  mimeType: string;
-  trimSilence?: boolean;
-  trimToLimit?: boolean;
-}
-
-/** Playable audio as the engine hands it to the channel implementations (which add the media URL). */
-export interface EngineAudio {
-  wav: Uint8Array;
-  peaks: { min: number[]; max: number[] };
-  durationSec: number;
-}
-
-/** A previewed greeting as the engine hands it to the channel implementation (which adds the media URL). */
-export interface EngineGreetingPreview extends EngineAudio {
-  amr: Uint8Array;
-  encodedDurationSec: number;
-  truncated: boolean;
-}
+/** The mailbox (main/services/mailbox) as the channels see it; the names stay for the IPC layer's users. */
+export type { EngineAudio, EngineCardStatus, EngineGreetingPreview, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
 
 /** What only the host (Electron, or the web harness) can provide. */
 export interface DesktopHost {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
 import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
-import { createDesktopEngine } from '../../main/ipc/desktop-engine.js';
+import { createMailbox } from '../../main/services/mailbox/mailbox.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import type { WebHarness } from '../../main/web-harness/server.js';
 import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
@@ -25,7 +25,7 @@ describe('SIM PIN dialog e2e', () => {
   let browser: BrowserContext | undefined;
   let page: Page;
   let pageErrors: string[] = [];
-  let engine: ReturnType<typeof createDesktopEngine> | undefined;
+  let engine: ReturnType<typeof createMailbox> | undefined;
   const pins = memoryPinStore();
 
   beforeAll(async () => {
@@ -36,7 +36,7 @@ describe('SIM PIN dialog e2e', () => {
     // The demo subscriber's keys, with PIN1 enabled.
     const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
     const pinSource = createDesktopPinSource(pins);
-    engine = createDesktopEngine({
+    engine = createMailbox({
       open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
       audio: createAudioEngine({ env: process.env }),
       pinSource,

@@ -6,7 +6,7 @@ import { createKeychainPinStore, verifyWithStoredPin } from '../../main/adapters
 import { CardError } from '../../main/errors.js';
 import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
 import { createAudioEngine, openMstoreSession } from '../../main/app.js';
-import { createDesktopEngine } from '../../main/ipc/desktop-engine.js';
+import { createMailbox } from '../../main/services/mailbox/mailbox.js';
 import { createDispatcher } from '../../main/ipc/dispatch.js';
 import { createImplementations } from '../../main/ipc/implementations.js';
 import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
@@ -60,7 +60,7 @@ describe('keychain PIN store (real keyring)', () => {
     const card = new SimulatedUicc(demoProfile({ pin: '8642' }));
     const desktop = () => {
       const pinSource = createDesktopPinSource(store);
-      const engine = createDesktopEngine({
+      const engine = createMailbox({
         open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
         audio: createAudioEngine({ env: {} }),
         pinSource,

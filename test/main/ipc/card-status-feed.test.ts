@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAudioEngine, openMstoreSession } from '../../../main/app.js';
 import { createDesktopPinSource } from '../../../main/adapters/keychain/keychain-pin-source.js';
-import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
+import { createMailbox } from '../../../main/services/mailbox/mailbox.js';
 import { createDispatcher } from '../../../main/ipc/dispatch.js';
 import { createCardStatusFeed, createImplementations } from '../../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
@@ -24,7 +24,7 @@ describe('card status feed', () => {
     const reader = new InProcessCardReader(new SimulatedUicc(demoProfile({ pin: '2468' })));
     const pins = memoryPinStore();
     const pinSource = createDesktopPinSource(pins);
-    const engine = createDesktopEngine({
+    const engine = createMailbox({
       open: (settings) => openMstoreSession({ settings, demo: false, env: {}, pinSource, readers: async () => reader }),
       audio: createAudioEngine({ env: {} }),
       pinSource,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAudioEngine, openMstoreSession } from '../../../main/app.js';
 import { createDesktopPinSource } from '../../../main/adapters/keychain/keychain-pin-source.js';
-import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
+import { createMailbox } from '../../../main/services/mailbox/mailbox.js';
 import { createDispatcher } from '../../../main/ipc/dispatch.js';
 import { createImplementations } from '../../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
@@ -21,7 +21,7 @@ function setup(pin: string | null, pins: PinStore = memoryPinStore()) {
   const card = new SimulatedUicc(demoProfile({ pin }));
   const reader = new InProcessCardReader(card);
   const pinSource = createDesktopPinSource(pins);
-  const engine = createDesktopEngine({
+  const engine = createMailbox({
     // Each session gets its own handle on the reader (closing it must not end the presence watch),
     // as the desktop backend gives the watcher its own PC/SC context.
     open: (settings) =>

@@ -6,16 +6,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createAudioEngine, openMstoreSession } from '../../../main/app.js';
-import { createDesktopPinSource } from '../../../main/adapters/keychain/keychain-pin-source.js';
-import { createDesktopEngine } from '../../../main/ipc/desktop-engine.js';
-import type { EngineCardStatus } from '../../../main/ipc/implementations.js';
-import { memoryPinStore } from '../../../main/web-harness/run.js';
-import type { CardReaderPort } from '../../../main/services/ports.js';
-import { InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
-import { demoProfile } from '../../../main/sim/card/profile.js';
-import { SimulatedUicc } from '../../../main/sim/card/simulated-uicc.js';
-import { defaultSettings } from '../../../shared/settings.js';
+import { createAudioEngine, openMstoreSession } from '../../../../main/app.js';
+import { createDesktopPinSource } from '../../../../main/adapters/keychain/keychain-pin-source.js';
+import { createMailbox } from '../../../../main/services/mailbox/mailbox.js';
+import type { EngineCardStatus } from '../../../../main/services/mailbox/types.js';
+import { memoryPinStore } from '../../../../main/web-harness/run.js';
+import type { CardReaderPort } from '../../../../main/services/ports.js';
+import { InProcessCardReader } from '../../../../main/sim/card/in-process-reader.js';
+import { demoProfile } from '../../../../main/sim/card/profile.js';
+import { SimulatedUicc } from '../../../../main/sim/card/simulated-uicc.js';
+import { defaultSettings } from '../../../../shared/settings.js';
 
 let demoDir: string;
 beforeEach(() => {
@@ -37,7 +37,7 @@ function setup(demoUntilCard: boolean, inserted: 'sim' | 'other' = 'sim') {
   reader.remove(); // no card at start: that is why the app is in demo mode
   const pinSource = createDesktopPinSource(memoryPinStore());
   const opened: boolean[] = [];
-  const engine = createDesktopEngine({
+  const engine = createMailbox({
     open: (settings, demo) => {
       opened.push(demo);
       return openMstoreSession({
@@ -68,7 +68,7 @@ async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promi
   }
 }
 
-describe('desktop engine: automatic demo ends when a card is inserted', () => {
+describe('mailbox: automatic demo ends when a card is inserted', () => {
   it('switches from the demo card to the inserted card, and the pushed status says so', async () => {
     const { engine, reader, realCard, opened, pushed } = setup(true);
     try {

@@ -1,25 +1,25 @@
-// The DesktopEngine over the real services: one MstoreSession (card -> GBA -> NAF digest -> mstore
-// client, or demo mode's simulated SIM and carrier) and the audio engine (playback WAV + peaks, greeting
-// encoding, export). The session is opened on first use; a session whose card could not be opened (PIN
-// needed, no card) is closed and opened afresh on the next call, so a PIN typed in the dialog is used.
-import type { CardInfoValue } from '../../shared/ipc/contract.js';
-import type { Settings } from '../../shared/settings.js';
-import type { MstoreSession } from '../app.js';
-import type { DesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
-import type { AudioEngine } from '../services/audio/engine.js';
-import { exportItemOf } from '../services/audio/export.js';
-import { checkEncodedGreeting, type PreparedGreeting } from '../services/audio/greeting.js';
-import type { BulkOutcome } from '../services/mstore/client.js';
-import type { Logger, OpOptions, ReaderEvent } from '../services/ports.js';
-import { CardError, HttpError, throwIfAborted } from '../errors.js';
-import type { DesktopEngine, EngineAudio, EngineCardStatus, GreetingRecording } from './implementations.js';
+// The mailbox: the one long-lived owner of the card session, GBA and the mstore session (card -> GBA ->
+// NAF digest -> mstore client, or demo mode's simulated SIM and carrier), with card presence events.
+// The window's channels (main/ipc) and background work go through it; its operations are the use cases
+// in ./use-cases.ts, which the CLI calls on its one-shot sessions. The session is opened on first use; a
+// session whose card could not be opened (PIN needed, no card) is closed and opened afresh on the next
+// call, so a PIN typed in the dialog is used.
+import type { CardInfoValue } from '../../../shared/ipc/contract.js';
+import type { Settings } from '../../../shared/settings.js';
+import type { AudioEngine } from '../audio/engine.js';
+import type { PreparedGreeting } from '../audio/greeting.js';
+import type { Logger, OpOptions, ReaderEvent } from '../ports.js';
+import { CardError, HttpError, throwIfAborted } from '../../errors.js';
+import type { MailboxSession, OfferablePinSource, SessionOpener } from './ports.js';
+import type { EngineCardStatus, GreetingRecording, Mailbox } from './types.js';
+import * as useCases from './use-cases.js';
 
-/** What {@link createDesktopEngine} needs. */
-export interface DesktopEngineDeps {
+/** What {@link createMailbox} needs. */
+export interface MailboxDeps {
   /** Opens an mstore session with the given settings, on the demo card and carrier or the real card. */
-  open(settings: Settings, demo: boolean): Promise<MstoreSession>;
+  open: SessionOpener;
   audio: AudioEngine;
-  pinSource: DesktopPinSource;
+  pinSource: OfferablePinSource;
   settings: Settings;
   /** Persists settings changed from the UI; optional. */
   saveSettings?(s: Settings): Promise<void>;
@@ -55,21 +55,13 @@ function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus |
   }
 }
 
-function checkBulk(outcome: BulkOutcome, what: string): void {
-  const failed = outcome.results.filter((r) => !r.ok);
-  if (failed.length > 0) {
-    throw new HttpError('mstore.partial', `${what}: ${failed.length} of ${outcome.results.length} failed`, { hint: 'Refresh the list and try again.', detail: { failed: failed.map((f) => f.id), reasons: failed.map((f) => f.reason) } });
-  }
-}
-
-/** Builds the engine; `close()` releases the card, the demo carrier and the reader context. */
-export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { close(): Promise<void> } {
+/** Builds the mailbox; `close()` releases the card, the demo carrier and the reader context. */
+export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<void> } {
   let settings = deps.settings;
   let demo = deps.demo;
-  let session: Promise<MstoreSession> | null = null;
+  let session: Promise<MailboxSession> | null = null;
   let status: EngineCardStatus = { state: 'absent', reader: null, demo, iccid: null, triesLeft: null };
   const listeners = new Set<(s: EngineCardStatus) => void>();
-  // Payload path and listed size per id (the size catches a payload cut at connection close, HTTP/1.0).
 
   function setStatus(next: EngineCardStatus): void {
     const changed = JSON.stringify(next) !== JSON.stringify(status);
@@ -84,10 +76,10 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
   }
 
   /** The open session with a verified card; updates the card status either way. */
-  async function ready(opts: OpOptions): Promise<MstoreSession> {
+  async function ready(opts: OpOptions): Promise<MailboxSession> {
     throwIfAborted(opts.signal);
     const current = (session ??= deps.open(settings, demo));
-    let s: MstoreSession;
+    let s: MailboxSession;
     try {
       s = await current;
       // The card session is shared by every operation, so its opening (a few APDUs) is not tied to one
@@ -162,18 +154,6 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     }
   });
 
-  /** A voicemail's or greeting's audio (the client knows the payload path and size from its listings). */
-  async function payloadOf(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions, signal?: AbortSignal): Promise<Uint8Array> {
-    return (await s.client.downloadById(kind, id, { ...opts, ...(signal && { signal }) })).bytes;
-  }
-
-  /** Playable audio (WAV + waveform peaks) through the playback service's cache. */
-  async function playable(s: MstoreSession, id: string, kind: 'voicemail' | 'greeting', opts: OpOptions): Promise<EngineAudio> {
-    // Greetings and voicemails share the playback cache; their object ids never collide.
-    const a = await deps.audio.playback.prepare(id, (signal) => payloadOf(s, id, kind, opts, signal), opts);
-    return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
-  }
-
   /** Encodes a recording; by default trims silence at both ends and cuts at the carrier's 100 s limit. */
   function encodeGreeting(input: GreetingRecording, opts: OpOptions): Promise<PreparedGreeting> {
     return deps.audio.greeting.prepare(input.audio, { ...opts, trimSilence: input.trimSilence ?? true, trimToLimit: input.trimToLimit ?? true });
@@ -206,40 +186,34 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
       return unused ? 'notNeeded' : 'verified';
     },
     async listVoicemails(opts) {
-      const s = await ready(opts);
-      const listing = await s.client.listVoicemails(opts);
-      return listing.items.map((e) => e.item);
+      return (await useCases.listVoicemails(await ready(opts), opts)).items;
     },
     async voicemailAudio(id, opts) {
-      return playable(await ready(opts), id, 'voicemail', opts);
+      return useCases.play(await ready(opts), deps.audio, 'voicemail', id, opts);
     },
     async setRead(ids, read, opts) {
-      checkBulk(await (await ready(opts)).client.setRead(ids, read, opts), read ? 'Mark as read' : 'Mark as unread');
+      useCases.checkBulk(await useCases.mark(await ready(opts), ids, read, opts), read ? 'Mark as read' : 'Mark as unread');
     },
     async deleteVoicemails(ids, opts) {
-      checkBulk(await (await ready(opts)).client.delete(ids, opts), 'Delete');
+      useCases.checkBulk(await useCases.remove(await ready(opts), ids, opts), 'Delete');
     },
     async exportVoicemails(ids, format, dir, opts) {
-      const s = await ready(opts);
-      const all = (await s.client.listVoicemails(opts)).items;
-      const items = all.filter((e) => ids.includes(e.item.id)).map((e) => exportItemOf(e.item));
+      const result = await useCases.exportVoicemails(await ready(opts), deps.audio, ids, { ...opts, format, outDir: dir, onExists: 'suffix' });
       // An id the server no longer lists (deleted from another phone, expired) fails; it is never skipped silently.
-      const listed = new Set(items.map((i) => i.id));
-      const gone = ids.filter((id) => !listed.has(id)).map((id) => ({ id, reason: 'No longer on the server' }));
-      const result = await deps.audio.exporter.export(items, (id, signal) => payloadOf(s, id, 'voicemail', opts, signal), { ...opts, format, outDir: dir, onExists: 'suffix' });
-      const [firstFailure] = result.failed;
+      const gone = result.failed.filter((f) => f.error.code === 'http.notFound').map((f) => ({ id: f.id, reason: 'No longer on the server' }));
+      const failed = result.failed.filter((f) => f.error.code !== 'http.notFound');
+      const [firstFailure] = failed;
       if (result.files.length === 0 && firstFailure) {
         deps.logger?.warn('export failed', { code: firstFailure.error.code });
-        throw new HttpError('mstore.partial', firstFailure.error.message, { detail: { failed: [...result.failed.map((f) => f.id), ...gone.map((g) => g.id)] }, ...(firstFailure.error.hint !== undefined && { hint: firstFailure.error.hint }) });
+        throw new HttpError('mstore.partial', firstFailure.error.message, { detail: { failed: [...failed.map((f) => f.id), ...gone.map((g) => g.id)] }, ...(firstFailure.error.hint !== undefined && { hint: firstFailure.error.hint }) });
       }
-      return { written: result.files.length, failed: [...result.failed.map((f) => ({ id: f.id, reason: f.error.message })), ...gone] };
+      return { written: result.files.length, failed: [...failed.map((f) => ({ id: f.id, reason: f.error.message })), ...gone] };
     },
     async listGreetings(opts) {
-      const listing = await (await ready(opts)).client.listGreetings(opts);
-      return listing.items.map((e) => e.item);
+      return (await useCases.listGreetings(await ready(opts), opts)).items;
     },
     async greetingAudio(id, opts) {
-      return playable(await ready(opts), id, 'greeting', opts);
+      return useCases.play(await ready(opts), deps.audio, 'greeting', id, opts);
     },
     async previewGreeting(input, opts) {
       // No card needed: encoding and decoding are local. The same options as an upload of the recording.
@@ -249,15 +223,14 @@ export function createDesktopEngine(deps: DesktopEngineDeps): DesktopEngine & { 
     async uploadGreeting(input, opts) {
       const s = await ready(opts);
       // A previewed greeting goes up byte for byte (after the same checks prepare() applies to its output).
-      const amr = 'amr' in input ? checkEncodedGreeting(input.amr).amr : (await encodeGreeting(input, opts)).amr;
-      throwIfAborted(opts.signal);
-      await s.client.uploadGreeting(amr, { ...opts, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' });
+      const amr = 'amr' in input ? input.amr : (await encodeGreeting(input, opts)).amr;
+      await useCases.uploadGreeting(s, { amr, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' }, opts);
     },
     async activateGreeting(id, opts) {
       await (await ready(opts)).client.makeActive(id, opts);
     },
     async deleteGreeting(id, opts) {
-      checkBulk(await (await ready(opts)).client.delete([id], opts), 'Delete greeting');
+      useCases.checkBulk(await useCases.remove(await ready(opts), [id], opts), 'Delete greeting');
     },
     async getProfile(opts) {
       return (await ready(opts)).client.getProfile(opts);

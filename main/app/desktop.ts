@@ -1,0 +1,156 @@
+// Wiring of the desktop: the mailbox behind the window and the development web harness, and the IPC
+// side over it (main/app/).
+import type { Channel } from '../../shared/ipc/contract.js';
+import type { Settings } from '../../shared/settings.js';
+import { createKeychainPinStore, type PinStore } from '../adapters/keychain/keychain-pin-store.js';
+import { createDesktopPinSource } from '../adapters/keychain/keychain-pin-source.js';
+import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
+import { createCardStatusFeed, createImplementations, type CardStatusFeed, type DesktopEngine } from '../ipc/implementations.js';
+import { createMediaCache, type MediaCache } from '../ipc/media-cache.js';
+import { createMailbox } from '../services/mailbox/mailbox.js';
+import type { CardReaderPort, Logger, ReaderEvent } from '../services/ports.js';
+import { createAudioEngine } from './audio.js';
+import { NULL_LOGGER, pcscReaders } from './card.js';
+import { openMstoreSession } from './mstore.js';
+
+/** Options of {@link createDesktopBackend}. */
+export interface DesktopBackendOptions {
+  env: Record<string, string | undefined>;
+  settings: Settings;
+  /** true: simulated SIM and carrier; 'auto': demo only when no reader has a card. */
+  demo: boolean | 'auto';
+  /** Where the SIM PIN is remembered; default: the OS keychain through keytar. */
+  pins?: PinStore;
+  /** Disk cache of decoded voicemails (WAV + peaks). */
+  cacheDir?: string;
+  logger?: Logger;
+  demoLatencyMs?: number;
+  /** Persists settings changed in the window (main/adapters/settings/settings-file.ts). */
+  saveSettings?: (s: Settings) => Promise<void>;
+}
+
+/** The desktop's mailbox (`engine`), the PIN store it uses, whether it runs the demo, and cleanup. */
+export interface DesktopBackend {
+  engine: DesktopEngine;
+  pins: PinStore;
+  /** Demo mode now (an automatic demo ends when a card is inserted). */
+  readonly demo: boolean;
+  close(): Promise<void>;
+}
+
+async function anyCardPresent(logger: Logger): Promise<boolean> {
+  try {
+    const readers = await pcscReaders(logger);
+    try {
+      return (await readers.listReaders()).some((r) => r.cardPresent);
+    } finally {
+      await readers.close();
+    }
+  } catch {
+    return false; // no pcscd, no native module, no reader: demo mode
+  }
+}
+
+/** How often the presence watcher tries again while the smart-card service is not running. */
+const PRESENCE_RETRY_MS = 5000;
+
+/**
+ * Watches card presence; while the smart-card service is down (pcscd not started yet: `watch` throws
+ * card.serviceUnavailable) it tries again every `retryMs`, so a service started after the app (and then
+ * a card inserted, even during an automatic demo) is still noticed. Returns the unsubscribe function.
+ */
+export function watchWithRetry(port: Pick<CardReaderPort, 'watch'>, listener: (e: ReaderEvent) => void, retryMs: number): () => void {
+  let unwatch: (() => void) | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const attempt = (): boolean => {
+    try {
+      unwatch = port.watch(listener);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!attempt()) {
+    timer = setInterval(() => {
+      if (attempt() && timer) {
+        clearInterval(timer);
+        timer = null;
+      }
+    }, retryMs);
+    timer.unref?.();
+  }
+  return () => {
+    if (timer) clearInterval(timer);
+    timer = null;
+    unwatch?.();
+  };
+}
+
+function withoutReader(s: Settings): Settings {
+  const { reader: _reader, ...rest } = s;
+  return rest;
+}
+
+/** Wires the desktop: keychain PIN source, audio engine, one mstore session at a time (main/services/mailbox/mailbox.ts). */
+export async function createDesktopBackend(opts: DesktopBackendOptions): Promise<DesktopBackend> {
+  const logger = opts.logger ?? NULL_LOGGER;
+  const pins = opts.pins ?? createKeychainPinStore();
+  const pinSource = createDesktopPinSource(pins);
+  const demo = opts.demo === 'auto' ? !(await anyCardPresent(logger)) : opts.demo;
+  const audio = createAudioEngine({ env: opts.env, ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }) });
+  // Card presence for the window: a PC/SC context of its own, so closing a session does not end it. An
+  // automatic demo (no card at start) watches too: the first card inserted ends it.
+  const watcher = opts.demo === true ? null : await pcscReaders(logger).catch(() => null);
+  const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => (watcher ? watchWithRetry(watcher, l, PRESENCE_RETRY_MS) : () => {});
+  const engine = createMailbox({
+    watchReaders,
+    // The demo card sits in the demo reader: a reader chosen in the settings is for the real card.
+    open: (settings, demoNow) => openMstoreSession({ settings: demoNow ? withoutReader(settings) : settings, demo: demoNow, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
+    audio,
+    pinSource,
+    settings: opts.settings,
+    demo,
+    demoUntilCard: opts.demo === 'auto',
+    logger,
+    ...(opts.saveSettings !== undefined && { saveSettings: opts.saveSettings }),
+  });
+  return {
+    engine,
+    pins,
+    get demo() {
+      return engine.cardStatus().demo;
+    },
+    close: async () => {
+      await engine.close();
+      await watcher?.close();
+    },
+  };
+}
+
+/** What a host (Electron's main process, or the web harness) gives {@link createDesktopIpc}. */
+export interface DesktopIpcOptions {
+  /** Asks where to export voicemails; null = the user cancelled. */
+  chooseExportDirectory(): Promise<string | null>;
+  /** Logs an unexpected error with its stack (main only; never reaches the renderer). */
+  onInternal?(channel: Channel, e: unknown): void;
+}
+
+/** The IPC side of the desktop: the dispatcher over the channel implementations, the card status feed, the media route's cache. */
+export interface DesktopIpc {
+  dispatcher: Dispatcher;
+  feed: CardStatusFeed;
+  media: MediaCache;
+}
+
+/** Wires the channel implementations over the backend, the same for Electron and the web harness. */
+export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'>, opts: DesktopIpcOptions): DesktopIpc {
+  // The last few decoded WAVs for the media route (the playback service caches the rest).
+  const media = createMediaCache();
+  const feed = createCardStatusFeed(backend.engine, backend.pins);
+  const impls = createImplementations(backend.engine, backend.pins, {
+    chooseExportDirectory: () => opts.chooseExportDirectory(),
+    rememberAudio: (id, wav) => media.remember(id, wav),
+    cardStatusChanged: () => feed.changed(),
+  });
+  return { dispatcher: createDispatcher(impls, { onInternal: (channel, e) => opts.onInternal?.(channel, e) }), feed, media };
+}
