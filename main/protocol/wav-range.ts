@@ -13,12 +13,53 @@ export interface RangeResponse {
 /** A satisfiable range [start, end] (inclusive), `unsatisfiable`, or `ignore` (serve everything). */
 export type RangeDecision = { kind: 'range'; start: number; end: number } | { kind: 'unsatisfiable' } | { kind: 'ignore' };
 
+/** Longest Range header looked at; a single byte range is far shorter, anything longer is ignored. */
+export const MAX_RANGE_HEADER = 256;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09;
+}
+
+/**
+ * `bytes = <digits> - <digits>` (either number may be empty, optional blanks between the parts) split in
+ * one left-to-right pass, or null. Hand-written because the equivalent regex backtracks quadratically
+ * over blanks next to an empty number.
+ */
+function splitByteRange(header: string): [string, string] | null {
+  if (header.length > MAX_RANGE_HEADER) return null;
+  let i = 0;
+  const n = header.length;
+  const blanks = () => {
+    while (i < n && isSpace(header.charCodeAt(i))) i++;
+  };
+  const digits = () => {
+    const from = i;
+    while (i < n && header.charCodeAt(i) >= 0x30 && header.charCodeAt(i) <= 0x39) i++;
+    return header.slice(from, i);
+  };
+  blanks();
+  if (header.slice(i, i + 5).toLowerCase() !== 'bytes') return null;
+  i += 5;
+  blanks();
+  if (header[i] !== '=') return null;
+  i++;
+  blanks();
+  const a = digits();
+  blanks();
+  if (header[i] !== '-') return null;
+  i++;
+  blanks();
+  const b = digits();
+  blanks();
+  return i === n ? [a, b] : null;
+}
+
 /** Interprets a Range header value against a body of `size` bytes (RFC 9110 14.1.2). */
 export function decideRange(header: string | undefined, size: number): RangeDecision {
   if (header === undefined) return { kind: 'ignore' };
-  const m = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header);
+  const m = splitByteRange(header);
   if (!m) return { kind: 'ignore' };
-  const [, a = '', b = ''] = m;
+  const [a, b] = m;
   if (a === '' && b === '') return { kind: 'ignore' };
   if (a === '') {
     // Suffix range: the last n bytes.

@@ -7,17 +7,15 @@
 // A failed write (disk full, read-only folder) removes its temporary file: nothing partial is left and
 // nothing that was there before is touched.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { link, lstat, mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CancelledError, FsError, throwIfAborted } from '../../errors.js';
+import { isTempFileName, numberedFilename, tempFileName } from '../../protocol/mstore/filename.js';
 import type { FileSinkPort, WriteOptions } from '../../services/audio/ports.js';
 
-/** Candidate names for onExists 'suffix': "a.mp3", "a (1).mp3", "a (2).mp3", ... */
+/** Candidate names for onExists 'suffix': "a.mp3", "a (1).mp3", "a (2).mp3", ... (within 255 bytes). */
 export function suffixedName(name: string, n: number): string {
-  if (n === 0) return name;
-  const ext = extname(name);
-  const stem = ext ? name.slice(0, -ext.length) : name;
-  return `${stem} (${n})${ext}`;
+  return numberedFilename(name, n);
 }
 
 /** The errno code of a Node fs error (ENOSPC, EROFS, ...). */
@@ -37,7 +35,8 @@ function fsFailure(e: unknown, path: string): FsError {
 }
 
 async function writeTemp(dir: string, name: string, data: Uint8Array, fileMode: number): Promise<string> {
-  const tmp = join(dir, `.${name}.${randomBytes(6).toString('hex')}.part`);
+  // The temporary name is shortened so a final name of up to 255 bytes does not fail with ENAMETOOLONG.
+  const tmp = join(dir, tempFileName(name, randomBytes(6).toString('hex')));
   const fh = await open(tmp, 'wx', fileMode);
   try {
     try {
@@ -88,16 +87,21 @@ export async function publishExclusive(tmp: string, target: string, linkFn: Link
   return true;
 }
 
+/** Permission bits for the app's own data (caches, settings, library): the user only. */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
 /**
  * Writes `data` to `dir/name` atomically; see {@link FileSinkPort}. `fileMode` (default 0644) is the new
- * file's permission bits, e.g. 0600 for files only the user may read.
+ * file's permission bits, e.g. 0600 for files only the user may read; `dirMode` (default 0777 less the
+ * umask) applies to folders this call creates.
  */
-export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions & { link?: LinkFn; fileMode?: number } = {}): Promise<string> {
+export async function writeFileAtomic(dir: string, name: string, data: Uint8Array, opts: WriteOptions & { link?: LinkFn; fileMode?: number; dirMode?: number } = {}): Promise<string> {
   const mode = opts.onExists ?? 'error';
   throwIfAborted(opts.signal);
   let tmp: string;
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, ...(opts.dirMode !== undefined && { mode: opts.dirMode }) });
     tmp = await writeTemp(dir, name, data, opts.fileMode ?? 0o644);
   } catch (e) {
     throw fsFailure(e, join(dir, name));
@@ -140,4 +144,36 @@ export class LocalFileSink implements FileSinkPort {
   writeAtomic(dir: string, name: string, data: Uint8Array, opts?: WriteOptions): Promise<string> {
     return writeFileAtomic(dir, name, data, opts);
   }
+}
+
+/** A temporary file older than this is debris of a killed process, not a write in progress. */
+export const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Removes the temporary files a killed process left in `dir` (`.name.<hex>.part`, see tempFileName)
+ * once they are older than `olderThanMs`, so a write still running in another process is left alone.
+ * Only regular files with our temporary-name shape are touched; errors are ignored (best effort at
+ * start). Returns the names removed.
+ */
+export async function sweepStaleTempFiles(dir: string, opts: { olderThanMs?: number; now?: number } = {}): Promise<string[]> {
+  const cutoff = (opts.now ?? Date.now()) - (opts.olderThanMs ?? STALE_TEMP_MS);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!isTempFileName(name)) continue;
+    try {
+      const st = await lstat(join(dir, name));
+      if (!st.isFile() || st.mtimeMs > cutoff) continue;
+      await unlink(join(dir, name));
+      removed.push(name);
+    } catch {
+      // gone already, or not ours to remove
+    }
+  }
+  return removed;
 }

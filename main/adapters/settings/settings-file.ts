@@ -41,7 +41,7 @@ export async function loadSettings(file: string): Promise<Settings> {
 export async function saveSettings(file: string, settings: Settings): Promise<void> {
   const valid = SettingsSchema.parse(settings);
   try {
-    await writeFileAtomic(dirname(file), basename(file), new TextEncoder().encode(JSON.stringify(valid, null, 2) + '\n'), { onExists: 'overwrite', fileMode: 0o600 });
+    await writeFileAtomic(dirname(file), basename(file), new TextEncoder().encode(JSON.stringify(valid, null, 2) + '\n'), { onExists: 'overwrite', fileMode: 0o600, dirMode: 0o700 });
   } catch (e) {
     throw new FsError('fs.failed', 'The settings could not be saved', { hint: `Check the free space and permissions of ${dirname(file)}.`, cause: e });
   }

@@ -91,9 +91,14 @@ export function isNwkErr(value: unknown): boolean {
   return r.success && r.data.error === NWKERR;
 }
 
+/** Attribute values by name, repeated names concatenated in order; linear (one push per value). */
 function attrMap(list: z.infer<typeof AttributeList>): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const a of list.attribute) m.set(a.name, [...(m.get(a.name) ?? []), ...a.value]);
+  for (const a of list.attribute) {
+    let values = m.get(a.name);
+    if (values === undefined) m.set(a.name, (values = []));
+    for (const v of a.value) values.push(v);
+  }
   return m;
 }
 
@@ -177,6 +182,12 @@ function isoAttr(m: Map<string, string[]>, name: string, required: boolean): str
   return v;
 }
 
+/** `tel:+1...@host` -> `tel:+1...` (indexOf, not /@.*$/, which backtracks over many `@` before a newline). */
+function beforeAt(v: string): string {
+  const at = v.indexOf('@');
+  return at < 0 ? v : v.slice(0, at);
+}
+
 function defaultName(prefix: string, date: string): string {
   return `${prefix}-${date.replace(/\D/g, '').slice(0, 14)}.amr`;
 }
@@ -206,7 +217,7 @@ export function toVoicemail(raw: unknown, trust: UrlTrust): ObjectEntry<Voicemai
   return {
     item: {
       id,
-      from: (first(m, 'from') ?? '').replace(/@.*$/, ''),
+      from: beforeAt(first(m, 'from') ?? ''),
       date,
       expires: isoAttr(m, 'expires', false),
       duration: duration(m),

@@ -1,8 +1,9 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { publishExclusive, suffixedName, writeFileAtomic, type LinkFn } from '../../../../main/adapters/fs/atomic-write.js';
+import { publishExclusive, suffixedName, sweepStaleTempFiles, writeFileAtomic, type LinkFn } from '../../../../main/adapters/fs/atomic-write.js';
+import { DirBlobCache } from '../../../../main/adapters/fs/blob-cache.js';
 import { FsError } from '../../../../main/errors.js';
 
 let dir = '';
@@ -91,5 +92,55 @@ describe('writeFileAtomic', () => {
     expect(e instanceof FsError && e.code).toBe('fs.failed');
     expect(e instanceof FsError && e.detail).toMatchObject({ errno: 'EIO' });
     expect(await readdir(dir)).toEqual(['keep.wav']);
+  });
+});
+
+describe('long names, private modes, debris (issue 11)', () => {
+  const len = (s: string) => new TextEncoder().encode(s).length;
+
+  it('writes names of 236-255 bytes (the temporary name is shortened, not name + 19 bytes)', async () => {
+    for (const n of [236, 250, 255]) {
+      const name = `${'n'.repeat(n - 4)}.amr`;
+      expect(await writeFileAtomic(dir, name, bytes('x'))).toBe(name);
+    }
+    const name = `${'é'.repeat(125)}a.amr`;
+    expect(len(name)).toBe(255);
+    expect(await writeFileAtomic(dir, name, bytes('1'))).toBe(name);
+    const second = await writeFileAtomic(dir, name, bytes('2'), { onExists: 'suffix' });
+    expect(second.endsWith(' (1).amr')).toBe(true);
+    expect(len(second)).toBeLessThanOrEqual(255);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('creates private folders and files when asked', async () => {
+    const sub = join(dir, 'a', 'b');
+    await writeFileAtomic(sub, 'k', bytes('1'), { fileMode: 0o600, dirMode: 0o700 });
+    expect((await stat(sub)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(sub, 'k'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('the decoded-audio cache keeps files 0600 in a 0700 folder, narrowing an existing wider folder', async () => {
+    const cacheDir = join(dir, 'cache');
+    await mkdir(cacheDir, { mode: 0o755 });
+    const cache = new DirBlobCache(cacheDir);
+    await cache.set('v1.wav', bytes('RIFF'));
+    expect((await stat(cacheDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(cacheDir, 'v1.wav'))).mode & 0o777).toBe(0o600);
+    expect(new TextDecoder().decode((await cache.get('v1.wav')) ?? new Uint8Array())).toBe('RIFF');
+  });
+
+  it('sweeps stale temporary files of a killed write, and only those', async () => {
+    const stale = '.settings.json.0123456789ab.part';
+    const fresh = '.settings.json.ba9876543210.part';
+    await writeFile(join(dir, stale), 'x');
+    await writeFile(join(dir, fresh), 'x');
+    await writeFile(join(dir, 'settings.json'), '{}');
+    await writeFile(join(dir, 'notes.part'), 'user file');
+    await mkdir(join(dir, '.d.0123456789ab.part'));
+    const old = new Date(Date.now() - 3_600_000);
+    for (const f of [stale, 'settings.json', 'notes.part', '.d.0123456789ab.part']) await utimes(join(dir, f), old, old);
+    expect(await sweepStaleTempFiles(dir)).toEqual([stale]);
+    expect((await readdir(dir)).sort()).toEqual(['.d.0123456789ab.part', fresh, 'notes.part', 'settings.json'].sort());
+    expect(await sweepStaleTempFiles(join(dir, 'missing'))).toEqual([]);
   });
 });

@@ -63,10 +63,28 @@ describe('objects', () => {
   });
 });
 
+describe('caller', () => {
+  it('drops everything from the first @, whatever follows', () => {
+    const from = (v: string) => toVoicemail(object('abc', { attributes: { attribute: [a('date', '2024-01-01T00:00:00Z'), a('from', v)] } }), trust).item.from;
+    expect(from('tel:+12065550100@tmo.com')).toBe('tel:+12065550100');
+    expect(from(`x${'@'.repeat(10_000)}\n`)).toBe('x');
+    expect(from('no-at')).toBe('no-at');
+  });
+});
+
 describe('profile and quota', () => {
   it('booleans in any case, MigrationDate to ISO, unknown attributes kept', () => {
     const p = parseProfile(enc({ vvmserviceProfile: { attributes: { attribute: [a('vvmon', 'TRUE'), a('MigrationDate', '2019:01:02:03:04'), a('Extra', 'x')] } } }));
     expect(p).toMatchObject({ vvmOn: true, migrationDate: '2019-01-02T03:04:00Z', attributes: { Extra: ['x'] }, blocked: null });
+  });
+  it('repeated attribute names are concatenated in order, also 50 000 of them (one pass)', () => {
+    const attribute = [{ name: 'Extra', value: ['a', 'b'] }, a('vvmon', 'false'), { name: 'Extra', value: ['c'] }];
+    for (let i = 0; i < 50_000; i++) attribute.push(a('Many', String(i)));
+    const p = parseProfile(enc({ vvmserviceProfile: { attributes: { attribute } } }));
+    expect(p.attributes.Extra).toEqual(['a', 'b', 'c']);
+    expect(p.attributes.Many?.length).toBe(50_000);
+    expect(p.attributes.Many?.[49_999]).toBe('49999');
+    expect(p.vvmOn).toBe(false);
   });
   it('quota attributes must be integers', () => {
     expect(parseQuota(enc({ folder: { attributes: { attribute: [a('OccupiedStorage', '12'), a('TotalStorage', '167770')] } } }))).toMatchObject({ OccupiedStorage: 12, TotalStorage: 167770, VMMessagesQuota: null });

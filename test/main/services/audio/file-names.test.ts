@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NAME_TEMPLATE, fileNameFor, formatDuration, safeFileName } from '../../../../main/services/audio/file-names.js';
+import { DEFAULT_NAME_TEMPLATE, fileNameFor, formatDuration } from '../../../../main/services/audio/file-names.js';
+import { sanitizeFilename } from '../../../../main/protocol/mstore/filename.js';
+
+// Exports use the one sanitiser of downloads (its own cases: test/main/protocol/mstore/filename.test.ts).
+const safeFileName = (s: string) => sanitizeFilename(s, 'voicemail');
 
 describe('export file names', () => {
   it('default template gives "2024-01-01 14.05 +12065550100 (0m42s).mp3"', () => {
@@ -31,6 +35,11 @@ describe('export file names', () => {
     ['', 'voicemail'],
   ])('safeFileName(%j) = %j', (input, out) => {
     expect(safeFileName(input)).toBe(out);
+  });
+
+  it('a server caller id cannot add folders, controls or bidi tricks to an export name', () => {
+    const name = fileNameFor(DEFAULT_NAME_TEMPLATE, { date: '2024-01-01T14:05:30Z', from: '../x\u202e\n/CON', durationMs: 0, id: 'x', ext: 'mp3' }, 'UTC');
+    expect(name).toBe('2024-01-01 14.05 .._x__CON (0m00s).mp3');
   });
 
   it('unknown caller and unknown template fields', () => {
