@@ -22,6 +22,13 @@ export interface NodeHttpOptions {
   maxResponseBytes: number;
 }
 
+/**
+ * Largest response head (status line + all headers) accepted: 256 KiB, well above Node's 16 KiB default,
+ * so one odd header (a 64 KiB Content-Disposition) does not make a voicemail undownloadable, while a
+ * server that never ends its headers is still cut off. Callers read only the headers they need.
+ */
+export const MAX_RESPONSE_HEADER_BYTES = 256 * 1024;
+
 const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 
 function errorCode(e: unknown): string {
@@ -38,6 +45,13 @@ function isTlsError(code: string, e: unknown): boolean {
 function mapNetError(e: unknown, url: URL): Error {
   const code = errorCode(e);
   const where = { host: url.host, code: code || 'unknown' };
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return new HttpError('http.badResponse', `The response headers from ${url.host} are larger than ${MAX_RESPONSE_HEADER_BYTES / 1024} KiB`, {
+      hint: 'The server sent an unusually large response head; try again later.',
+      detail: { ...where, limitBytes: MAX_RESPONSE_HEADER_BYTES },
+      cause: e,
+    });
+  }
   if (code.startsWith('HPE_')) {
     // llhttp refused the response (bad status line, header overflow, bad chunking ...).
     return new HttpError('http.badResponse', `Malformed HTTP response from ${url.host}`, { hint: 'The server did not speak valid HTTP; check the server address.', detail: where, cause: e });
@@ -111,6 +125,7 @@ function send(req: HttpRequest, opts: NodeHttpOptions, ca: string[] | undefined,
       headers,
       agent: false as const,
       setHost: true,
+      maxHeaderSize: MAX_RESPONSE_HEADER_BYTES,
     };
     const r =
       url.protocol === 'https:'

@@ -3,7 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createNodeHttp } from '../../../../main/adapters/http/node-http.js';
+import { MAX_RESPONSE_HEADER_BYTES, createNodeHttp } from '../../../../main/adapters/http/node-http.js';
 import { CancelledError, HttpError, NetError } from '../../../../main/errors.js';
 import { createTestCa, type TestCa } from '../../../support/test-ca.js';
 
@@ -118,9 +118,22 @@ describe('node-http adapter over loopback', () => {
     expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(s)}/`, headers: {} }))).toBe('http.badResponse');
   });
 
+  it('a 64 KiB Content-Disposition (and 200 KiB of headers in all) does not stop a download (issue 11)', async () => {
+    const name = `${'n'.repeat(64 * 1024)}.amr`;
+    const s = await rawServer((sock) =>
+      sock.end(`HTTP/1.1 200 OK\r\nContent-Type: audio/amr\r\nContent-Disposition: attachment; filename="${name}"\r\nX-Pad: ${'p'.repeat(130_000)}\r\nContent-Length: 6\r\n\r\n#!AMR\n`),
+    );
+    servers.push(s);
+    const r = await createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(s)}/`, headers: {} });
+    expect(r.status).toBe(200);
+    expect(new TextDecoder().decode(r.body)).toBe('#!AMR\n');
+    expect(r.headers['content-disposition']?.[0]?.length).toBe(name.length + 'attachment; filename=""'.length);
+  });
+
   it('garbage instead of HTTP, or oversized headers -> http.badResponse', async () => {
     const garbage = await rawServer((sock) => sock.end('HELLO THERE\r\n\r\n'));
-    const bigHeader = await rawServer((sock) => sock.end(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="${'r'.repeat(100_000)}"\r\n\r\n`));
+    // Above the stated cap (MAX_RESPONSE_HEADER_BYTES, 256 KiB) the head is refused.
+    const bigHeader = await rawServer((sock) => sock.end(`HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm="${'r'.repeat(MAX_RESPONSE_HEADER_BYTES + 1000)}"\r\n\r\n`));
     servers.push(garbage, bigHeader);
     expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(garbage)}/`, headers: {} }))).toBe('http.badResponse');
     expect(await codeOf(createNodeHttp(opts).request({ method: 'GET', url: `http://127.0.0.1:${port(bigHeader)}/`, headers: {} }))).toBe('http.badResponse');
