@@ -29,6 +29,16 @@ export interface MstoreSessionOptions {
   logger?: Logger;
   /** Demo mode: latency added by the simulated carrier (ms). */
   demoLatencyMs?: number;
+  /** The card (and demo carrier) of an open session to keep: only settings that do not concern the card changed. */
+  reuse?: SharedCard;
+}
+
+/** What a reconfigured session takes over from the one before it. */
+interface SharedCard {
+  card: CardService;
+  demo: DemoCarrier | null;
+  cardSession(signal?: AbortSignal): Promise<CardSession>;
+  close(): Promise<void>;
 }
 
 /** An open mstore session: one card session (opened on first use), the client, and cleanup. */
@@ -52,18 +62,26 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
   const logger = opts.logger ?? NULL_LOGGER;
   let settings = opts.settings;
   let demo: DemoCarrier | null = null;
-  let readers: CardReaderPort;
-  if (opts.demo) {
-    demo = await startDemoCarrier(demoDir(opts.env), settings, opts.demoLatencyMs ?? 0);
-    settings = { ...settings, server: demo.relay.url, bsf: demo.bsf.url };
-    readers = new InProcessCardReader(demo.card);
+  let card: CardService;
+  if (opts.reuse) {
+    demo = opts.reuse.demo;
+    if (demo) settings = { ...settings, server: demo.relay.url, bsf: demo.bsf.url };
+    card = opts.reuse.card;
   } else {
-    readers = opts.readers ? await opts.readers() : await pcscReaders(logger);
+    let readers: CardReaderPort;
+    if (opts.demo) {
+      demo = await startDemoCarrier(demoDir(opts.env), settings, opts.demoLatencyMs ?? 0);
+      settings = { ...settings, server: demo.relay.url, bsf: demo.bsf.url };
+      readers = new InProcessCardReader(demo.card);
+    } else {
+      readers = opts.readers ? await opts.readers() : await pcscReaders(logger);
+    }
+    card = cardService(readers, settings, opts.pinSource, logger);
   }
-  const card = cardService(readers, settings, opts.pinSource, logger);
   const http = createNodeHttp({ caPem: settings.caPem, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs, maxResponseBytes: settings.maxResponseBytes });
   let session: Promise<CardSession> | null = null;
-  const cardSession = (signal?: AbortSignal) => (session ??= card.openSession(signal));
+  const reused = opts.reuse;
+  const cardSession = reused ? (signal?: AbortSignal) => reused.cardSession(signal) : (signal?: AbortSignal) => (session ??= card.openSession(signal));
   const bootstrapper = async (signal?: AbortSignal) => createGbaBootstrapper({ card: await cardSession(signal), http, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger, settings });
   let boot: Promise<GbaBootstrapper> | null = null;
   const lazyBootstrapper: GbaBootstrapper = { bootstrap: async (o) => (await (boot ??= bootstrapper(o?.signal))).bootstrap(o) };
@@ -75,6 +93,19 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
     return s.identity.msisdn;
   };
   const client = new MstoreClient({ http: auth, server: settings.server, msisdn, clock: SYSTEM_CLOCK, random: SYSTEM_RANDOM, logger });
+  // What a reconfigured session takes over: the card session and its closing (the card, the demo carrier).
+  const shared: SharedCard = {
+    card,
+    demo,
+    cardSession,
+    close: reused
+      ? () => reused.close()
+      : async () => {
+          if (session) await (await session.catch(() => null))?.close();
+          await card.close();
+          await demo?.close();
+        },
+  };
   return {
     client,
     card,
@@ -83,10 +114,8 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
     cardSession,
     bootstrapper,
     http,
-    close: async () => {
-      if (session) await (await session.catch(() => null))?.close();
-      await card.close();
-      await demo?.close();
-    },
+    listReaders: (signal) => card.listReaders(signal),
+    reconfigure: (next) => openMstoreSession({ ...opts, settings: next, reuse: shared }),
+    close: () => shared.close(),
   };
 }

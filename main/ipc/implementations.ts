@@ -65,6 +65,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       return status();
     },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
+    'card:readers': (_req, ctx) => engine.listReaders(ctx),
     'card:unlock': async (req, ctx) => {
       const outcome = await engine.unlock(req.pin, ctx);
       // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only

@@ -7,6 +7,7 @@ import type { ApiMethodName, Channel, EventName } from './contract.js';
 export const CHANNELS = [
   'card:status',
   'card:info',
+  'card:readers',
   'card:unlock',
   'voicemail:list',
   'voicemail:audio',

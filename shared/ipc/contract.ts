@@ -54,7 +54,14 @@ export const CardInfo = z.object({
   impu: z.array(z.string()),
   msisdn: z.string().nullable(),
   gba: z.enum(['GBA_U', 'GBA_ME']),
+  /** The card's ICCID (EF_ICCID), as printed on the card. */
+  iccid: z.string().max(32).optional(),
+  /** PIN1: enabled, verified in this session, attempts left when the card says. Never the PIN itself. */
+  pin: z.object({ enabled: z.boolean(), verified: z.boolean(), triesLeft: z.number().int().min(0).max(15).nullable() }).optional(),
 });
+
+/** A PC/SC reader and whether a card is in it (the reader picker). */
+export const ReaderEntry = z.object({ name: z.string().max(256), cardPresent: z.boolean() });
 
 /** Playable audio made by main: WAV bytes, waveform peaks for wavesurfer.js, duration in seconds. */
 export const PlayableAudio = z.object({
@@ -121,6 +128,7 @@ export const GreetingPreview = PlayableAudio.extend({
 export const contract = {
   'card:status': { req: z.object({}).strict(), res: CardStatus },
   'card:info': { req: z.object({ opId: OpId }).strict(), res: CardInfo },
+  'card:readers': { req: z.object({ opId: OpId }).strict(), res: z.array(ReaderEntry).max(64) },
   'card:unlock': { req: z.object({ pin: SimPin, remember: z.boolean(), opId: OpId }).strict(), res: CardStatus },
   'voicemail:list': { req: z.object({ opId: OpId }).strict(), res: z.array(VoicemailSchema) },
   'voicemail:audio': { req: z.object({ id: ObjectIdSchema, opId: OpId }).strict(), res: PlayableAudio },
@@ -193,6 +201,8 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 export type CardStatusValue = z.infer<typeof CardStatus>;
 /** See {@link CardInfo}. */
 export type CardInfoValue = z.infer<typeof CardInfo>;
+/** See {@link ReaderEntry}. */
+export type ReaderEntryValue = z.infer<typeof ReaderEntry>;
 /** See {@link PlayableAudio}. */
 export type PlayableAudioValue = z.infer<typeof PlayableAudio>;
 /** The value of `greeting:preview`. */

@@ -77,6 +77,10 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
       await step(opts, 'card');
       return { reader: 'Demo reader', app: 'ISIM', impi: '310260000000001@msg.pc.t-mobile.com', impu: ['sip:+12065550100@msg.pc.t-mobile.com', 'tel:+12065550100'], msisdn: '+12065550100', gba: 'GBA_ME' };
     },
+    async listReaders(opts) {
+      await step(opts, 'card');
+      return [{ name: 'Demo reader', cardPresent: true }];
+    },
     async unlock(pin, opts) {
       await step(opts, 'verify');
       if (card.state === 'blocked') throw new CardError('card.pinBlocked', 'The SIM PIN is blocked', { hint: 'Unblock it with the PUK from your carrier.' });

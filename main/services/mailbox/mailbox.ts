@@ -172,7 +172,13 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
     async cardInfo(opts): Promise<CardInfoValue> {
       const s = await ready(opts);
       const i = (await s.cardSession(opts.signal)).info();
-      return { reader: i.reader, app: i.app, impi: i.impi, impu: i.impu, msisdn: i.msisdn, gba: i.gba };
+      return { reader: i.reader, app: i.app, impi: i.impi, impu: i.impu, msisdn: i.msisdn, gba: i.gba, iccid: i.iccid, pin: { enabled: i.pin.enabled, verified: i.pin.verified, triesLeft: i.pin.triesLeft } };
+    },
+    async listReaders(opts) {
+      // Without a session (no card yet) a fresh one lists them; opening it touches no card.
+      const s = await (session ??= deps.open(settings, demo));
+      throwIfAborted(opts.signal);
+      return s.listReaders ? s.listReaders(opts.signal) : [];
     },
     async unlock(pin, opts) {
       deps.pinSource.offer(pin, false);
@@ -247,10 +253,27 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
     },
     getSettings: () => settings,
     async setSettings(next) {
+      const before = settings;
       settings = next;
       await deps.saveSettings?.(next);
-      // The next operation opens a session with the new server, BSF and reader.
-      await drop();
+      // Settings that do not concern the card (server, BSF, IMEI, timeouts, ...) keep the open card
+      // session, so a SIM whose PIN was entered is not asked for it again (issue 10). Another reader, or
+      // in demo mode another NAF identity (the simulated carrier is keyed by it), opens afresh.
+      const current = session;
+      const open = current ? await current.catch(() => null) : null;
+      const sameCard = before.reader === next.reader && (!demo || (before.nafFqdn === next.nafFqdn && before.uaProtocolId === next.uaProtocolId));
+      if (open?.reconfigure && sameCard && session === current) {
+        const reconfigured = open.reconfigure(next);
+        session = reconfigured;
+        // A session that cannot be rebuilt is dropped; the next operation opens a fresh one.
+        await reconfigured.catch(async () => {
+          if (session === reconfigured) session = null;
+          await open.close().catch(() => {});
+        });
+      } else {
+        // The next operation opens a session with the new server, BSF and reader.
+        await drop();
+      }
       return settings;
     },
     async close() {

@@ -10,6 +10,13 @@ export interface MailboxSession {
   client: MstoreClient;
   /** The card session (opened on first call, reused, closed by close()). */
   cardSession(signal?: AbortSignal): Promise<CardSession>;
+  /** The PC/SC readers this session's card service sees, with card presence (the reader picker). */
+  listReaders?(signal?: AbortSignal): Promise<{ name: string; cardPresent: boolean }[]>;
+  /**
+   * A session with new settings over the same card session (and demo carrier): for settings that do not
+   * concern the card, so its verified PIN carries over. This session must then be dropped, not closed.
+   */
+  reconfigure?(settings: Settings): Promise<MailboxSession>;
   close(): Promise<void>;
 }
 

@@ -52,6 +52,8 @@ export interface Mailbox {
   /** Subscribes to card status changes; returns the unsubscribe function. */
   watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
   cardInfo(opts: OpOptions): Promise<CardInfoValue>;
+  /** The readers the card service sees, with card presence (for the reader picker). */
+  listReaders(opts: OpOptions): Promise<{ name: string; cardPresent: boolean }[]>;
   /**
    * VERIFY PIN (TS 31.101 9.5.1). Throws CardError card.pinWrong / card.pinBlocked. 'notNeeded' when
    * the card never asked (PIN disabled or already verified): the PIN was not checked.

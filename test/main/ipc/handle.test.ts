@@ -17,6 +17,7 @@ const OP = '7f1c2c3e-8a4b-4c5d-9e6f-0a1b2c3d4e5f';
 const VALID: { [C in Channel]: Req<C> } = {
   'card:status': {},
   'card:info': { opId: OP },
+  'card:readers': { opId: OP },
   'card:unlock': { pin: '1234', remember: false, opId: OP },
   'voicemail:list': { opId: OP },
   'voicemail:audio': { id: 'VV-Mail/Inbox/1', opId: OP },
@@ -81,6 +82,7 @@ function recordingImpls(calls: { channel: Channel; req: unknown }[]): Implementa
   const answers: { [C in Exclude<Channel, 'op:cancel'>]: unknown } = {
     'card:status': status,
     'card:info': { reader: 'demo', app: 'ISIM', impi: 'x@y', impu: [], msisdn: null, gba: 'GBA_ME' },
+    'card:readers': [{ name: 'demo', cardPresent: true }],
     'card:unlock': status,
     'voicemail:list': [],
     'voicemail:audio': { wav: new Uint8Array(4), peaks: [0], durationSec: 1, url: null },

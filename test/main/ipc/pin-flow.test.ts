@@ -10,7 +10,7 @@ import { createImplementations } from '../../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../../main/web-harness/run.js';
 import type { PinStore } from '../../../main/adapters/keychain/keychain-pin-store.js';
 import { AppConfigError } from '../../../main/errors.js';
-import { InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
+import { DEMO_READER_NAME, InProcessCardReader } from '../../../main/sim/card/in-process-reader.js';
 import { demoProfile } from '../../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../../main/sim/card/simulated-uicc.js';
 import { defaultSettings } from '../../../shared/settings.js';
@@ -72,8 +72,8 @@ describe('SIM PIN flow', () => {
     try {
       await d.dispatch('card:unlock', { pin: '2468', remember: true, opId: op() }, () => {});
       const iccid = engine.cardStatus().iccid ?? '';
-      // A new session (new settings) verifies with the keychain PIN without asking.
-      await d.dispatch('settings:set', { settings: defaultSettings() }, () => {});
+      // A new card session (another reader setting) verifies with the keychain PIN without asking.
+      await d.dispatch('settings:set', { settings: { ...defaultSettings(), reader: DEMO_READER_NAME } }, () => {});
       expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: true });
       expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: true } });
 
@@ -83,6 +83,37 @@ describe('SIM PIN flow', () => {
       expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: false, error: { code: 'card.pinWrong' } });
       expect(await pins.get(iccid)).toBeNull();
       expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked', pinStored: false, triesLeft: 2 } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('saving settings that do not concern the card keeps it unlocked: the PIN is not asked again (issue 10)', async () => {
+    const { d, engine } = setup('2468');
+    try {
+      // Not remembered: a reopened card would have nothing to verify with and would be locked again.
+      expect(await d.dispatch('card:unlock', { pin: '2468', remember: false, opId: op() }, () => {})).toMatchObject({ ok: true, value: { state: 'ready', pinStored: false } });
+      const changed = { ...defaultSettings(), imei: '356938035643809', reuseBootstrap: true, readTimeoutMs: 30_000 };
+      expect(await d.dispatch('settings:set', { settings: changed }, () => {})).toMatchObject({ ok: true, value: changed });
+      expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: true, value: { pin: { enabled: true, verified: true } } });
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'ready' } });
+      expect(engine.getSettings()).toEqual(changed);
+
+      // Another reader is another card: that one is opened afresh and asks.
+      await d.dispatch('settings:set', { settings: { ...changed, reader: DEMO_READER_NAME } }, () => {});
+      expect(await d.dispatch('card:info', { opId: op() }, () => {})).toMatchObject({ ok: false, error: { code: 'card.pinRequired' } });
+      expect(await d.dispatch('card:status', {}, () => {})).toMatchObject({ ok: true, value: { state: 'locked' } });
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('lists the readers with card presence for the reader picker', async () => {
+    const { d, engine, reader } = setup(null);
+    try {
+      expect(await d.dispatch('card:readers', { opId: op() }, () => {})).toEqual({ ok: true, value: [{ name: DEMO_READER_NAME, cardPresent: true }] });
+      reader.remove();
+      expect(await d.dispatch('card:readers', { opId: op() }, () => {})).toEqual({ ok: true, value: [{ name: DEMO_READER_NAME, cardPresent: false }] });
     } finally {
       await engine.close();
     }
