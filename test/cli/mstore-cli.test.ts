@@ -190,14 +190,15 @@ describe('vvm-desk --demo greeting, profile, doctor', () => {
     expect(show.attributes.cosname).toEqual(['1234']);
     expect((await cli(['profile', 'deactivate'])).code).toBe(0);
     expect((JSON.parse((await cli(['--json', 'profile', 'show'])).stdout) as { vvmOn: boolean }).vvmOn).toBe(false);
-    const pin = await cli(['profile', 'change-pin', '4826', '5173']);
+    const pins = (o: string, n: string) => ({ VVM_VOICEMAIL_PIN_OLD: o, VVM_VOICEMAIL_PIN_NEW: n });
+    const pin = await cli(['profile', 'change-pin'], pins('4826', '5173'));
     expect(pin.code).toBe(1);
     expect(pin.stderr).toContain('[mstore.pinRejected]');
     expect(pin.stderr).toContain('VVM Not Active');
     expect((await cli(['profile', 'activate'])).code).toBe(0);
-    const rep = await cli(['profile', 'change-pin', '4826', '2222']);
+    const rep = await cli(['profile', 'change-pin'], pins('4826', '2222'));
     expect(rep.stderr).toContain('PIN has Repeated Digits');
-    const ok = await cli(['profile', 'change-pin', '4826', '5173']);
+    const ok = await cli(['profile', 'change-pin'], pins('4826', '5173'));
     expect(ok.code, ok.stderr).toBe(0);
   });
 
