@@ -36,3 +36,44 @@ export function formatKiB(kib: number | null): string {
   if (kib === null) return '—';
   return kib >= 1024 ? `${(kib / 1024).toFixed(1)} MiB` : `${kib} KiB`;
 }
+
+const DAY_MS = 86_400_000;
+
+function startOfDay(t: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/**
+ * A date as people say it in a list: "Today 4:42 PM", "Yesterday 9:10 AM", "Mon 3:05 PM" within the last
+ * week, "Mar 3, 4:42 PM" this year, "Mar 3, 2025" before. Local time; the clock is an argument for tests.
+ */
+export function formatRelativeDate(iso: string, now: number = Date.now()): string {
+  const d = new Date(iso);
+  const t = d.getTime();
+  if (Number.isNaN(t)) return iso;
+  const time = d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  // Whole calendar days between the two local dates (DST days are 23 or 25 hours long, hence the round).
+  const days = Math.round((startOfDay(now) - startOfDay(t)) / DAY_MS);
+  if (days === 0) return `Today ${time}`;
+  if (days === 1) return `Yesterday ${time}`;
+  if (days > 1 && days < 7) return `${d.toLocaleDateString(undefined, { weekday: 'short' })} ${time}`;
+  if (d.getFullYear() === new Date(now).getFullYear()) return `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+  return d.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** How close a voicemail is to the carrier deleting it. */
+export type ExpiryState = 'kept' | 'ok' | 'soon' | 'expired';
+
+/** A voicemail expires "soon" within this many days: it is shown in a warning colour. */
+export const EXPIRING_SOON_DAYS = 3;
+
+/** Kept (or no expiry given), fine, expiring within {@link EXPIRING_SOON_DAYS} days, or expired. */
+export function expiryState(iso: string | null, keep: boolean, now: number = Date.now()): ExpiryState {
+  if (keep || iso === null) return 'kept';
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return 'ok';
+  if (t <= now) return 'expired';
+  return t - now <= EXPIRING_SOON_DAYS * DAY_MS ? 'soon' : 'ok';
+}

@@ -1,60 +1,269 @@
-// The voicemail list: caller, date, duration, read state and expiry. Presentational only.
-import List from '@mui/material/List';
-import ListItemButton from '@mui/material/ListItemButton';
-import ListItemText from '@mui/material/ListItemText';
-import ListItemIcon from '@mui/material/ListItemIcon';
-import Typography from '@mui/material/Typography';
+// The voicemail list: caller, relative date, duration, read state, expiry, archive and notes. Presentational:
+// selection and shortcuts belong to VoicemailsPanel.
+//
+// Windowed by hand (fixed row height, only the visible rows plus a few either side are in the DOM): 5,000
+// voicemails render as ~20 rows. A library (@tanstack/react-virtual) would add a dependency for the ~40
+// lines below; rows here have one fixed height, the case where hand-written windowing is simplest.
+// Keyboard: the list is ONE tab stop (roving tabindex on the active row, as the WAI-ARIA listbox pattern
+// has it); the panel moves the active row with Up/Down.
+import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
-import type { Voicemail } from '../../shared/domain/mstore.js';
-import { formatDate, formatDuration, formatExpiry, formatPhone } from '../format.js';
+import Chip from '@mui/material/Chip';
+import Skeleton from '@mui/material/Skeleton';
+import Typography from '@mui/material/Typography';
+import { expiryState, formatDuration, formatExpiry, formatPhone, formatRelativeDate } from '../format.js';
+import type { VoicemailItem } from '../voicemail-view.js';
+
+/** Height of one row in CSS pixels (fixed: the windowing depends on it). */
+export const ROW_HEIGHT = 60;
+/** Rows rendered above and below the visible ones, so fast scrolling shows no gap. */
+const OVERSCAN = 6;
+/** Rows rendered before the list has been measured (jsdom, the first frame). */
+const UNMEASURED_ROWS = 24;
+
+/** How a row was clicked: plain opens it, Shift extends the selection, Ctrl/Cmd toggles it. */
+export interface RowClick {
+  shift: boolean;
+  toggle: boolean;
+}
 
 /** Props of {@link VoicemailList}. */
 export interface VoicemailListProps {
-  voicemails: Voicemail[];
-  selectedId: string | null;
-  onSelect(id: string): void;
+  items: readonly VoicemailItem[];
+  /** The voicemail open in the player. */
+  openId: string | null;
+  /** The row with keyboard focus (the list's one tab stop). */
+  activeId: string | null;
   /** Ticked for a bulk action. */
   checked: ReadonlySet<string>;
-  onCheck(id: string, on: boolean): void;
+  /** True while the first listing is loading: a skeleton, never "0 voicemails". */
+  loading?: boolean;
+  /** Shown when `items` is empty and nothing is loading. */
+  emptyText?: string;
+  onRowClick(id: string, how: RowClick): void;
+  onCheck(id: string, on: boolean, how: RowClick): void;
+  onActiveChange(id: string): void;
+  /** The clock for relative dates and expiry (tests fix it). */
+  now?: number;
 }
 
-/** The relay takes at most this many objects per bulk request. */
-export const MAX_BULK = 100;
+/** What the panel can ask of the list. */
+export interface VoicemailListHandle {
+  /** Scrolls the active row into view and focuses it. */
+  focusActive(): void;
+}
 
-/** One row per voicemail; unread ones are bold with a dot. */
-export function VoicemailList({ voicemails, selectedId, onSelect, checked, onCheck }: VoicemailListProps) {
-  if (voicemails.length === 0) {
+function clickHow(e: MouseEvent): RowClick {
+  return { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey };
+}
+
+/** The words a screen reader says for a row (the visible text is split over several elements). */
+export function rowLabel(v: VoicemailItem, now: number): string {
+  const parts = [v.read ? 'Read' : 'Unread', `voicemail from ${v.name ? `${v.name}, ` : ''}${formatPhone(v.from)}`, formatRelativeDate(v.date, now), formatDuration(v.duration)];
+  if (v.archivedOnly) parts.push('archived only: no longer on the server');
+  else parts.push(formatExpiry(v.expires, v.keep, now));
+  if (v.notes) parts.push(`note: ${v.notes}`);
+  return parts.filter((p) => p !== '').join(', ');
+}
+
+const EXPIRY_COLOUR = { kept: 'text.secondary', ok: 'text.secondary', soon: 'warning.dark', expired: 'error.main' } as const;
+
+interface RowProps {
+  v: VoicemailItem;
+  index: number;
+  count: number;
+  open: boolean;
+  active: boolean;
+  checked: boolean;
+  now: number;
+  onRowClick(id: string, how: RowClick): void;
+  onCheck(id: string, on: boolean, how: RowClick): void;
+  onActiveChange(id: string): void;
+}
+
+const Row = memo(function Row({ v, index, count, open, active, checked, now, onRowClick, onCheck, onActiveChange }: RowProps) {
+  const expiry = v.archivedOnly ? 'kept' : expiryState(v.expires, v.keep, now);
+  return (
+    <Box
+      role="option"
+      id={`voicemail-row-${index}`}
+      aria-selected={checked}
+      aria-current={open ? 'true' : undefined}
+      aria-posinset={index + 1}
+      aria-setsize={count}
+      aria-label={rowLabel(v, now)}
+      tabIndex={active ? 0 : -1}
+      data-testid="voicemail-row"
+      data-id={v.id}
+      data-read={v.read ? 'true' : 'false'}
+      data-expiry={expiry}
+      data-archived={v.archivedOnly ? 'true' : 'false'}
+      onClick={(e) => onRowClick(v.id, clickHow(e))}
+      onFocus={() => active || onActiveChange(v.id)}
+      sx={{
+        position: 'absolute',
+        top: index * ROW_HEIGHT,
+        left: 0,
+        right: 0,
+        height: ROW_HEIGHT,
+        display: 'flex',
+        alignItems: 'center',
+        gap: 0.5,
+        pl: 1,
+        pr: 1.5,
+        cursor: 'pointer',
+        borderBottom: 1,
+        borderColor: 'divider',
+        bgcolor: open ? 'action.selected' : checked ? 'action.hover' : 'transparent',
+        '&:hover': { bgcolor: open ? 'action.selected' : 'action.hover' },
+        // A visible focus ring in both themes (the outline sits inside the row, so nothing clips it).
+        '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 },
+        outline: 'none',
+      }}
+    >
+      <Box aria-hidden sx={{ width: 10, height: 10, flex: 'none', borderRadius: '50%', bgcolor: v.read ? 'transparent' : 'primary.main' }} />
+      <Checkbox
+        size="small"
+        checked={checked}
+        tabIndex={-1}
+        onClick={(e) => {
+          e.stopPropagation();
+          onCheck(v.id, !checked, clickHow(e));
+        }}
+        // The option's aria-selected already says it; the box is a mouse target only.
+        slotProps={{ input: { 'aria-hidden': true, tabIndex: -1 } }}
+        data-testid="voicemail-check"
+      />
+      <Box sx={{ minWidth: 0, flex: 1 }}>
+        <Typography noWrap sx={{ fontWeight: v.read ? 400 : 700 }}>
+          {v.name ? `${v.name} · ` : ''}
+          {formatPhone(v.from)}
+        </Typography>
+        <Typography noWrap variant="body2" color="text.secondary" component="div">
+          {formatRelativeDate(v.date, now)} · {formatDuration(v.duration)}
+          {v.notes ? ` · ${v.notes}` : ''}
+        </Typography>
+      </Box>
+      {v.archivedOnly ? (
+        <Chip size="small" variant="outlined" label="Archived" data-testid="voicemail-archived" sx={{ flex: 'none' }} />
+      ) : (
+        <Typography variant="caption" sx={{ flex: 'none', color: EXPIRY_COLOUR[expiry], fontWeight: expiry === 'soon' || expiry === 'expired' ? 700 : 400 }} data-testid="voicemail-expiry">
+          {formatExpiry(v.expires, v.keep, now)}
+        </Typography>
+      )}
+    </Box>
+  );
+});
+
+/** The windowed list, or a skeleton while loading, or the empty text. */
+export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>(function VoicemailList(
+  { items, openId, activeId, checked, loading = false, emptyText = 'No voicemail.', onRowClick, onCheck, onActiveChange, now: nowProp },
+  ref,
+) {
+  const scroller = useRef<HTMLDivElement>(null);
+  // One clock per list, not per render: a changing `now` would redraw every (memoised) row.
+  const [mountedAt] = useState(() => Date.now());
+  const now = nowProp ?? mountedAt;
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(0);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    setHeight(el.clientHeight);
+    if (typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [loading, items.length === 0]);
+
+  const activeIndex = activeId === null ? -1 : items.findIndex((v) => v.id === activeId);
+
+  const focusActive = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const i = Math.max(0, activeIndex);
+    // Scroll first so the row is rendered, then focus it after React has drawn the new window.
+    const top = i * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    setScrollTop(el.scrollTop);
+    requestAnimationFrame(() => el.querySelector<HTMLElement>(`[aria-posinset="${i + 1}"]`)?.focus({ preventScroll: true }));
+  }, [activeIndex]);
+  useImperativeHandle(ref, () => ({ focusActive }), [focusActive]);
+
+  // The list shrank below the scroll position (a filter, a delete): pull it back.
+  useEffect(() => {
+    const el = scroller.current;
+    if (el && el.scrollTop > items.length * ROW_HEIGHT) {
+      el.scrollTop = 0;
+      setScrollTop(0);
+    }
+  }, [items.length]);
+
+  if (loading && items.length === 0) {
+    return (
+      <Box role="status" aria-busy="true" aria-label="Loading voicemail" data-testid="voicemail-skeleton" sx={{ p: 1 }}>
+        {Array.from({ length: 6 }, (_, i) => (
+          <Box key={i} sx={{ display: 'flex', alignItems: 'center', gap: 1.5, height: ROW_HEIGHT, px: 1 }}>
+            <Skeleton variant="circular" width={20} height={20} />
+            <Box sx={{ flex: 1 }}>
+              <Skeleton variant="text" width="55%" />
+              <Skeleton variant="text" width="80%" />
+            </Box>
+          </Box>
+        ))}
+      </Box>
+    );
+  }
+  if (items.length === 0) {
     return (
       <Typography color="text.secondary" sx={{ p: 3 }} data-testid="voicemail-empty">
-        No voicemail.
+        {emptyText}
       </Typography>
     );
   }
+
+  const first = height === 0 ? 0 : Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = height === 0 ? Math.min(items.length, UNMEASURED_ROWS) : Math.min(items.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const indices: number[] = [];
+  for (let i = first; i < last; i++) indices.push(i);
+  // The focused row stays in the DOM when scrolled away, so focus is never dropped to the page.
+  if (activeIndex >= 0 && (activeIndex < first || activeIndex >= last)) indices.push(activeIndex);
+  const tabStop = activeIndex >= 0 ? activeIndex : 0;
+  if (tabStop < first || tabStop >= last) {
+    if (!indices.includes(tabStop)) indices.push(tabStop);
+  }
+
   return (
-    <List dense aria-label="Voicemails" data-testid="voicemail-list">
-      {voicemails.map((v) => (
-        <ListItemButton key={v.id} selected={v.id === selectedId} onClick={() => onSelect(v.id)} data-testid="voicemail-row" data-read={v.read ? 'true' : 'false'}>
-          <ListItemIcon sx={{ minWidth: 24 }}>
-            <Box aria-label={v.read ? 'read' : 'unread'} sx={{ width: 10, height: 10, borderRadius: '50%', bgcolor: v.read ? 'transparent' : 'primary.main' }} />
-          </ListItemIcon>
-          <Checkbox
-            size="small"
-            edge="start"
-            checked={checked.has(v.id)}
-            disabled={!checked.has(v.id) && checked.size >= MAX_BULK}
-            onClick={(e) => e.stopPropagation()}
-            onChange={(e) => onCheck(v.id, e.target.checked)}
-            slotProps={{ input: { 'aria-label': `Select voicemail from ${formatPhone(v.from)}` } }}
-            data-testid="voicemail-check"
-          />
-          <ListItemText
-            primary={formatPhone(v.from)}
-            secondary={`${formatDate(v.date)} · ${formatDuration(v.duration)} · ${formatExpiry(v.expires, v.keep)}`}
-            slotProps={{ primary: { sx: { fontWeight: v.read ? 400 : 700 } } }}
-          />
-        </ListItemButton>
-      ))}
-    </List>
+    <Box
+      ref={scroller}
+      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+      sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', position: 'relative' }}
+      data-testid="voicemail-scroller"
+    >
+      <Box role="listbox" aria-label="Voicemails" aria-multiselectable="true" data-testid="voicemail-list" data-count={items.length} sx={{ position: 'relative', height: items.length * ROW_HEIGHT }}>
+        {indices.map((i) => {
+          const v = items[i];
+          if (!v) return null;
+          return (
+            <Row
+              key={v.id}
+              v={v}
+              index={i}
+              count={items.length}
+              open={v.id === openId}
+              active={i === tabStop}
+              checked={checked.has(v.id)}
+              now={now}
+              onRowClick={onRowClick}
+              onCheck={onCheck}
+              onActiveChange={onActiveChange}
+            />
+          );
+        })}
+      </Box>
+    </Box>
   );
-}
+});

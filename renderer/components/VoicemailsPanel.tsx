@@ -1,192 +1,630 @@
-// The voicemail tab: loads the list, plays the selected voicemail (marking it read on first play),
-// deletes and exports. Every call goes through window.api; the rules live in main.
-import { useCallback, useEffect, useState } from 'react';
+// The voicemail tab: the list (search, filter, sort, selection), the player of the open voicemail, and the
+// actions on one voicemail or on the ticked ones. Every call goes through window.api; the rules live in
+// main. Deleting asks first; bulk actions report progress, the outcome and the failures where they were
+// started, and can be cancelled; the keyboard reaches everything (`?` lists the shortcuts).
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Divider from '@mui/material/Divider';
+import IconButton from '@mui/material/IconButton';
+import InputAdornment from '@mui/material/InputAdornment';
 import LinearProgress from '@mui/material/LinearProgress';
-import Paper from '@mui/material/Paper';
-import Snackbar from '@mui/material/Snackbar';
-import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
-import type { Voicemail } from '../../shared/domain/mstore.js';
-import { ExportFormat, type ExportFormatValue } from '../../shared/ipc/contract.js';
 import MenuItem from '@mui/material/MenuItem';
+import Paper from '@mui/material/Paper';
+import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
+import Tooltip from '@mui/material/Tooltip';
+import Typography from '@mui/material/Typography';
+import { ExportFormat, type ExportFormatValue } from '../../shared/ipc/contract.js';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
-import { formatDate, formatExpiry, formatPhone } from '../format.js';
+import { useShortcuts, type Shortcut } from '../hooks/useShortcuts.js';
+import { expiryState, formatDate, formatExpiry, formatPhone } from '../format.js';
+import { chunks, failuresOf, outcomeText, progressText, type BulkFailure, type BulkKind, type BulkOutcome } from '../bulk.js';
+import { FILTERS, SORTS, viewOf, type VoicemailFilter, type VoicemailItem, type VoicemailSort } from '../voicemail-view.js';
+import type { AudioPlayerHandle } from './AudioPlayer.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
-import { VoicemailList } from './VoicemailList.js';
+import { ShortcutsHelp, modKeyName } from './ShortcutsHelp.js';
+import { VoicemailList, type RowClick, type VoicemailListHandle } from './VoicemailList.js';
 import { VoicemailPlayer } from './VoicemailPlayer.js';
 
 /** Props of {@link VoicemailsPanel}. */
 export interface VoicemailsPanelProps {
   /** False while the card is locked or absent: nothing can be fetched then. */
   enabled: boolean;
+  /** True once a local library keeps a copy of every voicemail (the delete question says so). */
+  libraryKeepsCopies?: boolean;
+}
+
+const FILTER_LABEL: Record<VoicemailFilter, string> = { all: 'All', unread: 'Unread', kept: 'Kept', expiring: 'Expiring soon', archived: 'Archived only' };
+const SORT_LABEL: Record<VoicemailSort, string> = { newest: 'Newest first', oldest: 'Oldest first', caller: 'Caller', longest: 'Longest first', expiry: 'Expiring first' };
+const FORMAT_KEY = 'vvm.export.format';
+
+function loadFormat(): ExportFormatValue {
+  try {
+    const r = ExportFormat.safeParse(window.localStorage.getItem(FORMAT_KEY));
+    return r.success ? r.data : 'wav';
+  } catch {
+    return 'wav';
+  }
+}
+
+/** Where an action was started: its progress and outcome are shown there. */
+type Origin = 'bulk' | 'item';
+
+interface ActionStatus {
+  origin: Origin;
+  kind: BulkKind;
+  running: boolean;
+  done: number;
+  total: number;
+  outcome: BulkOutcome | null;
+}
+
+/** The voicemails a delete question is about. */
+interface PendingDelete {
+  ids: string[];
+  origin: Origin;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** List, player and actions. */
-export function VoicemailsPanel({ enabled }: VoicemailsPanelProps) {
+export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: VoicemailsPanelProps) {
   const list = useOperation();
-  const action = useOperation();
-  const [voicemails, setVoicemails] = useState<Voicemail[]>([]);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [format, setFormat] = useState<ExportFormatValue>('wav');
-  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
-  const onCheck = useCallback((id: string, on: boolean) => {
-    setChecked((c) => {
-      const next = new Set(c);
-      if (on) next.add(id);
-      else next.delete(id);
-      return next;
-    });
-  }, []);
   const { run: runList } = list;
-  const { run: runAction } = action;
+  const root = useRef<HTMLDivElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+  const listRef = useRef<VoicemailListHandle>(null);
+  const player = useRef<AudioPlayerHandle>(null);
+
+  const [items, setItems] = useState<VoicemailItem[]>([]);
+  const [loaded, setLoaded] = useState(false);
+  const [text, setText] = useState('');
+  const [filter, setFilter] = useState<VoicemailFilter>('all');
+  const [sort, setSort] = useState<VoicemailSort>('newest');
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
+  const anchor = useRef<string | null>(null);
+  const [format, setFormatState] = useState<ExportFormatValue>(loadFormat);
+  const [pending, setPending] = useState<PendingDelete | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [status, setStatus] = useState<ActionStatus | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const currentOp = useRef<string | null>(null);
+  const cancelRequested = useRef(false);
+
+  // Relative dates and expiry move on while the window stays open.
+  useEffect(() => {
+    const t = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(t);
+  }, []);
+
+  function setFormat(f: ExportFormatValue) {
+    setFormatState(f);
+    try {
+      window.localStorage.setItem(FORMAT_KEY, f);
+    } catch {
+      // Not remembered; the choice still applies now.
+    }
+  }
 
   const refresh = useCallback(async () => {
     const res = await runList((opId) => api().voicemailList({ opId }));
-    if (res.ok) setVoicemails(res.value);
+    if (res.ok) {
+      // Time from the data's arrival to the rows on screen, for the renderer benchmark.
+      performance.mark('voicemail-list:data');
+      setItems(res.value);
+      setLoaded(true);
+    }
   }, [runList]);
 
   useEffect(() => {
     if (enabled) void refresh();
   }, [enabled, refresh]);
 
-  const onPlayed = useCallback(
-    (id: string) => {
-      setVoicemails((vs) => vs.map((v) => (v.id === id ? { ...v, read: true } : v)));
-      void runAction((opId) => api().voicemailMarkRead({ ids: [id], read: true, opId })).then((res) => {
-        if (!res.ok) setVoicemails((vs) => vs.map((v) => (v.id === id ? { ...v, read: false } : v)));
-      });
-    },
-    [runAction],
-  );
+  const view = useMemo(() => viewOf(items, { text, filter, sort }, now), [items, text, filter, sort, now]);
+  useEffect(() => {
+    if (!loaded) return;
+    // Measured after the browser painted the rows (two frames: React commits, then the paint).
+    requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('voicemail-list:painted')));
+  }, [view, loaded]);
 
-  const current = voicemails.find((v) => v.id === selected) ?? null;
-
-  async function remove(ids: string[]) {
-    const res = await runAction((opId) => api().voicemailDelete({ ids, opId }));
-    if (res.ok) {
-      if (selected !== null && ids.includes(selected)) setSelected(null);
-      setVoicemails((vs) => vs.filter((v) => !ids.includes(v.id)));
-      setChecked(new Set());
-      setNotice(ids.length === 1 ? 'Voicemail deleted' : `${ids.length} voicemails deleted`);
-    } else if (res.error.code === 'mstore.partial') {
-      // Some went: the list says which.
-      await refresh();
-    }
-  }
-
-  async function exportSome(ids: string[]) {
-    const res = await runAction((opId) => api().voicemailExport({ ids, format, opId }));
-    if (res.ok && !res.value.cancelled) setNotice(`Exported ${res.value.written} file${res.value.written === 1 ? '' : 's'}`);
-  }
-
-  async function setRead(ids: string[], read: boolean) {
-    const res = await runAction((opId) => api().voicemailMarkRead({ ids, read, opId }));
-    if (res.ok) setVoicemails((vs) => vs.map((x) => (ids.includes(x.id) ? { ...x, read } : x)));
-    else if (res.error.code === 'mstore.partial') await refresh();
-  }
-
-  const unread = voicemails.filter((v) => !v.read).length;
+  const current = items.find((v) => v.id === openId) ?? null;
+  const unread = items.filter((v) => !v.read).length;
   useEffect(() => {
     // The window title (and taskbar entry) shows the number of new voicemails.
     document.title = unread > 0 ? `VVM Desk (${unread})` : 'VVM Desk';
   }, [unread]);
+
+  const onPlayed = useCallback((id: string) => {
+    setItems((vs) => vs.map((v) => (v.id === id ? { ...v, read: true } : v)));
+    void api()
+      .voicemailMarkRead({ ids: [id], read: true, opId: crypto.randomUUID() })
+      .then((res) => {
+        if (!res.ok) setItems((vs) => vs.map((v) => (v.id === id ? { ...v, read: false } : v)));
+      });
+  }, []);
+
+  // ---- selection -------------------------------------------------------------------------------
+  const open = useCallback((id: string) => {
+    setOpenId(id);
+    setActiveId(id);
+    anchor.current = id;
+  }, []);
+
+  const tickRange = useCallback(
+    (to: string) => {
+      const from = anchor.current ?? to;
+      const a = view.findIndex((v) => v.id === from);
+      const b = view.findIndex((v) => v.id === to);
+      if (a < 0 || b < 0) return;
+      const [lo, hi] = a < b ? [a, b] : [b, a];
+      setChecked((c) => {
+        const next = new Set(c);
+        for (let i = lo; i <= hi; i++) {
+          const v = view[i];
+          if (v) next.add(v.id);
+        }
+        return next;
+      });
+    },
+    [view],
+  );
+
+  const toggle = useCallback((id: string, on?: boolean) => {
+    setChecked((c) => {
+      const next = new Set(c);
+      if (on ?? !c.has(id)) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+    anchor.current = id;
+  }, []);
+
+  const onRowClick = useCallback(
+    (id: string, how: RowClick) => {
+      setActiveId(id);
+      if (how.shift) tickRange(id);
+      else if (how.toggle) toggle(id);
+      else open(id);
+    },
+    [open, tickRange, toggle],
+  );
+  const onCheck = useCallback(
+    (id: string, on: boolean, how: RowClick) => {
+      setActiveId(id);
+      if (how.shift) tickRange(id);
+      else toggle(id, on);
+    },
+    [tickRange, toggle],
+  );
+
+  // ---- actions ---------------------------------------------------------------------------------
+  const busy = status?.running === true;
+
+  async function runBulk(kind: BulkKind, ids: string[], origin: Origin) {
+    const outcome: BulkOutcome = { kind, total: ids.length, succeeded: 0, failures: [], cancelled: false, error: null };
+    cancelRequested.current = false;
+    setStatus({ origin, kind, running: true, done: 0, total: ids.length, outcome: null });
+    const succeededIds: string[] = [];
+    let first = true;
+    for (const batch of chunks(ids)) {
+      if (cancelRequested.current) {
+        outcome.cancelled = true;
+        break;
+      }
+      const opId = crypto.randomUUID();
+      currentOp.current = opId;
+      const base = outcome.succeeded + outcome.failures.length;
+      const unsubscribe = api().onProgress(opId, (p) => {
+        if (p.done !== undefined) setStatus((s) => (s ? { ...s, done: base + (p.done ?? 0) } : s));
+      });
+      try {
+        let failed: BulkFailure[] = [];
+        let error = null;
+        if (kind === 'export') {
+          const res = await api().voicemailExport({ ids: batch, format, opId, ...(!first && { sameFolder: true }) });
+          if (res.ok && res.value.cancelled) {
+            // The folder dialog was closed: nothing happened, nothing to report.
+            setStatus(null);
+            return;
+          }
+          if (res.ok) {
+            failed = res.value.failed;
+            outcome.folder = res.value.folder;
+          } else error = res.error;
+        } else {
+          const res = kind === 'delete' ? await api().voicemailDelete({ ids: batch, opId }) : await api().voicemailMarkRead({ ids: batch, read: kind === 'read', opId });
+          if (!res.ok) error = res.error;
+        }
+        if (error?.code === 'op.cancelled') {
+          outcome.cancelled = true;
+          break;
+        }
+        if (error) {
+          const named = failuresOf(error);
+          if (named === null) {
+            // The whole request failed (offline, card gone): the rest would fail the same way.
+            outcome.error = error;
+            break;
+          }
+          failed = named;
+        }
+        const bad = new Set(failed.map((f) => f.id));
+        outcome.failures.push(...failed);
+        for (const id of batch) if (!bad.has(id)) succeededIds.push(id);
+        outcome.succeeded = succeededIds.length;
+        setStatus((s) => (s ? { ...s, done: outcome.succeeded + outcome.failures.length } : s));
+      } finally {
+        unsubscribe();
+        currentOp.current = null;
+        first = false;
+      }
+    }
+    applyDone(kind, succeededIds);
+    setStatus({ origin, kind, running: false, done: outcome.succeeded + outcome.failures.length, total: ids.length, outcome });
+  }
+
+  function applyDone(kind: BulkKind, ids: string[]) {
+    if (ids.length === 0) return;
+    const done = new Set(ids);
+    if (kind === 'read' || kind === 'unread') {
+      setItems((vs) => vs.map((v) => (done.has(v.id) ? { ...v, read: kind === 'read' } : v)));
+    } else if (kind === 'delete') {
+      // Only what went leaves the selection: an unrelated multi-selection stays ticked.
+      setChecked((c) => new Set([...c].filter((id) => !done.has(id))));
+      const order = view.map((v) => v.id);
+      const nextAfter = (id: string | null) => {
+        if (id === null || !done.has(id)) return id;
+        const i = order.indexOf(id);
+        return order.slice(i + 1).find((x) => !done.has(x)) ?? order.slice(0, i).reverse().find((x) => !done.has(x)) ?? null;
+      };
+      setActiveId((a) => nextAfter(a));
+      setOpenId((o) => (o !== null && done.has(o) ? null : o));
+      setItems((vs) => vs.filter((v) => !done.has(v.id)));
+    }
+  }
+
+  function cancelAction() {
+    cancelRequested.current = true;
+    const opId = currentOp.current;
+    if (opId !== null) void api().opCancel({ opId });
+  }
+
+  function askDelete(ids: string[], origin: Origin) {
+    // Voicemails only the local library has are not on the server: nothing to delete there.
+    const onServer = ids.filter((id) => items.find((v) => v.id === id)?.archivedOnly !== true);
+    if (onServer.length > 0) setPending({ ids: onServer, origin });
+  }
+
+  function confirmDelete() {
+    const p = pending;
+    setPending(null);
+    if (p) void runBulk('delete', p.ids, p.origin);
+    // The focus goes back to the list, not to the page.
+    requestAnimationFrame(() => listRef.current?.focusActive());
+  }
+
+  // ---- keyboard --------------------------------------------------------------------------------
+  const move = useCallback(
+    (delta: number | 'first' | 'last', extend: boolean) => {
+      if (view.length === 0) return;
+      const i = view.findIndex((v) => v.id === activeId);
+      const to = delta === 'first' ? 0 : delta === 'last' ? view.length - 1 : i < 0 ? 0 : Math.min(view.length - 1, Math.max(0, i + delta));
+      const id = view[to]?.id;
+      if (id === undefined) return;
+      if (extend) {
+        if (anchor.current === null && activeId !== null) anchor.current = activeId;
+        tickRange(id);
+      }
+      setActiveId(id);
+      requestAnimationFrame(() => listRef.current?.focusActive());
+    },
+    [view, activeId, tickRange],
+  );
+
+  const shortcuts: Shortcut[] = [
+    { key: 'f', mod: true, inFields: true, run: () => search.current?.focus() },
+    { key: 'ArrowDown', run: () => move(1, false) },
+    { key: 'ArrowUp', run: () => move(-1, false) },
+    { key: 'ArrowDown', shift: true, run: () => move(1, true) },
+    { key: 'ArrowUp', shift: true, run: () => move(-1, true) },
+    { key: 'Home', run: () => move('first', false) },
+    { key: 'End', run: () => move('last', false) },
+    { key: 'Enter', notOnControls: true, run: () => activeId !== null && open(activeId) },
+    { key: ' ', notOnControls: true, run: () => player.current?.togglePlay() },
+    { key: 'x', run: () => activeId !== null && toggle(activeId) },
+    { key: 'a', mod: true, run: () => setChecked((c) => (view.length > 0 && view.every((v) => c.has(v.id)) ? new Set() : new Set(view.map((v) => v.id)))) },
+    { key: 'Escape', run: () => setChecked(new Set()) },
+    { key: 'Delete', run: () => deleteShortcut() },
+    // macOS keyboards have no Delete key: Cmd+Backspace, as in Finder and Mail.
+    { key: 'Backspace', mod: true, run: () => deleteShortcut() },
+    { key: '?', run: () => setHelpOpen(true) },
+  ];
+  function deleteShortcut() {
+    if (busy) return;
+    if (checked.size > 0) askDelete([...checked], 'bulk');
+    else if (activeId !== null) askDelete([activeId], 'item');
+  }
+  useShortcuts(root, shortcuts, pending === null && !helpOpen);
+
+  // ---- view ------------------------------------------------------------------------------------
+  const filtered = text.trim() !== '' || filter !== 'all';
+  const countText = !loaded
+    ? enabled
+      ? 'Loading voicemail…'
+      : 'Voicemail'
+    : filtered
+      ? `${view.length} of ${plural(items.length, 'voicemail')}`
+      : plural(items.length, 'voicemail');
+  const pendingItems = pending ? pending.ids.map((id) => items.find((v) => v.id === id)).filter((v): v is VoicemailItem => v !== undefined) : [];
+
   return (
-    <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(280px, 380px) 1fr', gap: 2, height: '100%' }}>
-      <Paper variant="outlined" sx={{ overflow: 'auto' }}>
-        <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between', px: 2, py: 1 }}>
-          <Typography variant="subtitle1" data-testid="voicemail-count">
-            {/* Without a ready SIM the count is unknown, not zero. */}
-            {!enabled && voicemails.length === 0 ? 'Voicemail' : `${voicemails.length} voicemail${voicemails.length === 1 ? '' : 's'}`}
-            {unread > 0 ? ` · ${unread} new` : ''}
-          </Typography>
-          <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
-            Refresh
-          </Button>
-        </Stack>
-        <Divider />
-        {list.state === 'running' && <LinearProgress aria-label="Loading voicemail" />}
-        <ErrorAlert error={list.error} />
-        {checked.size > 0 && (
-          <Stack direction="row" spacing={1} sx={{ px: 2, py: 1, alignItems: 'center', bgcolor: 'action.hover' }} data-testid="bulk-bar">
-            <Typography variant="body2" sx={{ flex: 1 }}>
-              {checked.size} selected
+    <Box ref={root} sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 5fr) minmax(0, 6fr)', gap: 2, height: '100%', minHeight: 0, minWidth: 0 }} data-testid="voicemails-panel">
+      <Paper variant="outlined" sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, overflow: 'hidden' }}>
+        {/* The header stays put while the list scrolls (the list has its own scroller). */}
+        <Box sx={{ px: 1.5, pt: 1, pb: 1, borderBottom: 1, borderColor: 'divider' }} data-testid="voicemail-header">
+          <Stack direction="row" sx={{ alignItems: 'center', gap: 1, minWidth: 0 }}>
+            <Typography variant="subtitle1" data-testid="voicemail-count" aria-live="polite" noWrap sx={{ flex: 1, minWidth: 0 }}>
+              {countText}
+              {loaded && unread > 0 ? ` · ${unread} new` : ''}
             </Typography>
-            <Button size="small" onClick={() => void setRead([...checked], true)} disabled={action.state === 'running'}>
-              Read
+            <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
+              Refresh
             </Button>
-            <Button size="small" onClick={() => void setRead([...checked], false)} disabled={action.state === 'running'}>
-              Unread
-            </Button>
-            <Button size="small" onClick={() => void exportSome([...checked])} disabled={action.state === 'running'}>
-              Export
-            </Button>
-            <Button size="small" color="error" onClick={() => void remove([...checked])} disabled={action.state === 'running'} data-testid="bulk-delete">
-              Delete
+            <Tooltip title="Keyboard shortcuts (?)">
+              <IconButton size="small" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button">
+                <span aria-hidden style={{ fontSize: 15, lineHeight: 1, width: 18 }}>
+                  ?
+                </span>
+              </IconButton>
+            </Tooltip>
+          </Stack>
+          <TextField
+            inputRef={search}
+            size="small"
+            fullWidth
+            type="search"
+            placeholder="Search number, name, notes"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape' && text !== '') {
+                e.stopPropagation();
+                setText('');
+              } else if (e.key === 'ArrowDown') {
+                e.preventDefault();
+                move(view.findIndex((v) => v.id === activeId) < 0 ? 'first' : 0, false);
+              }
+            }}
+            slotProps={{
+              htmlInput: { 'aria-label': 'Search voicemail', 'data-testid': 'voicemail-search' },
+              input: { endAdornment: <InputAdornment position="end" sx={{ color: 'text.secondary', fontSize: 12 }}>{`${modKeyName()}+F`}</InputAdornment> },
+            }}
+            sx={{ mt: 1 }}
+          />
+          <Stack direction="row" sx={{ gap: 1, mt: 1, minWidth: 0 }}>
+            <TextField select size="small" label="Show" value={filter} onChange={(e) => setFilter(FILTERS.find((f) => f === e.target.value) ?? 'all')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-filter' } }}>
+              {FILTERS.map((f) => (
+                <MenuItem key={f} value={f} data-testid={`filter-${f}`}>
+                  {FILTER_LABEL[f]}
+                </MenuItem>
+              ))}
+            </TextField>
+            <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(SORTS.find((s) => s === e.target.value) ?? 'newest')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-sort' } }}>
+              {SORTS.map((s) => (
+                <MenuItem key={s} value={s} data-testid={`sort-${s}`}>
+                  {SORT_LABEL[s]}
+                </MenuItem>
+              ))}
+            </TextField>
+          </Stack>
+        </Box>
+        {list.state === 'running' && (
+          <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1.5, py: 0.5 }}>
+            <LinearProgress aria-label="Loading voicemail" sx={{ flex: 1 }} />
+            <Button size="small" onClick={list.cancel} data-testid="voicemail-load-cancel">
+              Cancel
             </Button>
           </Stack>
         )}
-        {enabled || voicemails.length > 0 ? (
-          <VoicemailList voicemails={voicemails} selectedId={selected} onSelect={setSelected} checked={checked} onCheck={onCheck} />
+        {(list.state === 'failed' || list.state === 'cancelled') && (
+          <Box sx={{ px: 1.5 }} data-testid="voicemail-load-failed">
+            {list.state === 'failed' ? <ErrorAlert error={list.error} /> : <Alert severity="info" sx={{ my: 1 }}>Loading was cancelled.</Alert>}
+            <Button size="small" variant="outlined" onClick={() => void refresh()} disabled={!enabled} sx={{ mb: 1 }} data-testid="voicemail-retry">
+              Retry
+            </Button>
+          </Box>
+        )}
+        {checked.size > 0 && (
+          <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, px: 1.5, py: 1, alignItems: 'center', bgcolor: 'action.hover' }} data-testid="bulk-bar" role="toolbar" aria-label="Ticked voicemails">
+            <Typography variant="body2" sx={{ mr: 'auto' }}>
+              {checked.size} selected
+            </Typography>
+            <Button size="small" onClick={() => void runBulk('read', [...checked], 'bulk')} disabled={busy}>
+              Read
+            </Button>
+            <Button size="small" onClick={() => void runBulk('unread', [...checked], 'bulk')} disabled={busy}>
+              Unread
+            </Button>
+            <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ width: 92 }} slotProps={{ htmlInput: { 'data-testid': 'bulk-format' } }}>
+              {ExportFormat.options.map((f) => (
+                <MenuItem key={f} value={f}>
+                  {f.toUpperCase()}
+                </MenuItem>
+              ))}
+            </TextField>
+            <Button size="small" onClick={() => void runBulk('export', [...checked], 'bulk')} disabled={busy} data-testid="bulk-export">
+              Export…
+            </Button>
+            <Button size="small" color="error" onClick={() => askDelete([...checked], 'bulk')} disabled={busy} data-testid="bulk-delete">
+              Delete…
+            </Button>
+            <Button size="small" onClick={() => setChecked(new Set())} disabled={busy}>
+              Clear
+            </Button>
+          </Box>
+        )}
+        {status?.origin === 'bulk' && <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />}
+        {enabled || items.length > 0 || list.state === 'running' ? (
+          <VoicemailList
+            ref={listRef}
+            items={view}
+            openId={openId}
+            activeId={activeId}
+            checked={checked}
+            loading={!loaded && list.state !== 'failed' && list.state !== 'cancelled'}
+            emptyText={items.length > 0 ? 'No voicemail matches.' : 'No voicemail.'}
+            onRowClick={onRowClick}
+            onCheck={onCheck}
+            onActiveChange={setActiveId}
+            now={now}
+          />
         ) : (
           <Typography color="text.secondary" sx={{ p: 3 }}>
             Voicemail appears here once the SIM is ready.
           </Typography>
         )}
       </Paper>
-      <Paper variant="outlined" sx={{ p: 1 }}>
+      <Paper variant="outlined" sx={{ p: 1, minWidth: 0, overflowY: 'auto', overflowX: 'hidden' }} data-testid="voicemail-detail">
         {current ? (
           <>
             <Box sx={{ px: 2, pt: 1 }}>
-              <Typography variant="h6">{formatPhone(current.from)}</Typography>
+              <Typography variant="h6" noWrap>
+                {current.name ? `${current.name} · ` : ''}
+                {formatPhone(current.from)}
+              </Typography>
               {/* When it was left and how long the carrier keeps it: the list row scrolls away. */}
               <Typography variant="body2" color="text.secondary" data-testid="voicemail-when">
                 {formatDate(current.date)}
-                {formatExpiry(current.expires, current.keep) !== '' ? ` · ${formatExpiry(current.expires, current.keep)}` : ''}
+                {current.archivedOnly ? ' · Archived: no longer on the server' : formatExpiry(current.expires, current.keep, now) !== '' ? ` · ${formatExpiry(current.expires, current.keep, now)}` : ''}
               </Typography>
+              {!current.archivedOnly && expiryState(current.expires, current.keep, now) === 'soon' && (
+                <Typography variant="body2" sx={{ color: 'warning.dark', fontWeight: 700 }}>
+                  The carrier deletes it soon{libraryKeepsCopies ? '; the library keeps its copy.' : ': export it to keep it.'}
+                </Typography>
+              )}
+              {current.notes && (
+                <Typography variant="body2" sx={{ mt: 0.5, whiteSpace: 'pre-wrap' }} data-testid="voicemail-notes">
+                  {current.notes}
+                </Typography>
+              )}
             </Box>
-            <VoicemailPlayer key={current.id} id={current.id} onPlayed={onPlayed} />
-            <Stack direction="row" spacing={1} sx={{ px: 2 }}>
-              <Button variant="outlined" onClick={() => void setRead([current.id], !current.read)} disabled={action.state === 'running'}>
+            <VoicemailPlayer ref={player} key={current.id} id={current.id} caller={formatPhone(current.from)} onPlayed={onPlayed} />
+            <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, px: 2 }} data-testid="voicemail-actions">
+              <Button variant="outlined" onClick={() => void runBulk(current.read ? 'unread' : 'read', [current.id], 'item')} disabled={busy}>
                 Mark as {current.read ? 'unread' : 'read'}
               </Button>
-              <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ minWidth: 110 }}>
+              <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ width: 96 }}>
                 {ExportFormat.options.map((f) => (
                   <MenuItem key={f} value={f}>
                     {f.toUpperCase()}
                   </MenuItem>
                 ))}
               </TextField>
-              <Button variant="outlined" onClick={() => void exportSome([current.id])} disabled={action.state === 'running'}>
+              <Button variant="outlined" onClick={() => void runBulk('export', [current.id], 'item')} disabled={busy}>
                 Export…
               </Button>
-              <Button variant="outlined" color="error" onClick={() => void remove([current.id])} disabled={action.state === 'running'}>
-                Delete
-              </Button>
-            </Stack>
-            <Box sx={{ px: 2, pt: 1 }}>
-              {action.state === 'running' && (
-                <LinearProgress
-                  aria-label="Working"
-                  variant={action.progress?.total ? 'determinate' : 'indeterminate'}
-                  value={action.progress?.total ? ((action.progress.done ?? 0) / action.progress.total) * 100 : 0}
-                />
+              {!current.archivedOnly && (
+                <Button variant="outlined" color="error" onClick={() => askDelete([current.id], 'item')} disabled={busy} data-testid="item-delete">
+                  Delete…
+                </Button>
               )}
-              <ErrorAlert error={action.error} />
             </Box>
+            {status?.origin === 'item' && (
+              <Box sx={{ px: 1, pt: 1 }}>
+                <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />
+              </Box>
+            )}
           </>
         ) : (
-          <Typography color="text.secondary" sx={{ p: 3 }}>
-            Select a voicemail to play it.
-          </Typography>
+          <>
+            {/* The voicemail an action was about may be gone (deleted): its outcome stays here. */}
+            {status?.origin === 'item' && <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />}
+            <Typography color="text.secondary" sx={{ p: 3 }}>
+              Select a voicemail to play it.
+            </Typography>
+          </>
         )}
       </Paper>
-      <Snackbar open={notice !== null} autoHideDuration={3000} onClose={() => setNotice(null)} message={notice ?? ''} />
+      <ConfirmDialog
+        open={pending !== null}
+        title={pendingItems.length === 1 ? `Delete the voicemail from ${formatPhone(pendingItems[0]?.from ?? null)}?` : `Delete ${pendingItems.length} voicemails?`}
+        confirmLabel="Delete"
+        danger
+        onConfirm={confirmDelete}
+        onCancel={() => setPending(null)}
+      >
+        {pendingItems.length > 1 && (
+          <Typography component="ul" variant="body2" sx={{ pl: 2, mt: 0 }} data-testid="confirm-items">
+            {pendingItems.slice(0, 3).map((v) => (
+              <li key={v.id}>
+                {formatPhone(v.from)}, {formatDate(v.date)}
+              </li>
+            ))}
+            {pendingItems.length > 3 && <li>and {plural(pendingItems.length - 3, 'more', 'more')}</li>}
+          </Typography>
+        )}
+        {pendingItems.length === 1 && pendingItems[0] && (
+          <Typography variant="body2" sx={{ mb: 1 }}>
+            Left {formatDate(pendingItems[0].date)}.
+          </Typography>
+        )}
+        <Typography variant="body2">
+          The carrier&apos;s copy is deleted for good.{' '}
+          {libraryKeepsCopies ? 'Your local library keeps its copy.' : 'VVM Desk keeps no copy: export first if you want to keep it.'}
+        </Typography>
+      </ConfirmDialog>
+      <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </Box>
+  );
+}
+
+/** Progress with Cancel while an action runs; its outcome (and, after an export, the folder) when done. */
+function StatusLine({ status, onCancel, onClose }: { status: ActionStatus; onCancel(): void; onClose(): void }) {
+  if (status.running) {
+    return (
+      <Box sx={{ px: 1.5, py: 1 }} data-testid="action-progress">
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1 }}>
+          <Typography variant="body2" sx={{ flex: 1 }} aria-live="polite">
+            {progressText(status.kind, status.done, status.total)}
+          </Typography>
+          <Button size="small" onClick={onCancel} data-testid="action-cancel">
+            Cancel
+          </Button>
+        </Stack>
+        <LinearProgress aria-label="Working" variant={status.total > 1 ? 'determinate' : 'indeterminate'} value={status.total > 1 ? (status.done / status.total) * 100 : 0} />
+      </Box>
+    );
+  }
+  const o = status.outcome;
+  if (!o) return null;
+  const { severity, text } = outcomeText(o);
+  const exported = o.kind === 'export' && o.succeeded > 0 && o.folder;
+  return (
+    <Alert
+      severity={severity}
+      onClose={onClose}
+      sx={{ mx: 1.5, my: 1, '& .MuiAlert-message': { minWidth: 0, overflowWrap: 'anywhere' } }}
+      data-testid="action-outcome"
+      data-severity={severity}
+    >
+      {text}
+      {exported && (
+        <>
+          <Box component="span" sx={{ display: 'block' }} data-testid="export-folder">
+            To {o.folder}
+          </Box>
+          <Button color="inherit" size="small" variant="outlined" onClick={() => void api().exportShowFolder({})} sx={{ mt: 0.5 }} data-testid="show-in-folder">
+            Show in folder
+          </Button>
+        </>
+      )}
+    </Alert>
   );
 }

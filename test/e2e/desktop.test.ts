@@ -74,8 +74,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await expect.poll(() => rows.count()).toBe(expected.length);
     expect(await page.getByTestId('voicemail-count').textContent()).toContain(`${unread.length} new`);
 
-    const index = expected.indexOf(unread[0] ?? expected[0]!);
-    const first = rows.nth(index);
+    const first = page.locator(`[data-testid="voicemail-row"][data-id="${unread[0]?.id}"]`);
     // Collected from before the player exists: the <audio> element starts loading as soon as it is made.
     const media: number[] = [];
     page.on('response', (r) => {
@@ -116,7 +115,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
   it('exports the selected voicemail as WAV through main', async () => {
     mkdirSync(join(work, 'export'), { recursive: true });
     await page.getByRole('button', { name: 'Export…' }).click();
-    await page.getByText('Exported 1 file').waitFor({ timeout: 15_000 });
+    await page.getByText('Exported 1 voicemail.').waitFor({ timeout: 15_000 });
     const files = readdirSync(join(work, 'export')).filter((f) => f.endsWith('.wav'));
     expect(files).toHaveLength(1);
     const wav = readFileSync(join(work, 'export', files[0] ?? ''));
@@ -124,10 +123,11 @@ describe('renderer e2e (Chromium + web harness)', () => {
     expect(wav.length).toBeGreaterThan(1000);
   });
 
-  it('deletes the selected voicemail', async () => {
+  it('deletes the selected voicemail after asking', async () => {
     const before = await engine.listVoicemails({});
-    await page.getByRole('button', { name: 'Delete' }).click();
-    await page.getByText('Voicemail deleted').waitFor();
+    await page.getByTestId('item-delete').click();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByText('Deleted 1 voicemail.').waitFor();
     await expect.poll(() => page.getByTestId('voicemail-row').count()).toBe(before.length - 1);
     const after = await engine.listVoicemails({});
     expect(after).toHaveLength(before.length - 1);
@@ -136,15 +136,17 @@ describe('renderer e2e (Chromium + web harness)', () => {
   it('marks two voicemails read and deletes them in bulk', async () => {
     const before = await engine.listVoicemails({});
     const checks = page.getByTestId('voicemail-check');
+    const ticked = [await page.getByTestId('voicemail-row').nth(0).getAttribute('data-id'), await page.getByTestId('voicemail-row').nth(1).getAttribute('data-id')];
     await checks.nth(0).click();
     await checks.nth(1).click();
     expect(await page.getByTestId('bulk-bar').textContent()).toContain('2 selected');
     await page.getByTestId('bulk-bar').getByRole('button', { name: 'Read', exact: true }).click();
-    await expect.poll(async () => (await engine.listVoicemails({})).filter((v) => v.id === before[0]?.id || v.id === before[1]?.id).every((v) => v.read)).toBe(true);
+    await expect.poll(async () => (await engine.listVoicemails({})).filter((v) => ticked.includes(v.id)).every((v) => v.read)).toBe(true);
     await page.getByTestId('bulk-delete').click();
-    await page.getByText('2 voicemails deleted').waitFor();
+    await page.getByTestId('confirm-ok').click();
+    await page.getByText('Deleted 2 voicemails.').waitFor();
     await expect.poll(() => page.getByTestId('voicemail-row').count()).toBe(before.length - 2);
-    expect((await engine.listVoicemails({})).map((v) => v.id)).toEqual(before.slice(2).map((v) => v.id));
+    expect((await engine.listVoicemails({})).map((v) => v.id)).toEqual(before.filter((v) => !ticked.includes(v.id)).map((v) => v.id));
   });
 
   it('records a greeting from the fake microphone and uploads it', async () => {
