@@ -25,6 +25,18 @@ export interface ExportItem {
   from: string | null;
   /** ISO instant the voicemail was left. */
   date: string;
+  /** Library facts for the manifest (exports from the local library): they add manifest columns. */
+  library?: LibraryManifestFields;
+}
+
+/** Manifest columns an export from the local library adds (caller, date and duration are there already). */
+export interface LibraryManifestFields {
+  read: boolean;
+  /** SHA-256 (hex) of the original AMR kept in the library. */
+  sha256: string;
+  notes: string;
+  /** The server's file name of the original. */
+  serverFilename: string;
 }
 
 /**
@@ -59,6 +71,8 @@ export interface ExportedFile {
   durationMs: number;
   format: ExportFormat;
   bytes: number;
+  /** Present when the item came from the local library. */
+  library?: LibraryManifestFields;
 }
 
 /** Outcome of a batch: what was written, what failed (the rest still ran), and the manifest's name. */
@@ -83,8 +97,14 @@ function csvField(v: string): string {
 
 /** CSV manifest (RFC 4180, CRLF). */
 export function manifestCsv(files: ExportedFile[]): string {
-  const head = ['id', 'file', 'from', 'date', 'durationMs', 'format', 'bytes'];
-  const rows = files.map((f) => [f.id, f.file, f.from ?? '', f.date, String(f.durationMs), f.format, String(f.bytes)].map(csvField).join(','));
+  const lib = files.some((f) => f.library !== undefined);
+  const head = ['id', 'file', 'from', 'date', 'durationMs', 'format', 'bytes', ...(lib ? ['read', 'sha256', 'notes', 'serverFilename'] : [])];
+  const rows = files.map((f) =>
+    [
+      f.id, f.file, f.from ?? '', f.date, String(f.durationMs), f.format, String(f.bytes),
+      ...(lib ? [f.library ? String(f.library.read) : '', f.library?.sha256 ?? '', f.library?.notes ?? '', f.library?.serverFilename ?? ''] : []),
+    ].map(csvField).join(','),
+  );
   return [head.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
@@ -155,6 +175,6 @@ export class ExportService {
     throwIfAborted(signal);
     const name = fileNameFor(opts.template ?? DEFAULT_NAME_TEMPLATE, { date: item.date, from: item.from, durationMs, id: item.id, ext: EXTENSIONS[opts.format] }, opts.timeZone);
     const file = await this.deps.sink.writeAtomic(opts.outDir, name, data, { onExists: opts.onExists ?? 'error', ...(signal && { signal }) });
-    return { id: item.id, file, from: item.from, date: item.date, durationMs, format: opts.format, bytes: data.length };
+    return { id: item.id, file, from: item.from, date: item.date, durationMs, format: opts.format, bytes: data.length, ...(item.library && { library: item.library }) };
   }
 }
