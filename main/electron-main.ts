@@ -2,13 +2,14 @@
 // and carrier, or demo mode when no reader has a card); the channels from main/ipc; the window and the
 // app:// protocol from main/windows.ts. Nothing here is tested under Node (Electron cannot be downloaded
 // on the CI machines): the same implementations are exercised through the web harness instead.
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, shell } from 'electron';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from './app.js';
 import { cacheDir, configDir } from './adapters/paths.js';
 import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
+import { FsError } from './errors.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
 
@@ -62,6 +63,11 @@ async function start(): Promise<void> {
       const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'] };
       const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    // Only ever the folder main exported into (export:showFolder takes no path from the renderer).
+    async showFolder(dir) {
+      const failed = await shell.openPath(dir);
+      if (failed !== '') throw new FsError('fs.failed', 'The folder could not be opened', { detail: { reason: failed } });
     },
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e),
   });

@@ -131,6 +131,8 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
 export interface DesktopIpcOptions {
   /** Asks where to export voicemails; null = the user cancelled. */
   chooseExportDirectory(): Promise<string | null>;
+  /** Opens a folder main chose (the last export's) in the file manager; without it "Show in folder" fails. */
+  showFolder?(dir: string): Promise<void>;
   /** Logs an unexpected error with its stack (main only; never reaches the renderer). */
   onInternal?(channel: Channel, e: unknown): void;
 }
@@ -149,6 +151,7 @@ export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'
   const feed = createCardStatusFeed(backend.engine, backend.pins);
   const impls = createImplementations(backend.engine, backend.pins, {
     chooseExportDirectory: () => opts.chooseExportDirectory(),
+    ...(opts.showFolder && { showFolder: opts.showFolder }),
     rememberAudio: (id, wav) => media.remember(id, wav),
     cardStatusChanged: () => feed.changed(),
   });

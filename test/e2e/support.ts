@@ -36,8 +36,8 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
 }
 
 /** The web harness over `engine`, with card status pushes. */
-export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string): Promise<WebHarness> {
-  const { dispatcher, feed, media } = createDesktopIpc({ engine, pins }, { chooseExportDirectory: async () => exportDir });
+export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string, host: { showFolder?(dir: string): Promise<void> } = {}): Promise<WebHarness> {
+  const { dispatcher, feed, media } = createDesktopIpc({ engine, pins }, { chooseExportDirectory: async () => exportDir, ...host });
   return startWebHarness({
     dispatcher,
     ...web,
