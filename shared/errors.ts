@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'gba.syncFailure', // resynchronisation did not converge
   'gba.malformed', // challenge, nonce or BootstrappingInfo XML could not be parsed
   'gba.bootstrapFailed', // any other bootstrap failure
+  'gba.realmMismatch', // the NAF's challenge realm names another NAF than ours (detail: realm, expectedRealm, nafFqdn, action)
   // HTTP and the mstore relay
   'http.unauthorized', // the relay rejected our NAF credentials even after a fresh bootstrap
   'http.forbidden', // 403 without a more specific mapping
@@ -53,7 +54,6 @@ export const ERROR_CODES = [
 /** One of {@link ERROR_CODES}. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Values allowed in {@link AppError.detail}: plain data, never secrets. */
 /**
  * What the user can do about an error, as a code: each front end words it its own way (the CLI names its
  * options, the window its buttons and fields), so messages from the services stay free of both.
@@ -86,6 +86,7 @@ export const ERROR_ACTIONS = [
 /** One of {@link ERROR_ACTIONS}. */
 export type ErrorAction = (typeof ERROR_ACTIONS)[number];
 
+/** Values allowed in {@link AppError.detail}: plain data, never secrets. */
 export type ErrorDetail = Record<string, string | number | boolean | null | string[] | number[]>;
 
 /** An error as the renderer and the CLI see it. `message` is user-readable and free of secrets. */
@@ -95,9 +96,9 @@ export interface AppError {
   retryable: boolean;
   /** An action the user can take, if there is one ("Start pcscd", "Insert the SIM", ...). */
   hint?: string;
-  detail?: ErrorDetail;
   /** What the user can do, as a code each front end words itself (see {@link ERROR_ACTIONS}). */
   action?: ErrorAction;
+  detail?: ErrorDetail;
 }
 
 /** Schema of {@link AppError}, for validating errors that cross a process boundary. */
@@ -106,6 +107,6 @@ export const AppErrorSchema = z.object({
   message: z.string(),
   retryable: z.boolean(),
   hint: z.string().optional(),
-  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.array(z.number())])).optional(),
   action: z.enum(ERROR_ACTIONS).optional(),
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string()), z.array(z.number())])).optional(),
 });

@@ -1,6 +1,6 @@
 // Wiring of demo mode's carrier: the simulated BSF and relay on loopback (main/app/).
 import type { Settings } from '../../shared/settings.js';
-import { buildNafId } from '../protocol/gba/naf-id.js';
+import { fromHex } from '../../shared/bytes.js';
 import { loadDemoState, saveDemoState } from '../adapters/demo/demo-relay-state.js';
 import { demoProfile, simSubscriber } from '../sim/card/profile.js';
 import { SimulatedUicc } from '../sim/card/simulated-uicc.js';
@@ -24,8 +24,10 @@ export async function startDemoCarrier(dir: string, settings: Settings, latencyM
   try {
     const relay = await startRelay({
       scenario: loadDemoState(dir),
-      nafKey: nafKeyLookup(bsf.keyStore, buildNafId(settings.nafFqdn, settings.uaProtocolId)),
-      nafFqdn: settings.nafFqdn,
+      // The demo relay keys for the host it is reached at, like a real NAF; an explicit NAF FQDN override
+      // becomes its public name, so demo mode works with or without one.
+      nafKey: nafKeyLookup(bsf.keyStore, fromHex(settings.uaProtocolId)),
+      ...(settings.nafFqdn !== undefined && { publicName: settings.nafFqdn }),
       latencyMs,
       onChange: (s) => saveDemoState(dir, s),
     });

@@ -4,6 +4,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { Settings } from '../../shared/settings.js';
 import type { AppError } from '../../shared/errors.js';
+import { cliHintFor } from './hints.js';
 
 /** Options every command accepts before or after the group name. */
 export interface GlobalOptions {
@@ -15,8 +16,12 @@ export interface GlobalOptions {
   ca?: string;
   imei?: string;
   msisdn?: string;
+  /** --naf-fqdn: explicit NAF FQDN (default: the host of the server URL). */
+  nafFqdn?: string;
   /** --reuse-bootstrap: sets settings.reuseBootstrap (only ever turns it on; the file may too). */
   reuseBootstrap?: boolean;
+  /** --data-dir: folder of the local voicemail library (absolute; default the app's data folder). */
+  dataDir?: string;
   verbose: boolean;
 }
 
@@ -67,7 +72,8 @@ export class UsageError extends Error {
 /** Formats an AppError for stderr: message, then hint and detail when present. Never secrets. */
 export function formatAppError(e: AppError): string {
   const lines = [`error: ${e.message} [${e.code}]`];
-  if (e.hint) lines.push(`hint: ${e.hint}`);
+  const hint = cliHintFor(e);
+  if (hint) lines.push(`hint: ${hint}`);
   if (e.detail) {
     for (const [k, v] of Object.entries(e.detail)) lines.push(`  ${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
   }

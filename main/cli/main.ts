@@ -19,6 +19,8 @@ const GLOBAL_OPTIONS = {
   imei: { type: 'string' },
   'reuse-bootstrap': { type: 'boolean' },
   msisdn: { type: 'string' },
+  'naf-fqdn': { type: 'string' },
+  'data-dir': { type: 'string' },
   verbose: { type: 'boolean', short: 'v', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -36,6 +38,8 @@ function usage(groups: CommandGroup[]): string {
     '  --imei <imei>     send X-TMUS-IMEI to the BSF',
     '  --reuse-bootstrap reuse a GBA key within its lifetime (off: a fresh bootstrap per request)',
     '  --msisdn <+1...>  phone number (default: from the ISIM)',
+    '  --naf-fqdn <host> NAF name for the GBA key and the expected realm (default: the --server host)',
+    '  --data-dir <dir>  folder of the local voicemail library (default: the desktop app\'s data folder)',
     '  --json            machine-readable output',
     '  -v, --verbose     log progress (never secrets) to stderr',
     '',
@@ -87,8 +91,9 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
     }
     const group = groups.find((g) => g.name === groupName);
     if (!group) throw new UsageError(`unknown command group '${groupName}'`);
-    // A group with a single command (e.g. `doctor`) runs it without naming it.
-    const single = commandName === undefined && Object.keys(group.commands).length === 1;
+    // A group with a single command (e.g. `doctor`, `sync`) runs it without naming it (a second positional
+    // that is no command name is an option's value or an argument: the strict parse below sorts it out).
+    const single = Object.keys(group.commands).length === 1 && (commandName === undefined || !Object.hasOwn(group.commands, commandName));
     const command = single ? Object.values(group.commands)[0] : commandName ? group.commands[commandName] : undefined;
     if (!command) throw new UsageError(`unknown command '${groupName} ${commandName ?? ''}'. Commands: ${Object.keys(group.commands).join(', ')}`);
     let parsed;
@@ -109,6 +114,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo(), groups: Co
       ...(str('ca') !== undefined && { ca: str('ca') }),
       ...(str('imei') !== undefined && { imei: str('imei') }),
       ...(str('msisdn') !== undefined && { msisdn: str('msisdn') }),
+      ...(str('naf-fqdn') !== undefined && { nafFqdn: str('naf-fqdn') }),
+      ...(str('data-dir') !== undefined && { dataDir: resolvePath(io.cwd, str('data-dir') ?? '') }),
       ...(v['reuse-bootstrap'] === true && { reuseBootstrap: true }),
     };
     const settings = await buildSettings(global, io);
@@ -147,6 +154,7 @@ async function buildSettings(g: GlobalOptions, io: CliIo): Promise<Settings> {
   if (g.bsf) raw.bsf = g.bsf;
   if (g.imei) raw.imei = g.imei;
   if (g.msisdn) raw.msisdn = g.msisdn;
+  if (g.nafFqdn) raw.nafFqdn = g.nafFqdn;
   if (g.reader) raw.reader = g.reader;
   if (g.reuseBootstrap === true) raw.reuseBootstrap = true;
   if (g.ca) raw.caPem = [readCaFile(g.ca, io.cwd)];

@@ -36,13 +36,13 @@ async function one(gbaU: boolean): Promise<{ measured: number; floor: number; se
   const card = slowSerialCard(session, CARD_MS);
   const nafId = buildNafId('wsg.t-mobile.com', '010001002f');
   const bsf = await startBsf({ subscribers: [simSubscriber(profile)], realm: 'bsf.msg.pc.t-mobile.com', latencyMs: RTT_MS });
-  const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore, nafId), latencyMs: RTT_MS });
+  const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore), latencyMs: RTT_MS });
   const http = createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 10_000, maxResponseBytes: 1 << 20 });
   const clock = { now: () => Date.now(), monotonic: () => performance.now() };
   const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
   const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   const boot = createGbaBootstrapper({ card, http, clock, random, logger, settings: { bsf: bsf.url } });
-  const auth = createNafAuthenticator({ bootstrapper: boot, http, clock, random, logger, settings: { nafFqdn: 'wsg.t-mobile.com', uaProtocolId: '010001002f', reuseBootstrap: false } });
+  const auth = createNafAuthenticator({ bootstrapper: boot, http, clock, random, logger, settings: { server: relay.url, uaProtocolId: '010001002f', reuseBootstrap: false } });
   const url = `${relay.url}/oemclient/nms/v1/ums/${encodeURIComponent('tel:+12065550100')}/vvmserviceProfile`;
   const req = { method: 'GET', url, headers: { 'User-Agent': '3gpp-gba' } };
   try {

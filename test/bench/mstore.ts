@@ -12,7 +12,6 @@ import { NO_PIN } from '../../main/services/card/pin-source.js';
 import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
 import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
 import { MstoreClient } from '../../main/services/mstore/client.js';
-import { buildNafId } from '../../main/protocol/gba/naf-id.js';
 import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
@@ -49,7 +48,7 @@ async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequ
       msisdn,
       voicemails: Array.from({ length: VOICEMAILS }, (_, i) => ({ from: `1425555${String(1000 + i)}`, date: new Date(Date.UTC(2026, 10, 1) - i * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: amr(150 + i, i) })),
     },
-    nafKey: nafKeyLookup(bsf.keyStore, buildNafId(settings0.nafFqdn, settings0.uaProtocolId)),
+    nafKey: nafKeyLookup(bsf.keyStore),
     latencyMs: RTT_MS,
   });
   const settings = { ...settings0, server: relay.url, bsf: bsf.url, msisdn };

@@ -41,7 +41,7 @@ const dir = mkdtempSync(join(tmpdir(), 'vvm-gba-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const profile = demoProfile();
 const settings = defaultSettings();
-const sub = { k: fromHex(profile.k), opc: fromHex(profile.opc), impi: profile.impi, nafId: buildNafId(settings.nafFqdn, settings.uaProtocolId) };
+const sub = { k: fromHex(profile.k), opc: fromHex(profile.opc), impi: profile.impi, nafId: buildNafId('127.0.0.1', settings.uaProtocolId) }; // the demo relay's host
 
 let traffic: Traffic;
 beforeEach(() => {

@@ -22,7 +22,7 @@ const PIN = '58203914';
 const WRONG_PIN = '41930285';
 const REALM = 'bsf.sim.invalid';
 const s0 = defaultSettings();
-const NAF_ID = buildNafId(s0.nafFqdn, s0.uaProtocolId);
+const NAF_ID = buildNafId('127.0.0.1', s0.uaProtocolId); // the relay (tap) host: the default NAF FQDN
 
 let harness: PcscdHarness;
 let attached: VpcdAttachment | null = null;
@@ -59,7 +59,7 @@ for (const gbaU of [false, true]) {
       await stopAll();
       attached = await harness.attach(new SimulatedUicc(profile, { protocol: 'T0' }), 0);
       bsf = await startBsf({ subscribers: [simSubscriber(profile)], realm: REALM });
-      relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore, NAF_ID) });
+      relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(bsf.keyStore) });
       bsfTap = await startTap(bsf.url);
       relayTap = await startTap(relay.url);
     });

@@ -17,7 +17,6 @@ import type { CardSession } from '../../main/services/card/card-session.js';
 import { createGbaBootstrapper } from '../../main/services/gba/bootstrap.js';
 import { createNafAuthenticator } from '../../main/services/gba/naf-authenticator.js';
 import { MstoreClient } from '../../main/services/mstore/client.js';
-import { buildNafId } from '../../main/protocol/gba/naf-id.js';
 import { demoProfile, simSubscriber } from '../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import type { VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
@@ -62,7 +61,7 @@ beforeAll(async () => {
       voicemails: Array.from({ length: 12 }, (_, i) => ({ from: `1425555${1000 + i}`, date: new Date(Date.UTC(2026, 9, 1) - i * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: toBase64(amr(60 + i, i)) })),
       greetings: [{ date: '2026-01-01T00:00:00Z', active: true, audioBase64: toBase64(amr(100)) }],
     },
-    nafKey: nafKeyLookup(bsf.keyStore, buildNafId(s0.nafFqdn, s0.uaProtocolId)),
+    nafKey: nafKeyLookup(bsf.keyStore),
     tls: { key: ca.keyPem, cert: ca.certPem },
   });
   const settings = { ...s0, server: relay.url, bsf: bsf.url, caPem: [ca.caPem] };

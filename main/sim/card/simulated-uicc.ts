@@ -17,7 +17,7 @@ import { encodeAuthSuccess, encodeAuthSyncFailure, parseAuthRequest, P2_CONTEXT_
 import { PIN1 } from '../../protocol/uicc/commands.js';
 import { buildAuts, milenage, openAutn } from '../../protocol/milenage.js';
 import { toggleGbaUMac } from '../../protocol/gba/gba-u.js';
-import { deriveKsNaf } from '../../protocol/gba/kdf.js';
+import { networkKsNaf } from '../gba-kdf.js';
 import type { SimProfile } from './profile.js';
 import { bigIntToSqn, sqnToBigInt } from '../sqn.js';
 
@@ -39,7 +39,7 @@ function atrFor(protocol: 'T0' | 'T1'): Uint8Array {
 
 /** Options of the simulated card. */
 export interface SimulatedUiccOptions {
-  /** 'T0' answers with 61xx / 6Cxx like a T=0 card; 'T1' returns data directly. Default T1. */
+  /** 'T0' answers with 61xx / 6Cxx like a T=0 card; 'T1' returns data directly to a command with Le (61xx without). Default T1. */
   protocol?: 'T0' | 'T1';
   /** Maximum logical channels including the basic channel (TS 102 221: up to 20; many SIMs have 4). */
   channels?: number;
@@ -181,6 +181,13 @@ export class SimulatedUicc {
       }
       // Case 2 on T=0: P3 must equal the length available, else 6Cxx with the right one (ISO 7816-3 10.3.3).
       if (cmd.le !== undefined && cmd.le !== data.length && data.length < 256) return encodeResponse(new Uint8Array(0), 0x6c00 | data.length);
+    }
+    if (this.protocol === 'T1' && data.length > 0 && a.sw === SW_OK && cmd.data !== undefined && cmd.le === undefined) {
+      // T=1, a command with data but no Le (case 3 as sent) that has response data (a SELECT with P2 04):
+      // the card keeps the data for GET RESPONSE and answers 61xx, as real UICCs do (TS 102 221 10.1.6,
+      // ISO/IEC 7816-4 5.3.4); only a case-4 command with Le gets the data at once.
+      ch.pending = data;
+      return encodeResponse(new Uint8Array(0), 0x6100 | (data.length >= 256 ? 0 : data.length));
     }
     return encodeResponse(data, a.sw);
   }
@@ -384,7 +391,7 @@ export class SimulatedUicc {
       const boot = this.gbaKs;
       if (!boot) return { sw: 0x6985 }; // no bootstrap yet (TS 31.103 7.1.2.3)
       const impi = new TextDecoder().decode(req.impi);
-      const ksExtNaf = deriveKsNaf(boot.ks, 'gba-me', boot.rand, impi, req.nafId);
+      const ksExtNaf = networkKsNaf(boot.ks, boot.rand, impi, req.nafId); // Ks_ext_NAF (TS 33.220 5.3.3)
       this.recordNafId(req.nafId);
       return { data: encodeAuthSuccess(ksExtNaf), sw: SW_OK };
     }

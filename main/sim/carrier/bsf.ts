@@ -6,20 +6,20 @@
 // The network side runs MILENAGE with its own SQN per subscriber (SQN_HE), sends AUTN with MAC* to GBA_U
 // subscribers, verifies every digest field exactly, and keeps Ks per B-TID in the key store. It is STRICT:
 // what a real BSF refuses (wrong method or path, no GBA product token in User-Agent, unknown IMPI,
-// wrong realm/uri/qop/nc/username/response) is refused here too. Loopback only; HTTP or HTTPS.
+// wrong realm/uri/qop/nc/username/response/algorithm/opaque, a nonce past its lifetime) is refused here
+// too. A GBA_U subscriber gets a GBA_U vector only when the UE advertises `3gpp-gba-uicc` (TS 24.109 5.2.1,
+// TS 33.220 5.3.2); an ME that does not gets an ordinary GBA_ME vector. The digest parsing and computation,
+// the nonce and the BootstrappingInfo document are written here from the specs, not taken from the client.
+// Loopback only; HTTP or HTTPS.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { buildAutn, milenage, openAuts } from '../../protocol/milenage.js';
 import { toggleGbaUMac } from '../../protocol/gba/gba-u.js';
-import { buildAkaNonce } from '../../protocol/gba/nonce.js';
-import { BSF_CONTENT_TYPE, buildBootstrappingInfo } from '../../protocol/gba/bootstrapping-info.js';
-import { computeDigestResponse, computeRspauth } from '../../protocol/digest/response.js';
-import { DigestSyntaxError, parseDigestCredentials } from '../../protocol/digest/challenge.js';
-import { quote } from '../../protocol/digest/authorization.js';
-import { concatBytes, fromBase64, toBase64, toHex } from '../../../shared/bytes.js';
+import { concatBytes, toBase64, toHex } from '../../../shared/bytes.js';
 import { createKeyStore, type KeyStore } from './key-store.js';
+import { akaDigest, parseDigestAuthorization, quoteValue as quote } from './digest.js';
 import type { SimSubscriber } from '../card/profile.js';
 import { bigIntToSqn, sqnToBigInt } from '../sqn.js';
 
@@ -59,6 +59,10 @@ export interface BsfOptions {
   realm?: string;
   /** Key lifetime in seconds (default 3600). */
   lifetimeSec?: number;
+  /** How long a challenge can be answered (default 5 minutes); later, a fresh challenge with stale=true. */
+  nonceLifetimeMs?: number;
+  /** Most entries kept in `log`, the oldest dropped first (default 1000: demo sessions run for days). */
+  maxLogEntries?: number;
   /** Added before every response: models the network round trip (benchmarks). */
   latencyMs?: number;
   now?: () => number;
@@ -71,7 +75,7 @@ export interface SimBsf {
   readonly url: string;
   readonly realm: string;
   readonly keyStore: KeyStore;
-  /** Requests seen, with the status answered (no secrets: no Authorization values). */
+  /** The latest requests (at most maxLogEntries), with the status answered (no secrets: no Authorization values). */
   readonly log: Array<{ method: string; path: string; userAgent: string | undefined; imei: string | undefined; status: number }>;
   inject(fault: BsfFault): void;
   setLatency(ms: number): void;
@@ -98,7 +102,23 @@ interface Sub {
 }
 
 const AMF = Uint8Array.of(0x00, 0x00); // no AMF bits used for Ub vectors here (TS 33.102 Annex H)
-const CHALLENGE_TTL_MS = 5 * 60_000;
+const DEFAULT_NONCE_LIFETIME_MS = 5 * 60_000;
+const DEFAULT_MAX_LOG = 1000;
+/** TS 24.109 Annex C. */
+const BSF_CONTENT_TYPE = 'application/vnd.3gpp.bsf+xml';
+/** The UE's GBA product tokens (TS 24.109 5.2.1, TS 33.220 4.5.2 and 5.3.2). */
+const UA_TOKENS = /(?:^|\s)3gpp-gba(-uicc|-tmpi)?(?:\/\S*)?(?=\s|$)/g;
+
+/** RFC 3310 3.1: nonce = base64(RAND || AUTN || server data). */
+function akaNonce(rand: Uint8Array, autn: Uint8Array, serverData: Uint8Array): string {
+  return Buffer.concat([rand, autn, serverData]).toString('base64');
+}
+
+/** TS 24.109 Annex C BootstrappingInfo, written by hand (the values are base64, a host name and a date). */
+function bootstrappingInfo(btid: string, lifetime: string): string {
+  const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<BootstrappingInfo xmlns="uri:3gpp-gba">\n  <btid>${esc(btid)}</btid>\n  <lifetime>${esc(lifetime)}</lifetime>\n</BootstrappingInfo>\n`;
+}
 const MAX_PENDING = 1000;
 const SQN_MAX = (1n << 48n) - 1n;
 
@@ -120,6 +140,8 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
   const keyStore = opts.keyStore ?? createKeyStore(now);
   const realm = opts.realm ?? 'bsf.sim.invalid';
   const lifetimeSec = opts.lifetimeSec ?? 3600;
+  const nonceLifetimeMs = opts.nonceLifetimeMs ?? DEFAULT_NONCE_LIFETIME_MS;
+  const maxLog = opts.maxLogEntries ?? DEFAULT_MAX_LOG;
   let latencyMs = opts.latencyMs ?? 0;
   const subs = new Map<string, Sub>();
   for (const s of opts.subscribers) subs.set(s.impi, { rec: s, sqn: sqnToBigInt(s.sqn) });
@@ -140,25 +162,26 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
     return f.action;
   }
 
-  function challenge(sub: Sub, corrupt: boolean, stale: boolean): { header: string; nonce: string } {
+  function challenge(sub: Sub, corrupt: boolean, stale: boolean, gbaU: boolean, staleNonce: boolean): { header: string; nonce: string } {
     // TS 33.102 C.3: a fresh SQN for every vector (here simply SQN_HE + 1).
     if (!stale) sub.sqn = sub.sqn >= SQN_MAX ? 1n : sub.sqn + 1n;
     const sqn = bigIntToSqn(stale ? 1n : sub.sqn);
     const rand = random(16);
     const m = milenage(sub.rec.k, sub.rec.opc, rand, sqn, AMF);
     let autn = buildAutn(sub.rec.k, sub.rec.opc, rand, sqn, AMF);
-    if (sub.rec.gbaU) autn = toggleGbaUMac(autn, m.ik); // TS 33.220 5.3.2: MAC* for GBA_U
+    if (gbaU) autn = toggleGbaUMac(autn, m.ik); // TS 33.220 5.3.2: MAC* for GBA_U
     if (corrupt) autn = concatBytes(autn.slice(0, 15), Uint8Array.of((autn[15] ?? 0) ^ 0x01));
-    const nonce = buildAkaNonce({ rand, autn, serverData: random(8) });
+    const nonce = akaNonce(rand, autn, random(8));
     const opaque = toHex(random(8));
-    for (const [k, p] of pending) if (p.created + CHALLENGE_TTL_MS < now()) pending.delete(k);
+    // Kept one more lifetime past expiry, so that a late answer learns stale=true.
+    for (const [k, p] of pending) if (p.created + 2 * nonceLifetimeMs < now()) pending.delete(k);
     while (pending.size >= MAX_PENDING) {
       const oldest = pending.keys().next().value;
       if (oldest === undefined) break;
       pending.delete(oldest);
     }
-    pending.set(nonce, { impi: sub.rec.impi, rand, xres: m.res, ck: m.ck, ik: m.ik, opaque, created: now(), gbaU: sub.rec.gbaU });
-    return { nonce, header: `Digest realm=${quote(realm)}, nonce=${quote(nonce)}, algorithm=AKAv1-MD5, qop="auth-int", opaque=${quote(opaque)}` };
+    pending.set(nonce, { impi: sub.rec.impi, rand, xres: m.res, ck: m.ck, ik: m.ik, opaque, created: now(), gbaU });
+    return { nonce, header: `Digest realm=${quote(realm)}, nonce=${quote(nonce)}, algorithm=AKAv1-MD5, qop="auth-int", opaque=${quote(opaque)}${staleNonce ? ', stale=true' : ''}` };
   }
 
   type Reply = { status: number; headers?: Record<string, string | string[]>; body?: string } | { drop: true } | { hang: true };
@@ -169,17 +192,15 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
     if (req.url !== '/') return plain(404, 'not found');
     if (body.length > 0) return plain(400, 'GET with a body');
     const ua = req.headers['user-agent'] ?? '';
-    // TS 24.109 5.2.1 / TS 33.220 4.5.2: the UE advertises GBA with a "3gpp-gba" product token.
-    if (!/(^|\s)3gpp-gba(-uicc|-tmpi)?(\/\S*)?(\s|$)/.test(ua)) return plain(400, 'User-Agent lacks the 3gpp-gba product token');
+    // TS 24.109 5.2.1 / TS 33.220 4.5.2: the UE advertises GBA with a "3gpp-gba" product token, and a
+    // GBA_U-capable ME adds "3gpp-gba-uicc" (TS 33.220 5.3.2 step 1).
+    const tokens = [...ua.matchAll(UA_TOKENS)].map((t) => t[1] ?? '');
+    if (tokens.length === 0) return plain(400, 'User-Agent lacks the 3gpp-gba product token');
+    const meWantsGbaU = tokens.includes('-uicc');
     const auth = req.headers.authorization;
     if (auth === undefined) return plain(400, 'Authorization with the IMPI is required');
-    let p: Map<string, string>;
-    try {
-      p = parseDigestCredentials(auth);
-    } catch (e) {
-      if (e instanceof DigestSyntaxError) return plain(400, 'malformed Authorization');
-      throw e;
-    }
+    const p = parseDigestAuthorization(auth);
+    if (p === null) return plain(400, 'malformed Authorization');
     const username = p.get('username');
     if (username === undefined) return plain(400, 'no username');
     const nonce = p.get('nonce') ?? '';
@@ -199,57 +220,58 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
     if (sub === undefined || sub.rec.impi !== username) {
       if (pend !== undefined) {
         pending.delete(nonce); // username changed mid-exchange: the challenge is spent
-        return fresh(subs.get(pend.impi), fault);
+        return fresh(subs.get(pend.impi), fault, meWantsGbaU);
       }
       return plain(404, 'unknown subscriber'); // the HSS does not know this IMPI
     }
-    if (stage === 'challenge' || pend === undefined) return fresh(sub, fault);
+    if (stage === 'challenge' || pend === undefined) return fresh(sub, fault, meWantsGbaU);
 
     // A digest response: check every field exactly (RFC 3310 3.3, RFC 7616 3.4), one use per nonce.
     pending.delete(nonce);
+    // RFC 7616 3.5: an answer to a nonce past its lifetime gets a fresh challenge marked stale.
+    if (now() - pend.created > nonceLifetimeMs) return fresh(sub, fault, meWantsGbaU, true);
     const uri = p.get('uri');
     const qop = p.get('qop');
     const nc = p.get('nc');
     const cnonce = p.get('cnonce');
     const algorithm = p.get('algorithm');
-    if (p.get('realm') !== realm || uri !== '/' || qop !== 'auth-int' || nc !== '00000001' || cnonce === undefined || cnonce === '' || (algorithm !== undefined && algorithm !== 'AKAv1-MD5') || p.get('opaque') !== pend.opaque) {
-      return fresh(sub, fault);
+    // The algorithm must be echoed (RFC 7616 3.4: "algorithm" as in the challenge; RFC 3310 3.2 AKAv1-MD5),
+    // and the opaque exactly as sent.
+    if (p.get('realm') !== realm || uri !== '/' || qop !== 'auth-int' || nc !== '00000001' || cnonce === undefined || cnonce === '' || algorithm !== 'AKAv1-MD5' || p.get('opaque') !== pend.opaque) {
+      return fresh(sub, fault, meWantsGbaU);
     }
     const autsB64 = p.get('auts');
-    const input = { algorithm: 'AKAv1-MD5' as const, username, realm, method: 'GET', uri, nonce, qop: 'auth-int' as const, nc, cnonce };
+    const input = { username, realm, method: 'GET', uri, nonce, nc, cnonce, body: new Uint8Array() };
     if (autsB64 !== undefined) {
       // Resync (RFC 3310 3.4, TS 33.102 6.3.5): the response uses an empty password; verify MAC-S.
-      if (!ctEqualHex(computeDigestResponse({ ...input, password: new Uint8Array() }), responseValue)) return fresh(sub, fault);
-      let auts: Uint8Array;
-      try {
-        auts = fromBase64(autsB64);
-      } catch {
-        return plain(400, 'malformed auts');
-      }
+      if (!ctEqualHex(akaDigest({ ...input, password: new Uint8Array() }), responseValue)) return fresh(sub, fault, meWantsGbaU);
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(autsB64) || autsB64.length % 4 !== 0) return plain(400, 'malformed auts');
+      const auts = new Uint8Array(Buffer.from(autsB64, 'base64'));
       const sqnMs = auts.length === 14 ? openAuts(sub.rec.k, sub.rec.opc, pend.rand, auts) : null;
       if (sqnMs === null) return plain(403, 'resynchronisation failed');
       sub.sqn = sqnToBigInt(sqnMs); // the next vector uses SQN_MS + 1
-      return fresh(sub, fault);
+      return fresh(sub, fault, meWantsGbaU);
     }
-    if (!ctEqualHex(computeDigestResponse({ ...input, password: pend.xres }), responseValue)) return fresh(sub, fault);
+    if (!ctEqualHex(akaDigest({ ...input, password: pend.xres }), responseValue)) return fresh(sub, fault, meWantsGbaU);
 
     // Success: B-TID = base64(RAND)@BSF domain (TS 33.220 4.5.2 step 9), Ks = CK || IK.
     const btid = `${toBase64(pend.rand)}@${realm}`;
     const expiresAt = Math.floor(now() / 1000) * 1000 + lifetimeSec * 1000;
     keyStore.put({ btid, ks: concatBytes(pend.ck, pend.ik), rand: pend.rand, impi: username, expiresAt, gbaU: pend.gbaU });
-    const xml = fault?.kind === 'body' ? fault.body : buildBootstrappingInfo(btid, lifetimeString(expiresAt));
+    const xml = fault?.kind === 'body' ? fault.body : bootstrappingInfo(btid, lifetimeString(expiresAt));
     const headers: Record<string, string> = { 'Content-Type': fault?.kind === 'body' ? (fault.contentType ?? BSF_CONTENT_TYPE) : BSF_CONTENT_TYPE };
     if (fault?.kind !== 'noRspauth') {
-      let rspauth = computeRspauth({ ...input, password: pend.xres }, new TextEncoder().encode(xml));
+      let rspauth = akaDigest({ ...input, method: '', password: pend.xres, body: new TextEncoder().encode(xml) });
       if (fault?.kind === 'badRspauth') rspauth = createHash('md5').update(rspauth).digest('hex');
       headers['Authentication-Info'] = `rspauth=${quote(rspauth)}, cnonce=${quote(cnonce)}, nc=${nc}, qop=auth-int`;
     }
     return { status: 200, headers, body: xml };
   }
 
-  function fresh(sub: Sub | undefined, fault: BsfFault['action'] | null): Reply {
+  function fresh(sub: Sub | undefined, fault: BsfFault['action'] | null, meWantsGbaU: boolean, staleNonce = false): Reply {
     if (sub === undefined) return { status: 404, headers: { 'Content-Type': 'text/plain' }, body: 'unknown subscriber\n' };
-    const c = challenge(sub, fault?.kind === 'corruptAutn', fault?.kind === 'staleSqn');
+    // GBA_U only for a GBA_U subscriber whose ME asked for it; otherwise an ordinary GBA_ME vector.
+    const c = challenge(sub, fault?.kind === 'corruptAutn', fault?.kind === 'staleSqn', sub.rec.gbaU && meWantsGbaU, staleNonce);
     const www = fault?.kind === 'challenge' ? fault.values : [c.header];
     return { status: 401, headers: { 'WWW-Authenticate': www, 'Content-Type': 'text/plain' }, body: 'authentication required\n' };
   }
@@ -272,6 +294,7 @@ export async function startBsf(opts: BsfOptions): Promise<SimBsf> {
       const status = 'status' in reply ? reply.status : 0;
       const imei = req.headers['x-tmus-imei'];
       log.push({ method: req.method ?? '', path: req.url ?? '', userAgent: req.headers['user-agent'], imei: typeof imei === 'string' ? imei : undefined, status });
+      if (log.length > maxLog) log.splice(0, log.length - maxLog);
       setTimeout(() => {
         if ('drop' in reply) {
           req.socket.destroy();

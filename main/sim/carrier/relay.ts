@@ -3,7 +3,11 @@
 // real relay does (mstore-protocol.md, mstore-client-notes.md): status line `HTTP/1.0`, one request per
 // connection, closed after the response, sometimes no Content-Length. It is deliberately STRICT: every
 // quirk the real server has is enforced, so a client that passes here behaves on the real thing.
-// It writes its JSON exactly as the protocol notes show it and never uses the client's parsing code.
+// It writes its JSON exactly as the protocol notes show it and never uses the client's parsing code: the
+// digest, Host and URL parsing below are its own, from RFC 7616 / RFC 7230 / RFC 3986.
+// Like a real NAF it is a deployment, not a constant: its NAF FQDN (realm `3GPP-bootstrapping@<fqdn>`, and
+// the NAF_Id it asks the BSF's key store for) is the host it was reached at (the Host header), unless it
+// is configured with a public name; the URLs it writes name that host, or the hosts a scenario gives.
 import net from 'node:net';
 import tls from 'node:tls';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -52,10 +56,20 @@ export interface FaultRule {
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
   scenario: ScenarioInput;
-  /** Ks_NAF for a B-TID (from the simulated BSF's key store), or null when the B-TID is unknown/expired. */
-  nafKey: (btid: string) => Uint8Array | null;
-  /** NAF FQDN for the realm `3GPP-bootstrapping@<fqdn>` (default wsg.t-mobile.com). */
-  nafFqdn?: string;
+  /**
+   * Ks_NAF for a B-TID and the NAF FQDN the request was for (the simulated BSF's key store over Zn,
+   * TS 33.220 4.5.3), or null when the B-TID is unknown or expired.
+   */
+  nafKey: (btid: string, nafFqdn: string) => Uint8Array | null;
+  /**
+   * The NAF FQDN this relay keys for and names in its realm, whatever Host it is reached at (a relay
+   * configured with its public name, reached through an alias or a proxy). Default: each request's Host.
+   */
+  publicName?: string;
+  /** How long a challenge nonce can be answered (default 5 minutes); later, a fresh challenge with stale=true. */
+  nonceLifetimeMs?: number;
+  /** Most entries kept in stats.log, the oldest dropped first (default 1000: demo sessions run for days). */
+  maxLogEntries?: number;
   /** Path prefix of the relay (default /phone20/mStoreRelay). */
   basePath?: string;
   /** Serve HTTPS with this certificate (PEM). */
@@ -94,7 +108,7 @@ export interface RelayStats {
   probes: number;
   authenticated: number;
   rejected: number;
-  /** Every request answered, in order, with what tests check the client's quirks against. */
+  /** The latest requests answered (at most maxLogEntries), in order, with what tests check the client's quirks against. */
   log: RelayLogEntry[];
 }
 
@@ -102,6 +116,8 @@ export interface RelayStats {
 export interface RelayHandle {
   /** Base URL to configure as the server, e.g. `https://127.0.0.1:40123/phone20/mStoreRelay`. */
   readonly url: string;
+  /** The same base URL under another host name that reaches this relay (e.g. `localhost`). */
+  urlAt(host: string): string;
   readonly port: number;
   readonly stats: RelayStats;
   /** Current state in scenario form (ids and audio included). */
@@ -115,7 +131,13 @@ const VM_FOLDER = '27a29814-dd8f-43ee-b768-19af98bf1d07';
 const GR_FOLDER = 'c1a7c823-fdd1-4857-8d44-b315444d2a83';
 const FOLDER_ID: Record<Folder, string> = { voicemail: VM_FOLDER, greeting: GR_FOLDER };
 const FOLDER_PATH: Record<Folder, string> = { voicemail: '/VV-Mail/Inbox', greeting: '/VV-Mail/Greetings' };
+/** The backend origin the production relay names inside its extended URLs (mstore-protocol.md). */
 const BACKEND = 'http://wsg.mstore.msg.eng.t-mobile.com:8082';
+const DEFAULT_NONCE_LIFETIME_MS = 5 * 60_000;
+const DEFAULT_MAX_LOG = 1000;
+const MAX_NONCES = 10_000;
+const MAX_GREETING_MS = 100_000;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 const NWKERR = '{"error":"MSTORE_RLY-MST_NWKERR"}';
 const MAX_HEADER = 16 * 1024;
 const MAX_BODY = 8 * 1024 * 1024;
@@ -213,19 +235,36 @@ function parseDigest(h: string): Map<string, { value: string; quoted: boolean }>
   return out;
 }
 
+/** Host header (RFC 7230 5.4: uri-host [ ":" port ]) -> lower-case host without brackets or root dot, and the port. */
+function parseHostHeader(h: string): { host: string; port: number | null; v6: boolean } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]{2,45})\]|([A-Za-z0-9.-]{1,253}))(?::(\d{1,5}))?$/.exec(h);
+  if (!m) return null;
+  const host = (m[1] ?? m[2] ?? '').toLowerCase().replace(/\.$/, '');
+  if (host === '') return null;
+  return { host, port: m[3] === undefined ? null : Number(m[3]), v6: m[1] !== undefined };
+}
+
+/** RFC 3986 2.1 and 6.2.2.1: percent-escapes are case-insensitive; compare them in upper case. */
+function normalizePct(s: string): string {
+  return s.replace(/%[0-9a-fA-F]{2}/g, (e) => e.toUpperCase());
+}
+
 /** Starts the simulated relay on loopback. */
 export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
   const scenario = ScenarioSchema.parse(opts.scenario);
   const now = opts.now ?? Date.now;
   const basePath = (opts.basePath ?? '/phone20/mStoreRelay').replace(/\/+$/, '');
-  const realm = `3GPP-bootstrapping@${opts.nafFqdn ?? 'wsg.t-mobile.com'}`;
+  const publicName = opts.publicName?.toLowerCase();
+  const nonceLifetimeMs = opts.nonceLifetimeMs ?? DEFAULT_NONCE_LIFETIME_MS;
+  const maxLog = opts.maxLogEntries ?? DEFAULT_MAX_LOG;
   const scheme = opts.tls ? 'https' : 'http';
   const msisdn = scenario.msisdn;
   const telEnc = encodeURIComponent(`tel:${msisdn}`);
   const umsPath = `${basePath}/oemclient/nms/v1/ums/${telEnc}`;
   let faults: (FaultRule & { used: number })[] = (opts.faults ?? []).map((f) => ({ ...f, used: 0 }));
   let latency = opts.latencyMs ?? 0;
-  const nonces = new Set<string>();
+  /** Outstanding challenges: nonce -> when it was issued, for which realm, with which opaque. One use each. */
+  const nonces = new Map<string, { issued: number; realm: string; opaque: string }>();
   const stats: RelayStats = { connections: 0, probes: 0, authenticated: 0, rejected: 0, log: [] };
   const sockets = new Set<net.Socket>();
 
@@ -265,7 +304,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
 
   function snapshot(): Scenario {
     return ScenarioSchema.parse({
-      msisdn, pin, pinHistory, pinChangedAt, profile, pageSize: scenario.pageSize,
+      msisdn, pin, pinHistory, pinChangedAt, profile, pageSize: scenario.pageSize, ...(scenario.urls !== undefined && { urls: scenario.urls }),
       voicemails: objects.filter((o) => o.folder === 'voicemail').map((o) => ({
         id: o.id, from: o.from, date: isoOf(o.dateMs), ...(o.expires !== null && { expires: o.expires }), duration: o.duration,
         read: o.flags.has('\\Seen'), keep: o.flags.has('$MarkNotToDelete'), filename: o.filename, audioBase64: Buffer.from(o.audio).toString('base64'),
@@ -278,9 +317,23 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
   }
   const changed = () => opts.onChange?.(snapshot());
 
-  // ---- URLs as the real relay writes them ----
+  // ---- URLs as the real relay writes them: its public origin with an explicit port, then the backend ----
+  // `origin` is set per request (see routeFor) from the scenario or the Host header the request came with.
   let origin = '';
-  const extended = (p: string) => `${origin}${basePath}?path=${BACKEND}/oemclient/nms/v1/ums/${telEnc}${p}`;
+  const backend = scenario.urls?.backendOrigin ?? BACKEND;
+  const extended = (p: string) => `${origin}${basePath}?path=${backend}/oemclient/nms/v1/ums/${telEnc}${p}`;
+  let listenOrigin = '';
+  function originFor(req: Parsed): string {
+    if (scenario.urls?.publicOrigin !== undefined) return scenario.urls.publicOrigin;
+    const h = parseHostHeader(req.headers.get('host') ?? '');
+    if (h === null) return listenOrigin;
+    return `${scheme}://${h.v6 ? `[${h.host}]` : h.host}:${h.port ?? (scheme === 'https' ? 443 : 80)}`;
+  }
+  /** The NAF FQDN a request is for: the configured public name, else its Host (null: no usable Host). */
+  function nafFqdnFor(req: Parsed): string | null {
+    if (publicName !== undefined) return publicName;
+    return parseHostHeader(req.headers.get('host') ?? '')?.host ?? null;
+  }
 
   function objectJson(o: Stored): unknown {
     const a = (name: string, value: string): Attr => ({ name, value: [value] });
@@ -360,8 +413,9 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (typeof url !== 'string') return null;
     const m = /^https?:\/\/[^/]+(\/.*)$/.exec(url);
     if (!m?.[1]) return null;
+    const path = normalizePct(m[1]);
     const prefix = `${umsPath}/objects/`;
-    return m[1].startsWith(prefix) ? m[1].slice(prefix.length) : null;
+    return path.startsWith(prefix) ? path.slice(prefix.length) : null;
   }
   const wellFormed = (id: string) => /^[0-9a-f]{32}$/.test(id);
 
@@ -375,6 +429,8 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     const attrs = new Map<string, string>();
     for (const a of list) {
       if (!isRecord(a) || typeof a.name !== 'string' || !Array.isArray(a.value) || a.value.length !== 1 || typeof a.value[0] !== 'string') return nwkErr();
+      // An attribute named twice (OLD_PWD twice, say) is a malformed request, not a last-one-wins.
+      if (attrs.has(a.name)) return nwkErr();
       attrs.set(a.name, a.value[0]);
     }
     if (attrs.has('OLD_PWD') || attrs.has('PWD')) {
@@ -429,7 +485,8 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 100) return nwkErr();
     const scope = isRecord(sc.searchScope) ? sc.searchScope.resourceURL : undefined;
     const m = typeof scope === 'string' ? /^https?:\/\/[^/]+(\/.*)$/.exec(scope) : null;
-    const folder: Folder | null = m?.[1] === `${umsPath}/folders/${VM_FOLDER}` ? 'voicemail' : m?.[1] === `${umsPath}/folders/${GR_FOLDER}` ? 'greeting' : null;
+    const scopePath = m?.[1] === undefined ? null : normalizePct(m[1]);
+    const folder: Folder | null = scopePath === `${umsPath}/folders/${VM_FOLDER}` ? 'voicemail' : scopePath === `${umsPath}/folders/${GR_FOLDER}` ? 'greeting' : null;
     if (folder === null) return nwkErr();
     const crit = isRecord(sc.searchCriteria) ? sc.searchCriteria : null;
     const c0 = crit && Array.isArray(crit.criterion) && isRecord(crit.criterion[0]) ? crit.criterion[0] : null;
@@ -571,6 +628,8 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (!audio) return nwkErr();
     const frames = amrFrames(audio);
     if (frames <= 0) return nwkErr();
+    // Custom greetings are at most 100 s (TCL VVM configuration: custom greeting max 100 s).
+    if (frames * 20 > MAX_GREETING_MS) return nwkErr();
     const attrs = isRecord(obj.attributes) && Array.isArray(obj.attributes.attribute) ? obj.attributes.attribute : [];
     const attr = (name: string): string | undefined => {
       for (const a of attrs) if (isRecord(a) && a.name === name && Array.isArray(a.value) && typeof a.value[0] === 'string') return a.value[0];
@@ -581,7 +640,10 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (objects.filter((o) => o.folder === 'greeting').length >= GREETING_QUOTA) return reply(403, NWKERR);
     const flagList = isRecord(obj.flags) && Array.isArray(obj.flags.flag) ? obj.flags.flag : [];
     const dateAttr = attr('date');
-    const dateMs = dateAttr !== undefined && !Number.isNaN(Date.parse(dateAttr)) ? Date.parse(dateAttr) : now();
+    // `date` is an ISO instant ending in Z like every date the relay writes; anything else is refused.
+    if (dateAttr !== undefined && !ISO_INSTANT.test(dateAttr)) return nwkErr();
+    const dateMs = dateAttr !== undefined ? Date.parse(dateAttr) : now();
+    if (Number.isNaN(dateMs)) return nwkErr();
     const flags = new Set<string>();
     if (flagList.includes('\\Seen')) flags.add('\\Seen');
     objects.push({
@@ -592,8 +654,15 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     return reply(201);
   }
 
+  /** Routes an authenticated request, writing URLs under the origin this request reached. */
+  function routeFor(req: Parsed): Reply {
+    origin = originFor(req);
+    return route(req);
+  }
+
   function route(req: Parsed): Reply {
-    const t = req.target;
+    // Percent-escapes in either case mean the same (RFC 3986 2.1), as on any real server.
+    const t = normalizePct(req.target);
     if (!t.startsWith(`${umsPath}/`)) return t.startsWith(`${basePath}/oemclient/nms/v1/ums/`) ? reply(403, NWKERR) : reply(404);
     const rest = t.slice(umsPath.length);
     if (rest === '/vvmserviceProfile') return handleProfile(req);
@@ -645,20 +714,28 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     }
   }
 
-  function checkAuth(req: Parsed, auth: string): Reply | null {
+  function checkAuth(req: Parsed, auth: string, fqdn: string): Reply | null {
     // A quoted nc breaks the relay's parser: 400 with the generic error, not a 401.
     if (/(^|[\s,])nc\s*=\s*"/i.test(auth)) return nwkErr();
     const d = parseDigest(auth);
     if (!d) return nwkErr();
     const get = (k: string) => d.get(k)?.value;
-    const challenge = () => challengeReply();
+    const challenge = (stale = false) => challengeReply(fqdn, stale);
     const username = get('username');
     const nonce = get('nonce');
+    const realm = realmOf(fqdn);
     if (!username || !nonce || get('realm') !== realm || get('qop') !== 'auth' || (get('algorithm') ?? 'MD5').toUpperCase() !== 'MD5') return challenge();
-    if (!nonces.delete(nonce)) return challenge(); // unknown or already used: nonces are one-time
+    const issued = nonces.get(nonce);
+    if (issued === undefined) return challenge(); // unknown or already used: nonces are one-time
+    nonces.delete(nonce);
+    if (issued.realm !== realm) return challenge();
+    // RFC 7616 3.5: a nonce past its lifetime is refused with stale=true (the client may retry at once).
+    if (now() - issued.issued > nonceLifetimeMs) return challenge(true);
+    // RFC 7616 3.3/3.4: opaque "MUST be returned by the client unchanged".
+    if (get('opaque') !== issued.opaque) return challenge();
     const uri = get('uri');
     if (uri === undefined || uri !== expectedUri(req)) return challenge();
-    const key = opts.nafKey(username);
+    const key = opts.nafKey(username, fqdn);
     if (!key) return challenge();
     const nc = get('nc');
     const cnonce = get('cnonce');
@@ -667,17 +744,29 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     const ha1 = md5(`${username}:${realm}:${Buffer.from(key).toString('base64')}`);
     const ha2 = md5(`${req.method}:${uri}`);
     const expected = md5(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${ha2}`);
+    // RFC 7616 3.4.1: request-digest is lower-case hex; upper case is a different string, refused.
     const a = Buffer.from(expected);
-    const b = Buffer.from(response.toLowerCase());
+    const b = Buffer.from(response);
     if (a.length !== b.length || !timingSafeEqual(a, b)) return challenge();
     return null;
   }
 
-  function challengeReply(): Reply {
+  function realmOf(fqdn: string): string {
+    return `3GPP-bootstrapping@${fqdn}`;
+  }
+
+  function challengeReply(fqdn: string, stale = false): Reply {
     const nonce = randomBytes(24).toString('base64');
-    nonces.add(nonce);
-    if (nonces.size > 10_000) nonces.delete(nonces.values().next().value ?? '');
-    return reply(401, '', [['WWW-Authenticate', `Digest realm="${realm}", nonce="${nonce}", algorithm=MD5, qop="auth"`]]);
+    const opaque = randomBytes(12).toString('hex');
+    const realm = realmOf(fqdn);
+    nonces.set(nonce, { issued: now(), realm, opaque });
+    // Long-expired ones first (kept one more lifetime so a late answer learns stale=true), then the oldest
+    // beyond the cap: a client that never answers costs bounded memory.
+    for (const [k, v] of nonces) {
+      if (now() - v.issued <= 2 * nonceLifetimeMs && nonces.size <= MAX_NONCES) break;
+      nonces.delete(k);
+    }
+    return reply(401, '', [['WWW-Authenticate', `Digest realm="${realm}", nonce="${nonce}", algorithm=MD5, qop="auth", opaque="${opaque}"${stale ? ', stale=true' : ''}`]]);
   }
 
   function matchFault(req: Parsed, stage: 'probe' | 'authenticated'): FaultRule['action'] | null {
@@ -693,7 +782,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
   }
 
   function needsBody(req: Parsed): boolean {
-    const rest = req.target.slice(umsPath.length);
+    const rest = normalizePct(req.target).slice(umsPath.length);
     return (req.method === 'PUT' && rest === '/vvmserviceProfile') || (req.method === 'POST' && rest.startsWith('/objects')) || (req.method === 'DELETE' && rest === '/objects/operations/bulkDelete');
   }
 
@@ -703,6 +792,9 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     if (/^HTTP\/1\.[01]$/.test(req.version) === false) return reply(400);
     // A real query string is not understood (the quota filter must be encoded into the path).
     if (req.target.includes('?')) return reply(504);
+    // The NAF identity comes from the Host the client contacted (HTTP/1.0 clients must send it here).
+    const fqdn = nafFqdnFor(req);
+    if (fqdn === null) return reply(400);
     const auth = req.headers.get('authorization');
     if (auth === undefined) {
       stats.probes++;
@@ -710,14 +802,14 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
       if (needsBody(req) && req.body.length === 0) return nwkErr();
       const f = matchFault(req, 'probe');
       if (f) return f;
-      return challengeReply();
+      return challengeReply(fqdn);
     }
-    const denied = checkAuth(req, auth);
+    const denied = checkAuth(req, auth, fqdn);
     if (denied) return denied;
     stats.authenticated++;
     const f = matchFault(req, 'authenticated');
     if (f) return f;
-    return route(req);
+    return routeFor(req);
   }
 
   function serialize(r: Reply): Buffer {
@@ -768,6 +860,11 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     });
   }
 
+  function pushLog(e: RelayLogEntry): void {
+    stats.log.push(e);
+    if (stats.log.length > maxLog) stats.log.splice(0, stats.log.length - maxLog);
+  }
+
   function logEntry(req: Parsed, status: number, authenticated: boolean): RelayLogEntry {
     return {
       method: req.method, target: req.target, status, authenticated, sentAuthorization: req.headers.has('authorization'),
@@ -794,28 +891,28 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
         case 'delay': {
           const ms = out.ms;
           await new Promise((r) => setTimeout(r, ms));
-          out = route(req);
+          out = routeFor(req);
           break;
         }
         case 'dropMidBody': {
-          const r = route(req);
+          const r = routeFor(req);
           const bytes = serialize({ ...r, headers: [...r.headers], noLength: false });
           const headLen = bytes.indexOf('\r\n\r\n') + 4;
           socket.write(bytes.subarray(0, headLen + Math.floor((bytes.length - headLen) / 2)), () => socket.destroy());
-          stats.log.push(logEntry(req, r.status, true));
+          pushLog(logEntry(req, r.status, true));
           return;
         }
         case 'raw':
           socket.end(Buffer.from(out.bytes, 'latin1'));
           return;
         case 'truncateNoLength': {
-          const r = route(req);
+          const r = routeFor(req);
           socket.end(serialize({ ...r, body: r.body.subarray(0, Math.floor(r.body.length / 2)), noLength: true }));
-          stats.log.push(logEntry(req, r.status, true));
+          pushLog(logEntry(req, r.status, true));
           return;
         }
         case 'applyThenNwkErr':
-          route(req);
+          routeFor(req);
           out = nwkErr();
           break;
         case 'status':
@@ -825,7 +922,7 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
     }
     if (!('status' in out)) return;
     if (req.headers.has('authorization') && (out.status === 401 || out.status === 400 || out.status === 504)) stats.rejected++;
-    stats.log.push(logEntry(req, out.status, req.headers.has('authorization') && out.status !== 401));
+    pushLog(logEntry(req, out.status, req.headers.has('authorization') && out.status !== 401));
     socket.end(serialize(out));
   }
 
@@ -837,9 +934,10 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
-  origin = `${scheme}://${host}:${port}`;
+  listenOrigin = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
-    url: `${origin}${basePath}`,
+    url: `${listenOrigin}${basePath}`,
+    urlAt: (name: string) => `${scheme}://${name}:${port}${basePath}`,
     port,
     stats,
     snapshot,

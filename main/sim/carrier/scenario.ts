@@ -32,6 +32,9 @@ export const ScenarioGreetingSchema = z.object({
   audioBase64: z.string().optional(),
 });
 
+/** `scheme://host:port` with nothing after it, as the relay's extended URLs start. */
+const Origin = z.string().regex(/^https?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/);
+
 /** A scenario file. */
 export const ScenarioSchema = z.object({
   msisdn: z.string().regex(/^\+\d{6,15}$/),
@@ -45,6 +48,12 @@ export const ScenarioSchema = z.object({
   profile: z.array(z.object({ name: z.string(), value: z.array(z.string()) })).optional(),
   /** Largest page the relay returns whatever maxEntries says (exercises the cursor). */
   pageSize: z.number().int().min(1).max(100).default(100),
+  /**
+   * The hosts the relay's extended URLs name (`<publicOrigin><base>?path=<backendOrigin>/oemclient/...`).
+   * The real relay does not rewrite them, so they need not be the host the client reached: default the
+   * origin of the request's Host header and the production backend `http://wsg.mstore.msg.eng.t-mobile.com:8082`.
+   */
+  urls: z.object({ publicOrigin: Origin.optional(), backendOrigin: Origin.optional() }).optional(),
   voicemails: z.array(ScenarioVoicemailSchema).default([]),
   greetings: z.array(ScenarioGreetingSchema).default([]),
 });

@@ -46,15 +46,17 @@ function params(h: string): Record<string, string> {
   return out;
 }
 
-function akaAuthorization(f: { username: string; realm: string; nonce: string; opaque: string; password: Uint8Array; uri?: string; qop?: string; nc?: string; auts?: Uint8Array }): string {
+function akaAuthorization(f: { username: string; realm: string; nonce: string; opaque: string; password: Uint8Array; uri?: string; qop?: string; nc?: string; auts?: Uint8Array; algorithm?: string | null; upperResponse?: boolean }): string {
   const uri = f.uri ?? '/';
   const qop = f.qop ?? 'auth-int';
   const nc = f.nc ?? '00000001';
   const cnonce = 'c0ffee';
   const ha1 = md5(concatBytes(new TextEncoder().encode(`${f.username}:${f.realm}:`), f.password));
   const ha2 = md5(`GET:${uri}:${md5('')}`);
-  const response = md5(`${ha1}:${f.nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
-  let s = `Digest username="${f.username}", realm="${f.realm}", nonce="${f.nonce}", uri="${uri}", response="${response}", algorithm=AKAv1-MD5, cnonce="${cnonce}", opaque="${f.opaque}", qop=${qop}, nc=${nc}`;
+  let response = md5(`${ha1}:${f.nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
+  if (f.upperResponse) response = response.toUpperCase();
+  const algorithm = f.algorithm === undefined ? 'AKAv1-MD5' : f.algorithm;
+  let s = `Digest username="${f.username}", realm="${f.realm}", nonce="${f.nonce}", uri="${uri}", response="${response}",${algorithm === null ? '' : ` algorithm=${algorithm},`} cnonce="${cnonce}", opaque="${f.opaque}", qop=${qop}, nc=${nc}`;
   if (f.auts) s += `, auts="${toBase64(f.auts)}"`;
   return s;
 }
@@ -68,8 +70,8 @@ afterEach(async () => {
   bsf = null;
 });
 
-async function challenge(b: SimBsf, impi: string) {
-  const r = await get(b.url, initial(impi));
+async function challenge(b: SimBsf, impi: string, ua = '3gpp-gba') {
+  const r = await get(b.url, { ...initial(impi), 'User-Agent': ua });
   expect(r.status).toBe(401);
   const www = String(r.headers['www-authenticate']);
   const p = params(www);
@@ -106,19 +108,79 @@ describe('simulated BSF', () => {
     expect(info.rspauth).toBe(md5(`${ha1}:${c.nonce}:00000001:c0ffee:auth-int:${md5(`:/:${md5(r.body)}`)}`));
     const nafId = concatBytes(new TextEncoder().encode('wsg.t-mobile.com'), Uint8Array.of(1, 0, 1, 0, 0x2f));
     const expected = deriveKsNaf(concatBytes(opened.ck, opened.ik), 'gba-me', c.rand, me.impi, nafId);
-    expect(toHex(nafKeyLookup(bsf.keyStore, nafId)(btid) ?? new Uint8Array())).toBe(toHex(expected));
+    expect(toHex(nafKeyLookup(bsf.keyStore)(btid, 'WSG.t-mobile.com') ?? new Uint8Array())).toBe(toHex(expected));
+    expect(toHex(bsf.keyStore.nafKey(btid, nafId) ?? new Uint8Array())).toBe(toHex(expected));
     // The nonce is single-use: replaying the same answer gets a fresh challenge.
     const replay = await get(bsf.url, { ...UA, Authorization: akaAuthorization({ username: me.impi, realm: REALM, nonce: c.nonce, opaque: c.opaque, password: opened.res }) });
     expect(replay.status).toBe(401);
   });
 
-  it('GBA_U: AUTN carries MAC* = MAC xor Trunc(SHA-1(IK))', async () => {
+  it('GBA_U: AUTN carries MAC* = MAC xor Trunc(SHA-1(IK)) when the ME advertises 3gpp-gba-uicc', async () => {
     bsf = await startBsf({ subscribers: [me, u], realm: REALM });
-    const c = await challenge(bsf, u.impi);
+    const c = await challenge(bsf, u.impi, '3gpp-gba-uicc');
     expect(openAutn(u.k, u.opc, c.rand, c.autn).kind).toBe('macFailure');
     // IK = f4(K, RAND) does not depend on SQN; undoing MAC* with it must give a verifying AUTN.
     const ik = milenage(u.k, u.opc, c.rand, new Uint8Array(6), new Uint8Array(2)).ik;
     expect(openAutn(u.k, u.opc, c.rand, toggleGbaUMac(c.autn, ik)).kind).toBe('ok');
+  });
+
+  it('GBA_U subscriber, ME without 3gpp-gba-uicc in its User-Agent -> an ordinary GBA_ME vector', async () => {
+    bsf = await startBsf({ subscribers: [me, u], realm: REALM });
+    const c = await challenge(bsf, u.impi, '3gpp-gba');
+    const opened = openAutn(u.k, u.opc, c.rand, c.autn);
+    expect(opened.kind).toBe('ok'); // plain MAC: no MAC* for an ME that did not ask
+    if (opened.kind !== 'ok') return;
+    const r = await get(bsf.url, { ...UA, Authorization: akaAuthorization({ username: u.impi, realm: REALM, nonce: c.nonce, opaque: c.opaque, password: opened.res }) });
+    expect(r.status).toBe(200);
+    const btid = /<btid>([^<]+)<\/btid>/.exec(r.body)?.[1] ?? '';
+    expect(bsf.keyStore.get(btid)?.gbaU).toBe(false);
+  });
+
+  it('an answer without algorithm, or with an upper-case hex response, is refused (401, no key)', async () => {
+    bsf = await startBsf({ subscribers: [me], realm: REALM });
+    for (const tweak of [{ algorithm: null }, { upperResponse: true }]) {
+      const c = await challenge(bsf, me.impi);
+      const opened = openAutn(me.k, me.opc, c.rand, c.autn);
+      if (opened.kind !== 'ok') throw new Error('AUTN did not verify');
+      const r = await get(bsf.url, { ...UA, Authorization: akaAuthorization({ username: me.impi, realm: REALM, nonce: c.nonce, opaque: c.opaque, password: opened.res, ...tweak }) });
+      expect(r.status, JSON.stringify(tweak)).toBe(401);
+      expect(bsf.keyStore.size).toBe(0);
+    }
+  });
+
+  it('a challenge answered after its lifetime gets a fresh one marked stale=true, no key', async () => {
+    let now = Date.now();
+    bsf = await startBsf({ subscribers: [me], realm: REALM, now: () => now, nonceLifetimeMs: 60_000 });
+    const c = await challenge(bsf, me.impi);
+    const opened = openAutn(me.k, me.opc, c.rand, c.autn);
+    if (opened.kind !== 'ok') throw new Error('AUTN did not verify');
+    now += 60_001;
+    const r = await get(bsf.url, { ...UA, Authorization: akaAuthorization({ username: me.impi, realm: REALM, nonce: c.nonce, opaque: c.opaque, password: opened.res }) });
+    expect(r.status).toBe(401);
+    expect(params(String(r.headers['www-authenticate'])).stale).toBe('true');
+    expect(bsf.keyStore.size).toBe(0);
+    // Within the lifetime the same kind of answer works.
+    const c2 = await challenge(bsf, me.impi);
+    const o2 = openAutn(me.k, me.opc, c2.rand, c2.autn);
+    if (o2.kind !== 'ok') throw new Error('AUTN did not verify');
+    now += 59_000;
+    expect((await get(bsf.url, { ...UA, Authorization: akaAuthorization({ username: me.impi, realm: REALM, nonce: c2.nonce, opaque: c2.opaque, password: o2.res }) })).status).toBe(200);
+  });
+
+  it('keeps a bounded request log (demo mode runs for days)', async () => {
+    bsf = await startBsf({ subscribers: [me], realm: REALM, maxLogEntries: 3 });
+    for (let i = 0; i < 5; i++) await get(bsf.url, initial(i < 4 ? me.impi : 'nobody@example.org'));
+    expect(bsf.log).toHaveLength(3);
+    expect(bsf.log.map((e) => e.status)).toEqual([401, 401, 404]);
+    const unbounded = await startBsf({ subscribers: [me], realm: REALM });
+    try {
+      for (let i = 0; i < 1010; i++) unbounded.log.push({ method: 'GET', path: '/', userAgent: undefined, imei: undefined, status: 0 });
+      await get(unbounded.url, initial(me.impi));
+      expect(unbounded.log.length).toBeLessThanOrEqual(1000);
+      expect(unbounded.log.at(-1)?.status).toBe(401);
+    } finally {
+      await unbounded.close();
+    }
   });
 
   const wrong: Array<[string, (f: Parameters<typeof akaAuthorization>[0]) => Parameters<typeof akaAuthorization>[0]]> = [

@@ -1,10 +1,10 @@
 // The simulated relay itself: each quirk of the real mStoreRelay, shown by a raw request that gets it
-// wrong and is refused, next to one that gets it right. Raw sockets, so nothing is smoothed over.
+// wrong and is refused, next to one that gets it right. Raw sockets, so nothing is smoothed over, and the
+// digests are computed here with node:crypto (not with the client's digest code).
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64, utf8 } from '../../../shared/bytes.js';
-import { computeDigestResponse } from '../../../main/protocol/digest/response.js';
+import { toBase64 } from '../../../shared/bytes.js';
 import { startRelay, type RelayHandle } from '../../../main/sim/carrier/relay.js';
 import { fixedKey } from '../../support/mstore-fixed-key.js';
 import { syntheticAmr, voicemails, MSISDN } from '../services/mstore/harness.js';
@@ -55,9 +55,10 @@ interface Req {
   body?: string | Buffer;
 }
 
-function build(r: Req, auth?: string): Buffer {
+function build(r: Req, auth?: string, hostHeader: string | null = host): Buffer {
   const body = r.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(r.body) ? r.body : Buffer.from(r.body);
-  const h: string[] = [`${r.method} ${r.target} HTTP/1.1`, `Host: ${host}`];
+  const h: string[] = [`${r.method} ${r.target} HTTP/1.1`];
+  if (hostHeader !== null) h.push(`Host: ${hostHeader}`);
   if (r.ua !== null) h.push(`User-Agent: ${r.ua ?? '3gpp-gba'}`);
   for (const [k, v] of Object.entries(r.headers ?? {})) h.push(`${k}: ${v}`);
   if (auth) h.push(`Authorization: ${auth}`);
@@ -71,22 +72,43 @@ interface AuthTweak {
   uri?: string;
   reuseNonce?: string;
   btid?: string;
+  /** The opaque to send back: default the challenge's; null = leave it out. */
+  opaque?: string | null;
+  /** Upper-case the hex response. */
+  upperResponse?: boolean;
+  /** The realm to answer with (default the challenge's). */
+  realm?: string;
+  /** Replaces the Host header of both requests. */
+  host?: string;
+}
+
+const md5 = (s: string) => createHash('md5').update(s, 'utf8').digest('hex');
+
+/** RFC 7616 3.4.1 with MD5 and qop=auth, written out here. */
+function digestResponse(f: { username: string; realm: string; password: string; method: string; uri: string; nonce: string; nc: string; cnonce: string }): string {
+  const ha1 = md5(`${f.username}:${f.realm}:${f.password}`);
+  const ha2 = md5(`${f.method}:${f.uri}`);
+  return md5(`${ha1}:${f.nonce}:${f.nc}:${f.cnonce}:auth:${ha2}`);
 }
 
 /** Probe, then answer the challenge (optionally getting something wrong), return the final response. */
 async function authed(r: Req, t: AuthTweak = {}): Promise<Raw & { nonce: string }> {
-  const probe = await send(build(r));
+  const h = t.host ?? host;
+  const probe = await send(build(r, undefined, h));
   expect(probe.status).toBe(401);
   const wa = probe.headers.get('www-authenticate') ?? '';
   const nonce = t.reuseNonce ?? /nonce="([^"]+)"/.exec(wa)?.[1] ?? '';
-  const realm = /realm="([^"]+)"/.exec(wa)?.[1] ?? '';
-  const uri = t.uri ?? decodeURIComponent(`http://${host}${r.target}`);
+  const realm = t.realm ?? /realm="([^"]+)"/.exec(wa)?.[1] ?? '';
+  const opaque = t.opaque === undefined ? /opaque="([^"]+)"/.exec(wa)?.[1] : t.opaque;
+  const uri = t.uri ?? decodeURIComponent(`http://${h}${r.target}`);
   const cnonce = randomBytes(16).toString('hex');
   const btid = t.btid ?? key.btid;
-  const response = computeDigestResponse({ algorithm: 'MD5', username: btid, realm, password: utf8(toBase64(t.key ?? key.ksNaf)), method: r.method, uri, nonce, qop: 'auth', nc: '00000001', cnonce });
+  let response = digestResponse({ username: btid, realm, password: toBase64(t.key ?? key.ksNaf), method: r.method, uri, nonce, nc: '00000001', cnonce });
+  if (t.upperResponse) response = response.toUpperCase();
   const nc = t.quoteNc ? 'nc="00000001"' : 'nc=00000001';
-  const auth = `Digest username="${btid}",realm="${realm}",nonce="${nonce}",uri="${uri.replace(/(["\\])/g, '\\$1')}",response="${response}",algorithm="MD5",cnonce="${cnonce}",qop="auth",${nc}`;
-  return { ...(await send(build(r, auth))), nonce };
+  const op = opaque === null || opaque === undefined ? '' : `,opaque="${opaque}"`;
+  const auth = `Digest username="${btid}",realm="${realm}",nonce="${nonce}",uri="${uri.replace(/(["\\])/g, '\\$1')}",response="${response}",algorithm="MD5",cnonce="${cnonce}"${op},qop="auth",${nc}`;
+  return { ...(await send(build(r, auth, h))), nonce };
 }
 
 const profile: Req = { method: 'GET', target: `${UMS}/vvmserviceProfile` };
@@ -96,7 +118,8 @@ describe('transport', () => {
     const p = await send(build(profile));
     expect(p.statusLine).toBe('HTTP/1.0 401 Unauthorized');
     expect(p.headers.get('connection')).toBe('close');
-    expect(p.headers.get('www-authenticate')).toMatch(/^Digest realm="3GPP-bootstrapping@wsg\.t-mobile\.com", nonce="[^"]+", algorithm=MD5, qop="auth"$/);
+    // The realm names the host it was reached at (the Host header), and the challenge carries an opaque.
+    expect(p.headers.get('www-authenticate')).toMatch(/^Digest realm="3GPP-bootstrapping@127\.0\.0\.1", nonce="[^"]+", algorithm=MD5, qop="auth", opaque="[0-9a-f]{24}"$/);
     const ok = await authed(profile);
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toHaveProperty('vvmserviceProfile.attributes.attribute');
@@ -391,6 +414,157 @@ describe('greeting quota', () => {
       relay = saved;
       host = `127.0.0.1:${saved.port}`;
       await full.close();
+    }
+  });
+});
+
+describe('a deployment, not a constant: NAF identity from the Host, extended URLs naming other hosts', () => {
+  it('the realm follows the Host the relay is reached at; a realm of another host is refused', async () => {
+    for (const name of ['127.0.0.1', 'localhost', 'WSG2.Stg.Sip.T-Mobile.com.']) {
+      const h = `${name}:${relay.port}`;
+      const p = await send(build(profile, undefined, h));
+      const realm = /realm="([^"]+)"/.exec(p.headers.get('www-authenticate') ?? '')?.[1];
+      expect(realm).toBe(`3GPP-bootstrapping@${name.toLowerCase().replace(/\.$/, '')}`);
+      expect((await authed(profile, { host: h })).status).toBe(200);
+    }
+    // Answering the localhost challenge with the 127.0.0.1 realm (or the production one) is refused.
+    expect((await authed(profile, { host: `localhost:${relay.port}`, realm: '3GPP-bootstrapping@127.0.0.1' })).status).toBe(401);
+    expect((await authed(profile, { realm: '3GPP-bootstrapping@wsg.t-mobile.com' })).status).toBe(401);
+    // The key is looked up for the NAF FQDN of the request (the fixed-key test double ignores it; see below).
+    // No Host header at all: nothing to key for.
+    expect((await send(build(profile, undefined, null))).status).toBe(400);
+  });
+
+  it('the NAF key is the one for the host reached (Zn lookup by NAF FQDN); a public name overrides the Host', async () => {
+    const asked: string[] = [];
+    const named = await startRelay({ scenario: { msisdn: MSISDN }, nafKey: (b, fqdn) => (asked.push(fqdn), fqdn === 'wsg.t-mobile.com' ? key.nafKey(b) : null), publicName: 'wsg.t-mobile.com' });
+    const saved = relay;
+    relay = named;
+    host = `127.0.0.1:${named.port}`;
+    try {
+      const p = await send(build(profile));
+      expect(p.headers.get('www-authenticate')).toContain('realm="3GPP-bootstrapping@wsg.t-mobile.com"');
+      expect((await authed(profile)).status).toBe(200);
+      expect(asked).toEqual(['wsg.t-mobile.com']);
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await named.close();
+    }
+  });
+
+  it('extended URLs name the reached origin by default, or the public and backend hosts a scenario gives', async () => {
+    const o = JSON.parse((await authed(searchReq('voicemail'), { host: `localhost:${relay.port}` })).body).objectList.object[0];
+    expect(o.resourceURL).toMatch(new RegExp(`^http://localhost:${relay.port}/phone20/mStoreRelay\\?path=http://wsg\\.mstore\\.msg\\.eng\\.t-mobile\\.com:8082/oemclient/`));
+    const foreign = await startRelay({ scenario: { msisdn: MSISDN, voicemails: voicemails(1), urls: { publicOrigin: 'https://wsg2.stg.sip.t-mobile.com:8443', backendOrigin: 'http://10.9.8.7:9090' } }, nafKey: key.nafKey });
+    const saved = relay;
+    relay = foreign;
+    host = `127.0.0.1:${foreign.port}`;
+    try {
+      const f = JSON.parse((await authed(searchReq('voicemail'))).body).objectList.object[0];
+      for (const u of [f.resourceURL, f.parentFolder, f.payloadURL, f.flags.resourceURL, f.payloadPart[0].href]) {
+        expect(u).toMatch(/^https:\/\/wsg2\.stg\.sip\.t-mobile\.com:8443\/phone20\/mStoreRelay\?path=http:\/\/10\.9\.8\.7:9090\/oemclient\/nms\/v1\/ums\//);
+      }
+      expect(foreign.snapshot().urls).toEqual({ publicOrigin: 'https://wsg2.stg.sip.t-mobile.com:8443', backendOrigin: 'http://10.9.8.7:9090' });
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await foreign.close();
+    }
+  });
+
+  it('lower-case percent-escapes mean the same as upper-case (RFC 3986 2.1): path, quota filter, flag, search scope', async () => {
+    const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase());
+    expect((await authed({ method: 'GET', target: lower(profile.target) })).status).toBe(200);
+    expect((await authed({ method: 'GET', target: `${lower(UMS)}/folders/27a29814-dd8f-43ee-b768-19af98bf1d07%3fattrFilter%3dQuota` })).status).toBe(200);
+    const g = JSON.parse((await authed(searchReq('greeting'))).body).objectList.object[0];
+    const id = (g.resourceURL as string).split('/objects/')[1] ?? '';
+    expect((await authed({ method: 'DELETE', target: `${lower(UMS)}/objects/${id}/flags/%24CNS-Greeting-On` })).status).toBe(200);
+    const scoped = searchReq('voicemail');
+    const r = await authed({ ...scoped, body: lower(String(scoped.body)) });
+    expect(r.status).toBe(200);
+    const body = JSON.stringify({ bulkUpdate: { objects: { objectReference: [{ resourceURL: lower(`https://wsg.t-mobile.com${UMS}/objects/${id}`) }] }, operation: 'AddFlag', flags: { flag: ['\\Seen'] } } });
+    const b = await authed({ method: 'POST', target: `${UMS}/objects/operations/bulkUpdate`, headers: { 'Content-Type': 'application/json' }, body });
+    expect(b.status).toBe(200);
+  });
+});
+
+describe('leniencies a correct client never needs, each refused', () => {
+  const json = { 'Content-Type': 'application/json' };
+
+  it('the challenge carries an opaque, and an answer that does not echo it (or changes it) is refused', async () => {
+    expect((await authed(profile, { opaque: null })).status).toBe(401);
+    expect((await authed(profile, { opaque: '00'.repeat(12) })).status).toBe(401);
+    expect((await authed(profile)).status).toBe(200);
+  });
+
+  it('an upper-case hex response is refused (RFC 7616: lower-case hex)', async () => {
+    expect((await authed(profile, { upperResponse: true })).status).toBe(401);
+  });
+
+  it('a nonce past its lifetime is refused with stale=true', async () => {
+    let now = Date.now();
+    const aging = await startRelay({ scenario: { msisdn: MSISDN }, nafKey: key.nafKey, now: () => now, nonceLifetimeMs: 60_000 });
+    const saved = relay;
+    relay = aging;
+    host = `127.0.0.1:${aging.port}`;
+    try {
+      const probe = await send(build(profile));
+      const wa = probe.headers.get('www-authenticate') ?? '';
+      const nonce = /nonce="([^"]+)"/.exec(wa)?.[1] ?? '';
+      now += 60_001;
+      // authed() probes again (a fresh nonce) but answers with the old one.
+      const r = await authed(profile, { reuseNonce: nonce, opaque: /opaque="([^"]+)"/.exec(wa)?.[1] ?? '' });
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toMatch(/, stale=true$/);
+      expect((await authed(profile)).status).toBe(200); // a fresh nonce still works
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await aging.close();
+    }
+  });
+
+  it('OLD_PWD (or any attribute) sent twice is NWKERR, not a silent last-one-wins', async () => {
+    const twice = JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name: 'OLD_PWD', value: ['0000'] }, { name: 'OLD_PWD', value: ['4826'] }, { name: 'PWD', value: ['7391'] }] } } });
+    const r = await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: json, body: twice });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body)).toEqual({ error: 'MSTORE_RLY-MST_NWKERR' });
+    const vvm = JSON.stringify({ vvmserviceProfile: { attributes: { attribute: [{ name: 'vvmon', value: ['true'] }, { name: 'vvmon', value: ['false'] }] } } });
+    expect((await authed({ method: 'PUT', target: `${UMS}/vvmserviceProfile`, headers: json, body: vvm })).status).toBe(400);
+    expect(relay.snapshot().pin).toBe('4826');
+  });
+
+  it('a greeting over 100 s, or an upload whose date is not an ISO instant, is refused', async () => {
+    const meta = { folder: 'greeting' as const, durationS: 100, date: '2026-03-01T00:00:00Z', messageId: '1772323200000', subject: 's', type: 'normal-greeting' as const };
+    const upload = (m: typeof meta, frames: number) => {
+      const mp = greetingMultipart(m, syntheticAmr(frames), 'OUTERX', 'INNERX');
+      return authed({ method: 'POST', target: `${UMS}/objects`, headers: { 'Content-Type': mp.contentType }, body: Buffer.from(mp.body) });
+    };
+    const before = relay.snapshot().greetings.length;
+    expect((await upload(meta, 5001)).status).toBe(400); // 100.02 s
+    for (const date of ['Sun, 01 Mar 2026 00:00:00 GMT', '2026-03-01 00:00:00', '2026-03-01T00:00:00+01:00', '1772323200000']) {
+      expect((await upload({ ...meta, durationS: 1, date }, 50)).status, date).toBe(400);
+    }
+    expect(relay.snapshot().greetings.length).toBe(before);
+    expect((await upload(meta, 5000)).status).toBe(201); // exactly 100 s
+  });
+
+  it('keeps a bounded request log (demo mode runs for days)', async () => {
+    const small = await startRelay({ scenario: { msisdn: MSISDN }, nafKey: key.nafKey, maxLogEntries: 3 });
+    const saved = relay;
+    relay = small;
+    host = `127.0.0.1:${small.port}`;
+    try {
+      for (let i = 0; i < 4; i++) await send(build(profile));
+      expect((await authed(profile)).status).toBe(200);
+      expect(small.stats.log).toHaveLength(3);
+      expect(small.stats.log.map((e) => e.status)).toEqual([401, 401, 200]);
+      expect(small.stats.probes).toBe(5); // the counters still count everything
+    } finally {
+      relay = saved;
+      host = `127.0.0.1:${saved.port}`;
+      await small.close();
     }
   });
 });

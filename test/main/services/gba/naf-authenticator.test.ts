@@ -1,20 +1,20 @@
 // NafAuthenticator against a NAF written here (digest checked with node:crypto directly, key from the
-// simulated BSF's key store) and against the mstore engineer's simulated relay.
+// simulated BSF's key store) and against the simulated relay. The NAF FQDN is the host of the server URL
+// unless settings.nafFqdn overrides it; a challenge for another NAF's realm is refused before any answer.
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { toBase64 } from '../../../../shared/bytes.js';
-import { HttpError } from '../../../../main/errors.js';
+import { GbaError, HttpError } from '../../../../main/errors.js';
 import { buildNafId } from '../../../../main/protocol/gba/naf-id.js';
 import { createNafAuthenticator } from '../../../../main/services/gba/naf-authenticator.js';
 import { clock, random, startRig, type GbaRig } from './harness.js';
 import { startRelay } from '../../../../main/sim/carrier/relay.js';
 import { nafKeyLookup } from '../../../../main/sim/carrier/key-store.js';
 
+/** The name the test NAF keys for by default: not the host it is reached at (127.0.0.1), so tests set the override. */
 const NAF_FQDN = 'wsg.t-mobile.com';
-const NAF_ID = buildNafId(NAF_FQDN, '010001002f');
-const REALM = `3GPP-bootstrapping@${NAF_FQDN}`;
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
 
 function params(h: string): Map<string, { value: string; quoted: boolean }> {
@@ -39,12 +39,16 @@ interface Naf {
   mode: Array<'accept' | 'reject'>;
   probeStatus: number | null;
   challenge: string;
+  /** The realm it challenges with (default `3GPP-bootstrapping@wsg.t-mobile.com`). */
+  realm: string;
+  /** The NAF FQDN it derives its key for (default wsg.t-mobile.com). */
+  keyFqdn: string;
   close(): Promise<void>;
 }
 
 /** A strict NAF: 401 challenge to unauthenticated requests; verifies the digest against the BSF key store. */
 async function startNaf(rig: GbaRig, holdProbeUntilBsfRequests = 0): Promise<Naf> {
-  const naf: Naf = { url: '', seen: [], mode: [], probeStatus: null, challenge: '', close: async () => {} };
+  const naf: Naf = { url: '', seen: [], mode: [], probeStatus: null, challenge: '', realm: `3GPP-bootstrapping@${NAF_FQDN}`, keyFqdn: NAF_FQDN, close: async () => {} };
   let n = 0;
   const server = http.createServer((req, res) => {
     let body = '';
@@ -66,13 +70,13 @@ async function startNaf(rig: GbaRig, holdProbeUntilBsfRequests = 0): Promise<Naf
           return;
         }
         const nonce = `nonce${++n}`;
-        naf.challenge = `Digest realm="${REALM}", nonce="${nonce}", algorithm=MD5, qop="auth", opaque="op-${n}"`;
+        naf.challenge = `Digest realm="${naf.realm}", nonce="${nonce}", algorithm=MD5, qop="auth", opaque="op-${n}"`;
         res.writeHead(401, { 'WWW-Authenticate': naf.challenge }).end('unauthorized');
         return;
       }
       const p = params(auth);
       const get = (k: string) => p.get(k)?.value ?? '';
-      const ks = rig.bsf.keyStore.nafKey(get('username'), NAF_ID);
+      const ks = rig.bsf.keyStore.nafKey(get('username'), buildNafId(naf.keyFqdn, '010001002f'));
       const password = ks === null ? '' : toBase64(ks);
       const ha1 = md5(`${get('username')}:${get('realm')}:${password}`);
       const ha2 = md5(`${req.method}:${get('uri')}`);
@@ -81,7 +85,7 @@ async function startNaf(rig: GbaRig, holdProbeUntilBsfRequests = 0): Promise<Naf
       const ok = ks !== null && get('response') === expected && get('uri') === decodedTarget && p.get('nc')?.quoted === false && get('opaque').startsWith('op-');
       const mode = naf.mode.shift() ?? 'accept';
       if (ok && mode === 'accept') res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"ok":true}');
-      else res.writeHead(401, { 'WWW-Authenticate': `Digest realm="${REALM}", nonce="again", algorithm=MD5, qop="auth"` }).end('rejected');
+      else res.writeHead(401, { 'WWW-Authenticate': `Digest realm="${naf.realm}", nonce="again", algorithm=MD5, qop="auth"` }).end('rejected');
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -99,8 +103,9 @@ afterEach(async () => {
   rig = null;
 });
 
-function authenticator(r: GbaRig, reuseBootstrap = false) {
-  return createNafAuthenticator({ bootstrapper: r.boot, http: r.http, clock, random, logger: r.logger, settings: { nafFqdn: NAF_FQDN, uaProtocolId: '010001002f', reuseBootstrap } });
+/** The authenticator for the current NAF, with the NAF FQDN override set to NAF_FQDN unless `nafFqdn` says otherwise (null = none). */
+function authenticator(r: GbaRig, reuseBootstrap = false, nafFqdn: string | null = NAF_FQDN, server = naf?.url ?? 'http://127.0.0.1:9') {
+  return createNafAuthenticator({ bootstrapper: r.boot, http: r.http, clock, random, logger: r.logger, settings: { server, ...(nafFqdn !== null && { nafFqdn }), uaProtocolId: '010001002f', reuseBootstrap } });
 }
 
 describe('NafAuthenticator', () => {
@@ -181,7 +186,7 @@ describe('NafAuthenticator', () => {
     naf = await startNaf(rig);
     let skew = 0;
     const r = rig;
-    const auth = createNafAuthenticator({ bootstrapper: r.boot, http: r.http, clock: { now: () => Date.now() + skew, monotonic: () => performance.now() }, random, logger: r.logger, settings: { nafFqdn: NAF_FQDN, uaProtocolId: '010001002f', reuseBootstrap: true } });
+    const auth = createNafAuthenticator({ bootstrapper: r.boot, http: r.http, clock: { now: () => Date.now() + skew, monotonic: () => performance.now() }, random, logger: r.logger, settings: { server: naf.url, nafFqdn: NAF_FQDN, uaProtocolId: '010001002f', reuseBootstrap: true } });
     await auth.request({ method: 'GET', url: `${naf.url}/a`, headers: {} });
     await auth.request({ method: 'GET', url: `${naf.url}/b`, headers: {} });
     expect(r.bsf.log).toHaveLength(2);
@@ -236,13 +241,79 @@ describe('NafAuthenticator', () => {
 
   it('authenticates to the simulated mstore relay (keys shared through the BSF key store)', async () => {
     rig = await startRig({ profile: { gbaU: true } });
-    const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(rig.bsf.keyStore, NAF_ID) });
+    const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(rig.bsf.keyStore) });
     try {
       const url = `${relay.url}/oemclient/nms/v1/ums/${encodeURIComponent('tel:+12065550100')}/vvmserviceProfile`;
-      const r = await authenticator(rig).request({ method: 'GET', url, headers: { 'User-Agent': '3gpp-gba' } });
+      // Default settings: the NAF FQDN is the relay URL's host, which is also what the relay keys for.
+      const r = await authenticator(rig, false, null, relay.url).request({ method: 'GET', url, headers: { 'User-Agent': '3gpp-gba' } });
       expect(r.status).toBe(200);
       expect(new TextDecoder().decode(r.body)).toContain('vvmserviceProfile');
       expect(relay.stats.authenticated).toBe(1);
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
+describe('NafAuthenticator: the NAF identity is the host contacted, and the realm is checked first', () => {
+  it('default settings: NAF FQDN = the server host (127.0.0.1), realm 3GPP-bootstrapping@127.0.0.1 accepted', async () => {
+    rig = await startRig();
+    naf = await startNaf(rig);
+    naf.realm = '3GPP-bootstrapping@127.0.0.1';
+    naf.keyFqdn = '127.0.0.1';
+    const r = await authenticator(rig, false, null).request({ method: 'GET', url: `${naf.url}/x`, headers: {} });
+    expect(r.status).toBe(200);
+    expect(params(naf.seen[1]?.authorization ?? '').get('realm')?.value).toBe('3GPP-bootstrapping@127.0.0.1');
+  });
+
+  it('the realm compares case-insensitively (a DNS name) and the key uses the configured FQDN', async () => {
+    rig = await startRig();
+    naf = await startNaf(rig);
+    naf.realm = '3GPP-bootstrapping@WSG.T-Mobile.COM';
+    const r = await authenticator(rig, false, 'wsg.t-mobile.com').request({ method: 'GET', url: `${naf.url}/x`, headers: {} });
+    expect(r.status).toBe(200);
+  });
+
+  for (const [name, realm, nafFqdn] of [
+    ['a foreign NAF with default settings', '3GPP-bootstrapping@wsg.t-mobile.com', null],
+    ['another NAF than the override', '3GPP-bootstrapping@wsg2.stg.sip.t-mobile.com', 'wsg.t-mobile.com'],
+    ['a suffix of ours', '3GPP-bootstrapping@evil-wsg.t-mobile.com', 'wsg.t-mobile.com'],
+    ['the GBA_U-internal form', '3GPP-bootstrapping-uicc@wsg.t-mobile.com', 'wsg.t-mobile.com'],
+    ['no 3GPP-bootstrapping realm at all', 'users@wsg.t-mobile.com', 'wsg.t-mobile.com'],
+  ] as const) {
+    it(`${name}: gba.realmMismatch naming both realms, no Authorization sent, the bootstrap cancelled`, async () => {
+      rig = await startRig({ bsf: { latencyMs: 200 } });
+      naf = await startNaf(rig);
+      naf.realm = realm;
+      const e = await authenticator(rig, false, nafFqdn).request({ method: 'GET', url: `${naf.url}/x`, headers: {} }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(GbaError);
+      const g = e as GbaError;
+      const ours = nafFqdn ?? '127.0.0.1';
+      expect(g.code).toBe('gba.realmMismatch');
+      expect(g.message).toContain(realm);
+      expect(g.message).toContain(`3GPP-bootstrapping@${ours}`);
+      expect(g.detail).toMatchObject({ realm, expectedRealm: `3GPP-bootstrapping@${ours}`, nafFqdn: ours });
+      expect(g.action).toBe(realm.startsWith('users@') ? 'checkServer' : 'setNafFqdn');
+      expect(g.hint).toBeTruthy();
+      expect(g.hint).not.toMatch(/--/); // the window shows it too: no CLI words
+      expect(naf.seen.map((x) => x.authorization)).toEqual([undefined]);
+      // The bootstrap running alongside was stopped before it finished: no key was ever made.
+      await new Promise((res) => setTimeout(res, 500));
+      expect(rig.bsf.keyStore.size).toBe(0);
+      expect(rig.logger.entries.some((x) => x.msg === 'naf realm mismatch')).toBe(true);
+    });
+  }
+
+  it('a relay claiming a foreign realm (public name) is refused; the override makes it work', async () => {
+    rig = await startRig();
+    const relay = await startRelay({ scenario: { msisdn: '+12065550100' }, nafKey: nafKeyLookup(rig.bsf.keyStore), publicName: 'wsg.t-mobile.com' });
+    try {
+      const url = `${relay.url}/oemclient/nms/v1/ums/${encodeURIComponent('tel:+12065550100')}/vvmserviceProfile`;
+      const e = await authenticator(rig, false, null, relay.url).request({ method: 'GET', url, headers: {} }).catch((x: unknown) => x);
+      expect(e).toMatchObject({ code: 'gba.realmMismatch', detail: { realm: '3GPP-bootstrapping@wsg.t-mobile.com', realmFqdn: 'wsg.t-mobile.com', nafFqdn: '127.0.0.1' } });
+      expect(relay.stats.log.some((x) => x.sentAuthorization)).toBe(false);
+      const r = await authenticator(rig, false, 'wsg.t-mobile.com', relay.url).request({ method: 'GET', url, headers: {} });
+      expect(r.status).toBe(200);
     } finally {
       await relay.close();
     }

@@ -187,6 +187,23 @@ describe('SimulatedUicc: T=0 style', () => {
   });
 });
 
+describe('SimulatedUicc: T=1', () => {
+  it('a case-4 SELECT with Le gets its FCP at once; without Le it gets 61xx and GET RESPONSE, like a real card', () => {
+    const card = new SimulatedUicc(demoProfile(), { protocol: 'T1' });
+    const withLe = parseResponse(card.transmit(fromHex('00a4040407a000000087100400')));
+    expect(withLe.sw).toBe(0x9000);
+    expect(parseFcp(withLe.data).descriptor.structure).toBe('df');
+    const noLe = parseResponse(card.transmit(fromHex('00a4040407a0000000871004')));
+    expect(noLe.data).toHaveLength(0); // no data with the status: the old lenient answer is gone
+    expect(noLe.sw >> 8).toBe(0x61);
+    const rest = tx(card, { cla: 0, ins: 0xc0, p1: 0, p2: 0, le: noLe.sw & 0xff });
+    expect(rest.sw).toBe(0x9000);
+    expect(toHex(rest.data)).toBe(toHex(withLe.data));
+    // A case-3 command without response data (SELECT with P2 0C) is plain 9000.
+    expect(parseResponse(card.transmit(fromHex('00a4040c07a0000000871004'))).sw).toBe(0x9000);
+  });
+});
+
 describe('SimulatedUicc: MILENAGE known answers on the card side (TS 35.208 test sets)', () => {
   for (const v of milenageVectors.sets) {
     it(`test set ${v.testSet}: RES/CK/IK for the vector AUTN, then AUTS for a replay`, () => {
