@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fromBase64, fromHex, toHex } from '../../../../shared/bytes.js';
 import { bsfHostFromImpi, bsfHostFromPlmn, bsfUrl } from '../../../../main/protocol/gba/bsf-address.js';
 import { checkBtid } from '../../../../main/protocol/gba/btid.js';
-import { buildNafId, nafFqdnFromRealm } from '../../../../main/protocol/gba/naf-id.js';
+import { buildNafId, effectiveNafFqdn, nafFqdnFromRealm, nafFqdnFromServer, realmMatchesNaf } from '../../../../main/protocol/gba/naf-id.js';
 import { buildAkaNonce, splitAkaNonce } from '../../../../main/protocol/gba/nonce.js';
 import { GbaFormatError } from '../../../../main/protocol/gba/format-error.js';
 import digest from '../../../fixtures/vectors/digest.json' with { type: 'json' };
@@ -75,6 +75,36 @@ describe('NAF_Id (TS 33.220 Annex H)', () => {
   it('extracts the NAF host from the realm', () => {
     expect(nafFqdnFromRealm('3GPP-bootstrapping@wsg.t-mobile.com')).toBe('wsg.t-mobile.com');
     expect(nafFqdnFromRealm('testrealm@host.com')).toBeNull();
+  });
+});
+
+describe('the NAF FQDN in use: the host contacted (TS 33.220 4.5.3, TS 24.109 5.3.1)', () => {
+  const cases: Array<[string, string]> = [
+    ['https://wsg.t-mobile.com/phone20/mStoreRelay', 'wsg.t-mobile.com'],
+    ['https://WSG2.Stg.SIP.T-Mobile.com:443/phone20/mStoreRelay', 'wsg2.stg.sip.t-mobile.com'],
+    ['http://127.0.0.1:40123/phone20/mStoreRelay', '127.0.0.1'],
+    ['http://localhost:8080/x', 'localhost'],
+    ['https://[::1]:8443/phone20/mStoreRelay', '::1'],
+    ['https://[2001:DB8::1]/x', '2001:db8::1'],
+    ['https://user:pw@wsg.t-mobile.com./x', 'wsg.t-mobile.com'],
+    ['https://bücher.example/x', 'xn--bcher-kva.example'],
+  ];
+  for (const [url, fqdn] of cases) it(`${url} -> ${fqdn}`, () => expect(nafFqdnFromServer(url)).toBe(fqdn));
+  it('refuses what has no host', () => {
+    for (const bad of ['not a url', 'file:///etc/passwd', 'mailto:a@b.c']) expect(() => nafFqdnFromServer(bad), bad).toThrow(GbaFormatError);
+  });
+  it('the override wins, lower-cased; an invalid override is refused', () => {
+    expect(effectiveNafFqdn({ server: 'http://127.0.0.1:1/x', nafFqdn: 'WSG.T-Mobile.com' })).toBe('wsg.t-mobile.com');
+    expect(effectiveNafFqdn({ server: 'http://127.0.0.1:1/x' })).toBe('127.0.0.1');
+    expect(() => effectiveNafFqdn({ server: 'http://127.0.0.1:1/x', nafFqdn: '3GPP-bootstrapping@wsg.t-mobile.com' })).toThrow(GbaFormatError);
+    expect(toHex(buildNafId('::1', '010001002f'))).toBe('3a3a31010001002f');
+  });
+  it('realm comparison: exact host, any case, no -uicc, no suffix or prefix games', () => {
+    expect(realmMatchesNaf('3GPP-bootstrapping@wsg.t-mobile.com', 'wsg.t-mobile.com')).toBe(true);
+    expect(realmMatchesNaf('3GPP-Bootstrapping@WSG.T-MOBILE.COM', 'wsg.t-mobile.com')).toBe(true);
+    for (const r of ['3GPP-bootstrapping-uicc@wsg.t-mobile.com', '3GPP-bootstrapping@wsg.t-mobile.com.evil', '3GPP-bootstrapping@evil.wsg.t-mobile.com', 'wsg.t-mobile.com', '3GPP-bootstrapping@', 'x3GPP-bootstrapping@wsg.t-mobile.com']) {
+      expect(realmMatchesNaf(r, 'wsg.t-mobile.com'), r).toBe(false);
+    }
   });
 });
 
