@@ -43,7 +43,7 @@ export function isAllowedServiceUrl(url: string): boolean {
 
 /** A server URL as settings accept it: see {@link isAllowedServiceUrl}. */
 const ServiceUrl = z
-  .url({ protocol: /^https?$/ })
+  .url({ protocol: /^https?$/, abort: true })
   .max(2048)
   .refine(isAllowedServiceUrl, { message: 'must be an https:// URL (http:// only for a loopback address)' });
 
