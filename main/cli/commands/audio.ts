@@ -7,12 +7,10 @@ import { AMR_MODE_NAMES, AMR_SAMPLE_RATE, isAmrNb, parseAmr } from '../../protoc
 import { isWav, parseWav } from '../../protocol/wav.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { FFMPEG_INSTALL_HINT } from '../../adapters/ffmpeg/locate.js';
-import { EXPORT_FORMATS, exportItemOf, type ExportItem } from '../../services/audio/export.js';
 import { GREETING_LOUDNESS, type PreparedGreeting } from '../../services/audio/greeting.js';
 import { normalizeLoudness } from '../../services/audio/loudness.js';
 import type { EncodedFormat } from '../../services/audio/ports.js';
 import { UsageError, type Command, type CommandContext, type CommandGroup } from '../framework.js';
-import { withMstore } from './mstore-common.js';
 
 const OUTPUT_FORMATS: Record<string, EncodedFormat | 'amr'> = {
   '.amr': 'amr',
@@ -206,54 +204,3 @@ export async function greetingFromInput(ctx: CommandContext, input: Uint8Array):
   }
   return g;
 }
-
-/** `vvm-desk voicemail export ID... --format mp3|wav|flac|opus|amr --out DIR` (registered in the voicemail group). */
-export const voicemailExport: Command = {
-  summary: 'export voicemails as mp3, wav, flac, opus or the original amr, with tags and an optional manifest',
-  usage: 'ID... --out DIR [--format mp3|wav|flac|opus|amr] [--template T] [--manifest json|csv] [--on-exists error|suffix]',
-  options: {
-    format: { type: 'string', default: 'mp3' },
-    out: { type: 'string' },
-    template: { type: 'string' },
-    manifest: { type: 'string' },
-    'on-exists': { type: 'string' },
-  },
-  run: (ctx) => {
-    const ids = ctx.args;
-    if (ids.length === 0) throw new UsageError('expected at least one voicemail ID (see `voicemail list`)');
-    const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
-    if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    const out = ctx.options.out;
-    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
-    const manifest = ctx.options.manifest;
-    if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be json or csv');
-    const onEx = ctx.options['on-exists'];
-    if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
-    const template = ctx.options.template;
-    const outDir = resolve(ctx.io.cwd, out);
-    return withMstore(ctx, async (s) => {
-      const audio = createAudioEngine({ env: ctx.io.env });
-      const items: ExportItem[] = [];
-      for (const id of ids) items.push(exportItemOf((await s.client.getVoicemail(id, { signal: ctx.signal })).item));
-      const fetchPayload = async (id: string, signal?: AbortSignal) => (await s.client.downloadById('voicemail', id, { ...(signal && { signal }) })).bytes;
-      const r = await audio.exporter.export(items, fetchPayload, {
-        format,
-        outDir,
-        signal: ctx.signal,
-        ...(typeof template === 'string' && { template }),
-        ...(manifest !== undefined && { manifest }),
-        ...(onEx !== undefined && { onExists: onEx }),
-        onProgress: (p) => {
-          if (ctx.global.verbose && p.done !== undefined) ctx.io.stderr(`[info] exported ${p.done}/${p.total ?? ids.length}\n`);
-        },
-      });
-      ctx.print({ outDir, ...r }, () => {
-        const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
-        if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
-        for (const f of r.failed) lines.push(`failed ${f.id}: ${f.error.message} [${f.error.code}]${f.error.hint ? ` (${f.error.hint})` : ''}`);
-        return lines.join('\n') + '\n';
-      });
-      return r.failed.length === 0 ? 0 : 1;
-    });
-  },
-};

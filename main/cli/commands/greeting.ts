@@ -2,6 +2,7 @@
 // mark-active ID | mark-inactive ID`.
 import { resolve } from 'node:path';
 import type { Greeting } from '../../../shared/domain/mstore.js';
+import * as mailbox from '../../services/mailbox/use-cases.js';
 import { UsageError, type Command, type CommandGroup } from '../framework.js';
 import { deleteCommand, downloadCommand, fmtDuration, idArgs, quotaCommand, warnRejected, withMstore } from './mstore-common.js';
 import { GREETING_AUDIO_OPTIONS, greetingFromInput, readInputFile } from './audio.js';
@@ -16,9 +17,8 @@ const list: Command = {
   usage: '',
   run: (ctx) =>
     withMstore(ctx, async (s) => {
-      const l = await s.client.listGreetings({ signal: ctx.signal });
-      warnRejected(ctx, l.rejected);
-      const items = l.items.map((e) => e.item);
+      const { items, rejected } = await mailbox.listGreetings(s, { signal: ctx.signal });
+      warnRejected(ctx, rejected);
       ctx.print(
         items.map((g) => ({ id: g.id, date: g.date, duration: g.duration, active: g.active, type: g.type, subject: g.subject, size: g.size, filename: g.filename })),
         () => listText(items),
@@ -40,7 +40,7 @@ const upload: Command = {
       const prepared = await greetingFromInput(ctx, bytes);
       return withMstore(ctx, async (s) => {
         const subject = typeof ctx.options.subject === 'string' ? ctx.options.subject : 'custom greeting';
-        const g = await s.client.uploadGreeting(prepared.amr, { signal: ctx.signal, activate: ctx.options.activate === true, subject, type: ctx.options['voice-signature'] === true ? 'voice-signature' : 'normal-greeting' });
+        const g = await mailbox.uploadGreeting(s, { amr: prepared.amr, activate: ctx.options.activate === true, subject, type: ctx.options['voice-signature'] === true ? 'voice-signature' : 'normal-greeting' }, { signal: ctx.signal });
         ctx.print(g, () => (g ? `uploaded ${g.id} (${fmtDuration(g.duration)})${g.active ? ', now active' : ''}\n` : 'uploaded (the server did not list it yet)\n'));
         return 0;
       });

@@ -8,6 +8,7 @@ import { openMstoreSession, type MstoreSession } from '../../app.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { objectPathProblem } from '../../protocol/mstore/urls.js';
 import { sanitizeFilename } from '../../protocol/mstore/filename.js';
+import * as mailbox from '../../services/mailbox/use-cases.js';
 import type { Logger } from '../../services/ports.js';
 import { UsageError, type Command, type CommandContext } from '../framework.js';
 import { cliPinSource } from '../pin-source.js';
@@ -108,9 +109,9 @@ export function downloadCommand(kind: 'voicemail' | 'greeting'): Command {
       const [id = ''] = idArgs({ ...ctx, args: ctx.args.slice(0, 1) }, 1, 1);
       return withMstore(ctx, async (s) => {
         const meta = kind === 'voicemail' ? await s.client.getVoicemail(id, { signal: ctx.signal }) : await s.client.getGreeting(id, { signal: ctx.signal });
-        const p = await s.client.downloadById(kind, id, { signal: ctx.signal });
-        const file = await saveDownload(ctx, p.bytes, meta.item.filename, ctx.args[1]);
-        ctx.print({ id, file, bytes: p.bytes.length }, () => `saved ${file} (${p.bytes.length} bytes)\n`);
+        const bytes = await mailbox.payload(s, kind, id, { signal: ctx.signal });
+        const file = await saveDownload(ctx, bytes, meta.item.filename, ctx.args[1]);
+        ctx.print({ id, file, bytes: bytes.length }, () => `saved ${file} (${bytes.length} bytes)\n`);
         return 0;
       });
     },
@@ -125,7 +126,7 @@ export function deleteCommand(what: string): Command {
     run: (ctx) => {
       const ids = idArgs(ctx);
       return withMstore(ctx, async (s) => {
-        const r = await s.client.delete(ids, { signal: ctx.signal });
+        const r = await mailbox.remove(s, ids, { signal: ctx.signal });
         return reportBulk(ctx, 'delete', r.results, r.relisted);
       });
     },

@@ -1,8 +1,11 @@
 // `vvm-desk voicemail show | list | download ID [FILE] | export ID... | delete ID... | mark-read ID... | mark-unread ID...`.
+import { join, resolve } from 'node:path';
 import type { Voicemail } from '../../../shared/domain/mstore.js';
-import type { Command, CommandGroup } from '../framework.js';
+import { createAudioEngine } from '../../app.js';
+import { EXPORT_FORMATS } from '../../services/audio/export.js';
+import * as mailbox from '../../services/mailbox/use-cases.js';
+import { UsageError, type Command, type CommandGroup } from '../framework.js';
 import { deleteCommand, downloadCommand, fmtDuration, idArgs, quotaCommand, reportBulk, warnRejected, withMstore } from './mstore-common.js';
-import { voicemailExport } from './audio.js';
 
 function listText(items: Voicemail[]): string {
   if (items.length === 0) return 'no voicemails\n';
@@ -14,9 +17,8 @@ const list: Command = {
   usage: '',
   run: (ctx) =>
     withMstore(ctx, async (s) => {
-      const l = await s.client.listVoicemails({ signal: ctx.signal });
-      warnRejected(ctx, l.rejected);
-      const items = l.items.map((e) => e.item);
+      const { items, rejected } = await mailbox.listVoicemails(s, { signal: ctx.signal });
+      warnRejected(ctx, rejected);
       ctx.print(items, () => listText(items));
       return 0;
     }),
@@ -29,16 +31,65 @@ function mark(read: boolean): Command {
     run: (ctx) => {
       const ids = idArgs(ctx);
       return withMstore(ctx, async (s) => {
-        const r = await s.client.setRead(ids, read, { signal: ctx.signal });
+        const r = await mailbox.mark(s, ids, read, { signal: ctx.signal });
         return reportBulk(ctx, `mark as ${read ? 'read' : 'unread'}`, r.results, r.relisted);
       });
     },
   };
 }
 
+/**
+ * `voicemail export ID... --format mp3|wav|flac|opus|amr --out DIR`: the mailbox's export use case, the
+ * same as the window's (one listing for the metadata, then the payloads; an id no longer listed fails).
+ */
+const exportCommand: Command = {
+  summary: 'export voicemails as mp3, wav, flac, opus or the original amr, with tags and an optional manifest',
+  usage: 'ID... --out DIR [--format mp3|wav|flac|opus|amr] [--template T] [--manifest json|csv] [--on-exists error|suffix]',
+  options: {
+    format: { type: 'string', default: 'mp3' },
+    out: { type: 'string' },
+    template: { type: 'string' },
+    manifest: { type: 'string' },
+    'on-exists': { type: 'string' },
+  },
+  run: (ctx) => {
+    const ids = idArgs(ctx);
+    const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
+    if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+    const out = ctx.options.out;
+    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+    const manifest = ctx.options.manifest;
+    if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be json or csv');
+    const onEx = ctx.options['on-exists'];
+    if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
+    const template = ctx.options.template;
+    const outDir = resolve(ctx.io.cwd, out);
+    return withMstore(ctx, async (s) => {
+      const r = await mailbox.exportVoicemails(s, createAudioEngine({ env: ctx.io.env }), ids, {
+        format,
+        outDir,
+        signal: ctx.signal,
+        ...(typeof template === 'string' && { template }),
+        ...(manifest !== undefined && { manifest }),
+        ...(onEx !== undefined && { onExists: onEx }),
+        onProgress: (p) => {
+          if (ctx.global.verbose && p.done !== undefined) ctx.io.stderr(`[info] exported ${p.done}/${p.total ?? ids.length}\n`);
+        },
+      });
+      ctx.print({ outDir, ...r }, () => {
+        const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
+        if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
+        for (const f of r.failed) lines.push(`failed ${f.id}: ${f.error.message} [${f.error.code}]${f.error.hint ? ` (${f.error.hint})` : ''}`);
+        return lines.join('\n') + '\n';
+      });
+      return r.failed.length === 0 ? 0 : 1;
+    });
+  },
+};
+
 /** The `voicemail` command group. */
 export const voicemailGroup: CommandGroup = {
   name: 'voicemail',
   summary: 'voicemails in the carrier mailbox',
-  commands: { show: quotaCommand('voicemail'), list, download: downloadCommand('voicemail'), export: voicemailExport, delete: deleteCommand('voicemails'), 'mark-read': mark(true), 'mark-unread': mark(false) },
+  commands: { show: quotaCommand('voicemail'), list, download: downloadCommand('voicemail'), export: exportCommand, delete: deleteCommand('voicemails'), 'mark-read': mark(true), 'mark-unread': mark(false) },
 };
