@@ -7,5 +7,7 @@ import { profileGroup } from './commands/profile.js';
 import { voicemailGroup } from './commands/voicemail.js';
 import { gbaGroup } from './commands/gba.js';
 import { cardGroup } from './commands/card.js';
+import { syncGroup } from './commands/sync.js';
+import { archiveGroup } from './commands/archive.js';
 
-export const commandGroups: CommandGroup[] = [cardGroup, profileGroup, voicemailGroup, greetingGroup, doctorGroup, gbaGroup, audioGroup];
+export const commandGroups: CommandGroup[] = [cardGroup, profileGroup, voicemailGroup, syncGroup, archiveGroup, greetingGroup, doctorGroup, gbaGroup, audioGroup];
