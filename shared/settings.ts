@@ -82,6 +82,12 @@ export const SettingsSchema = z.object({
   readTimeoutMs: z.number().int().min(1_000).max(600_000).default(60_000),
   /** Largest HTTP response accepted, in bytes: 1 MiB (a voicemail or a listing page fits) to 1 GiB. */
   maxResponseBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  /** Background sync of the library while the app runs: minutes between checks (also on card insertion and on demand). */
+  syncIntervalMinutes: z.number().int().min(1).max(24 * 60).default(5),
+  /** Warn this many days before the server deletes a voicemail not marked kept; 0 = never. */
+  expiryWarningDays: z.number().int().min(0).max(60).default(3),
+  /** "Inbox nearly full" when this many messages or fewer are left before the quota; 0 = never. */
+  inboxFullWarningMessages: z.number().int().min(0).max(100).default(3),
 });
 
 /** Validated settings. */
