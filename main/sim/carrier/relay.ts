@@ -9,9 +9,13 @@
 // the NAF_Id it asks the BSF's key store for) is the host it was reached at (the Host header), unless it
 // is configured with a public name; the URLs it writes name that host, or the hosts a scenario gives.
 import net from 'node:net';
+import type { z } from 'zod';
 import tls from 'node:tls';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ScenarioSchema, defaultProfile, type Scenario, type ScenarioInput } from './scenario.js';
+import { ScenarioSchema, ScenarioVoicemailSchema, defaultProfile, type Scenario, type ScenarioInput } from './scenario.js';
+
+/** A voicemail in scenario form (defaults not yet applied), for {@link RelayHandle.addVoicemail}. */
+export type ScenarioVoicemailInput = z.input<typeof ScenarioVoicemailSchema>;
 
 type Attr = { name: string; value: string[] };
 type Folder = 'voicemail' | 'greeting';
@@ -125,6 +129,13 @@ export interface RelayHandle {
   setFaults(rules: FaultRule[]): void;
   setLatency(ms: number): void;
   close(): Promise<void>;
+  // ---- scenario hooks (library sync tests, issue 9): what happens on the carrier's side between two syncs ----
+  /** A new voicemail arrives (scenario form, validated); returns its id. */
+  addVoicemail(v: ScenarioVoicemailInput): string;
+  /** The object disappears, as after a delete on the phone or the server's expiry; false when unknown. */
+  removeObject(id: string): boolean;
+  /** A flag set or cleared elsewhere (the phone marks a voicemail read: `\Seen`); false when unknown. */
+  setObjectFlag(id: string, flag: string, on: boolean): boolean;
 }
 
 const VM_FOLDER = '27a29814-dd8f-43ee-b768-19af98bf1d07';
@@ -277,19 +288,22 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
   let seq = 0;
   const newId = (folder: Folder, dateMs: number) => md5(`${folder}:${dateMs}:${seq++}:${msisdn}`);
   const audioOf = (o: { audioBase64?: string | undefined }) => new Uint8Array(Buffer.from(o.audioBase64 ?? '', 'base64'));
-  for (const v of scenario.voicemails) {
+  const storeVoicemail = (v: Scenario['voicemails'][number]): string => {
     const dateMs = Date.parse(v.date);
     const audio = audioOf(v);
     const frames = amrFrames(audio);
     const flags = new Set<string>();
     if (v.read) flags.add('\\Seen');
     if (v.keep) flags.add('$MarkNotToDelete');
+    const id = v.id ?? newId('voicemail', dateMs);
     objects.push({
-      id: v.id ?? newId('voicemail', dateMs), folder: 'voicemail', from: v.from, dateMs, expires: v.expires ?? (v.keep ? null : isoOf(dateMs + 30 * 86400_000)),
+      id, folder: 'voicemail', from: v.from, dateMs, expires: v.expires ?? (v.keep ? null : isoOf(dateMs + 30 * 86400_000)),
       duration: v.duration ?? Math.max(0, Math.round((frames * 20) / 1000)), flags, audio,
       filename: v.filename ?? `voicemail-${isoOf(dateMs).replace(/\D/g, '').slice(0, 14)}.amr`, type: '', subject: '',
     });
-  }
+    return id;
+  };
+  for (const v of scenario.voicemails) storeVoicemail(v);
   for (const g of scenario.greetings) {
     const dateMs = Date.parse(g.date);
     const audio = audioOf(g);
@@ -952,6 +966,27 @@ export async function startRelay(opts: RelayOptions): Promise<RelayHandle> {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
+    // ---- scenario hooks (see RelayHandle) ----
+    addVoicemail: (v) => {
+      const id = storeVoicemail(ScenarioVoicemailSchema.parse(v));
+      changed();
+      return id;
+    },
+    removeObject: (id) => {
+      const i = objects.findIndex((o) => o.id === id);
+      if (i < 0) return false;
+      objects.splice(i, 1);
+      changed();
+      return true;
+    },
+    setObjectFlag: (id, flag, on) => {
+      const o = objects.find((x) => x.id === id);
+      if (!o) return false;
+      if (on) o.flags.add(flag);
+      else o.flags.delete(flag);
+      changed();
+      return true;
+    },
   };
 }
 
