@@ -198,11 +198,11 @@ function common(raw: unknown, trust: UrlTrust, kind: 'voicemail' | 'greeting') {
   if (!r.success) throw new RangeError(`schema: ${r.error.issues[0]?.path.join('.') ?? ''} ${r.error.issues[0]?.message ?? ''}`.trim());
   const o = r.data;
   const id = objectPathFromUrl(o.resourceURL, trust);
-  if (id === null) throw new RangeError('resourceURL is not under the configured server');
+  if (id === null) throw new RangeError('resourceURL holds no valid object path');
   const part = o.payloadPart[0];
   if (part === undefined) throw new RangeError('no payloadPart');
   const payloadPath = objectPathFromUrl(part.href, trust);
-  if (payloadPath === null) throw new RangeError('payload href is not under the configured server');
+  if (payloadPath === null) throw new RangeError('payload href holds no valid object path');
   const m = attrMap(o.attributes);
   const flags = o.flags?.flag ?? [];
   const date = isoAttr(m, 'date', true) ?? '';
@@ -314,7 +314,7 @@ export function parseBulkResponse(body: Uint8Array, trust: UrlTrust): BulkOutcom
     const code = typeof r.code === 'number' ? r.code : Number(r.code);
     const url = r.success?.resourceURL ?? r.failure?.serviceException?.variables?.[0];
     const id = url === undefined ? null : objectPathFromUrl(url, trust);
-    if (id === null) throw bad('bulk: a result names an object outside the configured server');
+    if (id === null) throw bad('bulk: a result holds no valid object path');
     const ok = code >= 200 && code < 300;
     items.push({ id, ok, code, reason: r.reason ?? r.failure?.serviceException?.text ?? (ok ? 'OK' : 'failed') });
   }

@@ -19,9 +19,6 @@ export const FLAG_SEEN = '\\Seen';
 export const FLAG_KEEP = '$MarkNotToDelete';
 export const FLAG_GREETING_ON = '$CNS-Greeting-On';
 
-/** Host of the backend named inside the relay's extended `?path=` URLs. */
-export const DEFAULT_BACKEND_HOSTS = ['wsg.mstore.msg.eng.t-mobile.com'];
-
 /** The `tel:` URI of an E.164 MSISDN (`+12065550100` -> `tel:+12065550100`). */
 export function telUri(msisdn: string): string {
   if (!/^\+\d{6,15}$/.test(msisdn)) throw new RangeError('MSISDN must be E.164 (+ and 6 to 15 digits)');
@@ -108,18 +105,25 @@ export function assertSafeObjectPath(path: string): void {
   if (p !== null) throw new RangeError(p);
 }
 
-/** Where URLs from the server may point. */
+/** What URL parsing needs to know. */
 export interface UrlTrust {
-  /** The configured relay base URL (e.g. `https://wsg.t-mobile.com/phone20/mStoreRelay`). */
+  /** The configured relay base URL (e.g. `https://wsg.t-mobile.com/phone20/mStoreRelay`): the only place requests go. */
   server: string;
-  /** Hosts allowed inside an extended `?path=` URL (the relay's backend). */
-  backendHosts?: string[];
+  /**
+   * Called (for a debug log) with each `host:port` a server URL names that is neither the configured
+   * server's nor the production backend's. Such hosts are never contacted: only the path is used.
+   */
+  onUnexpectedHost?: (host: string) => void;
 }
+
+/** The backend the production relay names inside its extended URLs (mstore-protocol.md "Servers"); only for the debug log. */
+const KNOWN_BACKEND_HOST = 'wsg.mstore.msg.eng.t-mobile.com';
 
 const ABSOLUTE = /^(https?):\/\/([^/?#\s]+)(\/[^?#\s]*)?(\?[^#\s]*)?$/i;
 
+/** The lower-case host and port of an authority, or null (userinfo is never accepted from a server). */
 function authorityOf(scheme: string, authority: string): { host: string; port: string } | null {
-  if (authority.includes('@')) return null; // userinfo: never from a server
+  if (authority.includes('@')) return null;
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(authority);
   if (!m || m[1] === undefined) return null;
   const port = m[2] ?? (scheme.toLowerCase() === 'https' ? '443' : '80');
@@ -128,42 +132,46 @@ function authorityOf(scheme: string, authority: string): { host: string; port: s
 
 /**
  * The object (or payload) path in a URL from the server: everything after the last `/objects/`
- * (mstore-client-notes.md "Transport"). Accepts plain URLs under the configured base and the relay's
- * extended form `https://<configured host>[:port]/<base path>?path=http://<backend host>:8082/oemclient/...`.
- * Returns null for a URL on another host, with traversal, or of any other shape; the caller turns that
- * into HttpError('http.badResponse'). The result is only ever appended to the configured base.
+ * (mstore-client-notes.md "Transport"). Any host and port, plain (`https://host/base/.../objects/<path>`)
+ * or the relay's extended form (`https://host[:port]/<base>?path=http://<backend>:8082/oemclient/...`):
+ * the relay does not rewrite the hosts it names (mstore-protocol.md "Servers"), so they say nothing about
+ * where to send requests and are never contacted. The caller appends the result to the configured base.
+ * The whole path must be free of traversal and the object path must pass {@link objectPathProblem}.
+ * Returns null for anything else (not http(s), userinfo, a query other than `?path=<absolute URL>`,
+ * traversal, no `/objects/`); the caller turns that into HttpError('http.badResponse').
  */
 export function objectPathFromUrl(url: string, trust: UrlTrust): string | null {
   const outer = ABSOLUTE.exec(url);
-  const base = ABSOLUTE.exec(trimSlash(trust.server));
-  if (!outer || !base) return null;
+  if (!outer) return null;
   const [, oScheme = '', oAuth = '', oPath = '', oQuery] = outer;
-  const [, bScheme = '', bAuth = '', bPath = ''] = base;
   const oa = authorityOf(oScheme, oAuth);
-  const ba = authorityOf(bScheme, bAuth);
-  if (!oa || !ba || oa.host !== ba.host || oa.port !== ba.port) return null;
+  if (!oa) return null;
+  const hosts = [oa];
   let path: string;
   if (oQuery !== undefined) {
-    // Extended form: the outer path is the relay base itself and the query is exactly `path=<absolute URL>`.
-    if (trimSlash(oPath) !== bPath) return null;
+    // Extended form: the query is exactly `path=<absolute URL without a query>`.
     if (!oQuery.startsWith('?path=')) return null;
     const inner = ABSOLUTE.exec(oQuery.slice('?path='.length));
     if (!inner) return null;
     const [, iScheme = '', iAuth = '', iPath = '', iQuery] = inner;
     if (iQuery !== undefined) return null;
     const ia = authorityOf(iScheme, iAuth);
-    const backends = (trust.backendHosts ?? DEFAULT_BACKEND_HOSTS).map((h) => h.toLowerCase());
-    if (!ia || (!backends.includes(ia.host) && !(ia.host === ba.host))) return null;
-    if (!iPath.startsWith('/oemclient/nms/v1/ums/')) return null;
+    if (!ia) return null;
+    if (ia.host !== KNOWN_BACKEND_HOST) hosts.push(ia);
     path = iPath;
   } else {
-    if (!oPath.startsWith(`${bPath}/oemclient/nms/v1/ums/`)) return null;
     path = oPath;
   }
   // Traversal anywhere in the path (not only in the object part) means the URL is not what it claims.
-  if (objectPathProblem(path.slice(1)) !== null) return null;
+  if (path.length < 2 || objectPathProblem(path.slice(1)) !== null) return null;
   const idx = path.lastIndexOf('/objects/');
   if (idx < 0) return null;
   const objectPath = path.slice(idx + '/objects/'.length);
-  return objectPathProblem(objectPath) === null ? objectPath : null;
+  if (objectPathProblem(objectPath) !== null) return null;
+  if (trust.onUnexpectedHost !== undefined) {
+    const base = ABSOLUTE.exec(trust.server.replace(/\/+$/, ''));
+    const ba = base ? authorityOf(base[1] ?? '', base[2] ?? '') : null;
+    for (const h of hosts) if (h.host !== ba?.host || h.port !== ba.port) trust.onUnexpectedHost(`${h.host}:${h.port}`);
+  }
+  return objectPath;
 }

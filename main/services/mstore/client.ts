@@ -32,8 +32,6 @@ export interface MstoreClientDeps {
   clock: Clock;
   random: Random;
   logger?: Logger;
-  /** Hosts accepted inside extended `?path=` URLs (default: the production backend). */
-  backendHosts?: string[];
 }
 
 /** A listing: the objects that parsed, and the ones skipped with the reason. */
@@ -92,7 +90,17 @@ export class MstoreClient {
   private readonly payloadRefs = new Map<string, { path: string; size: number }>();
 
   constructor(private readonly deps: MstoreClientDeps) {
-    this.trust = { server: deps.server, ...(deps.backendHosts && { backendHosts: deps.backendHosts }) };
+    // URLs from the server may name any host (the relay does not rewrite them): only their path is used.
+    // Each unexpected host is logged once, at debug level.
+    const seenHosts = new Set<string>();
+    this.trust = {
+      server: deps.server,
+      onUnexpectedHost: (host) => {
+        if (seenHosts.has(host) || seenHosts.size >= 16) return;
+        seenHosts.add(host);
+        deps.logger?.debug('server URL names another host (only its path is used)', { host });
+      },
+    };
   }
 
   private async base(): Promise<string> {

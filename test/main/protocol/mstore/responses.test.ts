@@ -43,16 +43,19 @@ describe('objects', () => {
         object: [
           object('good1'),
           object('badDate', { attributes: { attribute: [a('date', 'yesterday')] } }),
-          object('evil', { payloadPart: [{ contentType: 'audio/amr', size: '1', href: 'https://evil.example.com/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/evil' }] }),
+          object('evil', { payloadPart: [{ contentType: 'audio/amr', size: '1', href: 'https://evil.example.com/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/%2e%2e/evil' }] }),
           { resourceURL: 42 },
           object('badSize', { payloadPart: [{ contentType: 'audio/amr', size: 'big', href: ext('/objects/x/payloadParts/part1') }] }),
           object('good2'),
+          // Another host in the payload URL: only its path counts (the relay does not rewrite hosts).
+          object('foreign', { payloadPart: [{ contentType: 'audio/amr', size: '1', href: 'https://wsg2.stg.sip.t-mobile.com:8443/phone20/mStoreRelay?path=http://10.0.0.9:9090/oemclient/nms/v1/ums/x/objects/foreign/payloadParts/part1' }] }),
         ],
         cursor: '1704085200000:D',
       },
     };
     const r = parseSearchPage(enc(page), toVoicemail, trust);
-    expect(r.items.map((e) => e.item.id)).toEqual(['good1', 'good2']);
+    expect(r.items.map((e) => e.item.id)).toEqual(['good1', 'good2', 'foreign']);
+    expect(r.items[2]?.payloadPath).toBe('foreign/payloadParts/part1');
     expect(r.rejected.map((x) => [x.index, x.id])).toEqual([[1, 'badDate'], [2, 'evil'], [3, null], [4, 'badSize']]);
     expect(r.cursor).toBe('1704085200000:D');
   });
@@ -109,8 +112,9 @@ describe('bulk responses', () => {
   it('NWKERR has no results', () => {
     expect(parseBulkResponse(enc({ error: 'MSTORE_RLY-MST_NWKERR' }), trust)).toEqual({ kind: 'nwkErr' });
   });
-  it('a result naming another host, or a broken NWK_RSP, is http.badResponse', () => {
-    expect(() => parseBulkResponse(enc({ bulkResponseList: { response: [{ code: '200', success: { resourceURL: 'https://evil.example.com/objects/a' } }] } }), trust)).toThrow(HttpError);
+  it('a result naming another host is read by its path; one with traversal, or a broken NWK_RSP, is http.badResponse', () => {
+    expect(parseBulkResponse(enc({ bulkResponseList: { response: [{ code: '200', reason: 'OK', success: { resourceURL: 'https://other.example.com/objects/a' } }] } }), trust)).toEqual({ kind: 'results', items: [{ id: 'a', ok: true, code: 200, reason: 'OK' }] });
+    expect(() => parseBulkResponse(enc({ bulkResponseList: { response: [{ code: '200', success: { resourceURL: 'https://evil.example.com/objects/%2E%2E' } }] } }), trust)).toThrow(HttpError);
     expect(() => parseBulkResponse(enc({ NWK_RSP: '{not json' }), trust)).toThrow(HttpError);
   });
 });

@@ -33,28 +33,48 @@ describe('objectPathFromUrl', () => {
     expect(objectPathFromUrl(`${ums}/objects/abc`, trust)).toBe('abc');
   });
 
+  it('takes the path whatever hosts and ports the URL names (the relay does not rewrite them), outer and backend', () => {
+    const seen: string[] = [];
+    const t = { server, onUnexpectedHost: (h: string) => seen.push(h) };
+    expect(objectPathFromUrl(ext('/objects/abc', 'https://wsg2.stg.sip.t-mobile.com:8443'), t)).toBe('abc');
+    expect(objectPathFromUrl(ext('/objects/abc', 'http://127.0.0.1:4001'), t)).toBe('abc');
+    expect(objectPathFromUrl('https://proxy.example/phone20/mStoreRelay?path=http://10.1.2.3:9090/oemclient/nms/v1/ums/x/objects/abc/payloadParts/part1', t)).toBe('abc/payloadParts/part1');
+    expect(objectPathFromUrl('https://[2001:db8::1]:443/any/base/oemclient/nms/v1/ums/x/objects/abc', t)).toBe('abc');
+    expect(objectPathFromUrl('HTTPS://WSG.T-MOBILE.COM/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/abc', t)).toBe('abc');
+    // Each host that is neither ours nor the production backend is reported (for a debug log), nothing else.
+    expect(seen).toEqual(['wsg2.stg.sip.t-mobile.com:8443', '127.0.0.1:4001', 'proxy.example:443', '10.1.2.3:9090', '[2001:db8::1]:443']);
+    seen.length = 0;
+    expect(objectPathFromUrl(ext('/objects/abc'), t)).toBe('abc');
+    expect(seen).toEqual([]);
+  });
+
   const rejected: [string, string][] = [
-    ['another outer host', ext('/objects/abc', 'https://evil.example.com')],
-    ['another outer port', ext('/objects/abc', 'https://wsg.t-mobile.com:8443')],
     ['userinfo', ext('/objects/abc', 'https://wsg.t-mobile.com@evil.example.com')],
-    ['another backend host', 'https://wsg.t-mobile.com/phone20/mStoreRelay?path=http://evil.example.com/oemclient/nms/v1/ums/x/objects/abc'],
+    ['userinfo in the backend URL', 'https://wsg.t-mobile.com/phone20/mStoreRelay?path=http://a@evil.example.com/oemclient/nms/v1/ums/x/objects/abc'],
     ['dot-dot', ext('/objects/../../vvmserviceProfile')],
     ['dot-dot before objects', ext('/../../x/objects/abc')],
+    ['dot segment', ext('/objects/./abc')],
     ['encoded dots', ext('/objects/%2e%2e/abc')],
+    ['encoded dots, upper case', ext('/objects/%2E%2E/abc')],
+    ['encoded dots before objects', ext('/%2e%2e/objects/abc')],
     ['encoded slash', ext('/objects/a%2fb')],
+    ['encoded slash, upper case', ext('/objects/a%2Fb')],
     ['encoded backslash', ext('/objects/a%5Cb')],
+    ['encoded percent', ext('/objects/a%252e%252e')],
+    ['encoded NUL', ext('/objects/a%00')],
     ['backslash', ext('/objects/a\\..\\b')],
+    ['empty object path', ext('/objects/')],
+    ['empty segment', ext('/objects/a//b')],
     ['no objects', ext('/folders/abc')],
-    ['plain URL outside the base', 'https://wsg.t-mobile.com/other/objects/abc'],
+    ['plain URL without objects', 'https://wsg.t-mobile.com/phone20/mStoreRelay/oemclient/nms/v1/ums/x/vvmserviceProfile'],
     ['not a URL', 'javascript:alert(1)'],
+    ['another scheme', 'ftp://wsg.t-mobile.com/x/objects/abc'],
+    ['relative', '/phone20/mStoreRelay/objects/abc'],
+    ['a query other than path=', 'https://wsg.t-mobile.com/phone20/mStoreRelay?x=http://h/objects/abc'],
     ['extra query', ext('/objects/abc?x=1')],
+    ['fragment', ext('/objects/abc#x')],
     ['whitespace', ext('/objects/a b')],
+    ['invalid characters', ext('/objects/a<b>')],
   ];
-  for (const [name, url] of rejected) it(`rejects ${name}`, () => expect(objectPathFromUrl(url, trust)).toBeNull());
-
-  it('accepts a loopback relay as configured', () => {
-    const t = { server: 'http://127.0.0.1:4000/phone20/mStoreRelay' };
-    expect(objectPathFromUrl('http://127.0.0.1:4000/phone20/mStoreRelay?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/x/objects/abc', t)).toBe('abc');
-    expect(objectPathFromUrl('http://127.0.0.1:4001/phone20/mStoreRelay?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/x/objects/abc', t)).toBeNull();
-  });
+  for (const [name, url] of rejected) it(`rejects ${name}`, () => expect(objectPathFromUrl(url, { server, onUnexpectedHost: () => {} })).toBeNull());
 });

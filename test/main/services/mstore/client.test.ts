@@ -2,7 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PIN_REJECT_REASONS } from '../../../../shared/domain/mstore.js';
 import { HttpError, AudioError, CancelledError } from '../../../../main/errors.js';
-import { harness, syntheticAmr, voicemails, type Harness } from './harness.js';
+import { clock, harness, random, syntheticAmr, voicemails, type Harness } from './harness.js';
+import { createNodeHttp } from '../../../../main/adapters/http/node-http.js';
+import { MstoreClient } from '../../../../main/services/mstore/client.js';
+import { startRelay } from '../../../../main/sim/carrier/relay.js';
+import { fixedKey, fixedKeyAuth } from '../../../support/mstore-fixed-key.js';
 import { createTestCa } from '../../../support/test-ca.js';
 import net from 'node:net';
 import type { FaultRule } from '../../../../main/sim/carrier/relay.js';
@@ -349,33 +353,60 @@ describe('faults', () => {
 });
 
 describe('hostile server input', () => {
-  it('objects pointing at another host are skipped, and that host is never contacted', async () => {
+  it('URLs naming foreign public and backend hosts: the listing is complete, downloads work, those hosts are never contacted', async () => {
+    // The relay does not rewrite the hosts in its URLs (protocol notes, "Servers"): here they all name a
+    // listener that counts connections, as outer (public) host and as backend inside ?path=.
     let contacted = 0;
-    const evil = net.createServer((sock) => {
+    const foreign = net.createServer((sock) => {
       contacted++;
       sock.destroy();
     });
-    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
-    const port = (evil.address() as net.AddressInfo).port;
+    await new Promise<void>((r) => foreign.listen(0, '127.0.0.1', () => r()));
+    const port = (foreign.address() as net.AddressInfo).port;
+    const origin = `http://127.0.0.1:${port}`;
     try {
-      h = await harness({ voicemails: voicemails(2) });
-      expect((await h.client.listVoicemails()).items).toHaveLength(2);
-      // The same listing with every URL pointing at the other host, or climbing out of the base.
-      const bad = (id: string) => `http://127.0.0.1:${port}/phone20/mStoreRelay?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/x/objects/${id}`;
-      const obj = (id: string, href: string) => ({
-        attributes: { attribute: [{ name: 'date', value: ['2026-01-01T00:00:00Z'] }] },
-        resourceURL: bad(id),
-        payloadPart: [{ contentType: 'audio/amr', size: '10', href }],
-      });
-      const body = JSON.stringify({ objectList: { object: [obj('a1', bad('a1/payloadParts/part1')), obj('a2', `${h.relay.url}/../../etc/objects/a2`)] } });
-      h.relay.setFaults([{ pathIncludes: '/search', action: { kind: 'status', status: 200, body } }]);
-      const l = await h.client.listVoicemails();
-      expect(l.items).toEqual([]);
-      expect(l.rejected.map((r) => r.index)).toEqual([0, 1]);
-      expect(contacted).toBe(0);
+      h = await harness({ voicemails: voicemails(3), greetings: [{ date: '2026-01-01T00:00:00Z', active: true, audioBase64: Buffer.from(syntheticAmr(20)).toString('base64') }], urls: { publicOrigin: origin, backendOrigin: origin } });
+      const debug: unknown[] = [];
+      const logger = { debug: (m: string, f?: Record<string, unknown>) => m.includes('another host') && debug.push(f), info: () => {}, warn: () => {}, error: () => {} };
+      const key = fixedKey();
+      const relay = await startRelay({ scenario: h.relay.snapshot(), nafKey: key.nafKey });
+      try {
+        const client = new MstoreClient({ http: fixedKeyAuth(createNodeHttp({ connectTimeoutMs: 5000, readTimeoutMs: 5000, maxResponseBytes: 1 << 22 }), key), server: relay.url, msisdn: () => Promise.resolve(MSISDN), clock, random, logger });
+        const snap = relay.snapshot();
+        const l = await client.listVoicemails();
+        expect(l.rejected).toEqual([]);
+        expect(l.items.map((e) => e.item.id).sort()).toEqual(snap.voicemails.map((v) => v.id).sort());
+        for (const e of l.items) {
+          expect((await client.download(e.payloadPath)).bytes).toEqual(new Uint8Array(Buffer.from(snap.voicemails.find((v) => v.id === e.item.id)?.audioBase64 ?? '', 'base64')));
+          expect((await client.getVoicemail(e.item.id)).item).toEqual(e.item);
+        }
+        expect((await client.setRead(l.items.map((e) => e.item.id), true)).results.every((r) => r.ok)).toBe(true);
+        const g = await client.listGreetings();
+        expect(g.items.map((e) => e.item.active)).toEqual([true]);
+        expect(contacted).toBe(0);
+        // The unexpected host is logged (debug), once.
+        expect(debug).toEqual([{ host: `127.0.0.1:${port}` }]);
+      } finally {
+        await relay.close();
+      }
     } finally {
-      evil.close();
+      foreign.close();
     }
+  });
+
+  it('URLs climbing out of the object space are skipped and reported, never followed', async () => {
+    h = await harness({ voicemails: voicemails(2) });
+    const bad = (id: string) => `${h?.relay.url}?path=http://wsg.mstore.msg.eng.t-mobile.com:8082/oemclient/nms/v1/ums/x/objects/${id}`;
+    const obj = (id: string, href: string) => ({
+      attributes: { attribute: [{ name: 'date', value: ['2026-01-01T00:00:00Z'] }] },
+      resourceURL: bad(id),
+      payloadPart: [{ contentType: 'audio/amr', size: '10', href }],
+    });
+    const body = JSON.stringify({ objectList: { object: [obj('a1', bad('a1/%2e%2e/%2E%2E/payloadParts/part1')), obj('a2', `${h.relay.url}/../../etc/objects/a2`), obj('a3', bad('a3/payloadParts/part1'))] } });
+    h.relay.setFaults([{ pathIncludes: '/search', action: { kind: 'status', status: 200, body } }]);
+    const l = await h.client.listVoicemails();
+    expect(l.items.map((e) => e.item.id)).toEqual(['a3']);
+    expect(l.rejected.map((r) => r.index)).toEqual([0, 1]);
   });
 
   it('a body over the size cap is http.badResponse', async () => {
@@ -422,9 +453,9 @@ describe('bad server input, injected by the relay: a typed error or a skipped ob
     ['wrong types: object size a number', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u, 'a'.repeat(32), { payloadPart: [{ contentType: 'audio/amr', size: 10, href: 'x' }] }) })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
     ['huge body: search', () => status200('/search', `{"objectList":{"object":[${'1,'.repeat(2_500_000)}1]}}`), (hh) => hh.client.listVoicemails(), BAD],
     ['huge body: payload', () => status200('payloadParts', 'A'.repeat(5 * 1024 * 1024)), (hh, p) => hh.client.download(p), BAD],
-    ['extended URL to another host: object', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u.replace('127.0.0.1', 'evil.example'), 'b'.repeat(32)) })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
+    ['extended URL with traversal in the payload href: object', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u.replace('127.0.0.1', 'evil.example'), 'b'.repeat(32), { payloadPart: [{ contentType: 'audio/amr', size: '10', href: `${u}?path=http://h/objects/%2E%2E/x` }] }) })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
     ['extended URL with traversal: object', (u) => status200('/objects/', JSON.stringify({ object: rawObject(u, '..%2f..%2fvvmserviceProfile') })), (hh, _p, id) => hh.client.getVoicemail(id), BAD],
-    ['bulk result naming another host', () => status200('bulkUpdate', JSON.stringify({ bulkResponseList: { response: [{ code: '200', reason: 'OK', success: { resourceURL: 'https://evil.example/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/abc' } }] } })), (hh, _p, id) => hh.client.setRead([id], true), BAD],
+    ['bulk result with traversal', () => status200('bulkUpdate', JSON.stringify({ bulkResponseList: { response: [{ code: '200', reason: 'OK', success: { resourceURL: 'https://evil.example/phone20/mStoreRelay/oemclient/nms/v1/ums/x/objects/%2e%2e' } }] } })), (hh, _p, id) => hh.client.setRead([id], true), BAD],
     ['truncated body with Content-Length: search', () => ({ pathIncludes: '/search', action: { kind: 'dropMidBody' } }), (hh) => hh.client.listVoicemails(), BAD],
     ['truncated body with Content-Length: payload', () => ({ pathIncludes: 'payloadParts', action: { kind: 'dropMidBody' } }), (hh, p) => hh.client.download(p), BAD],
     ['truncated body without Content-Length: search', () => ({ pathIncludes: '/search', action: { kind: 'truncateNoLength' } }), (hh) => hh.client.listVoicemails(), BAD],
