@@ -45,7 +45,9 @@ export interface Harness {
 export async function harness(scenario: Partial<ScenarioInput> = {}, relayOpts: Partial<RelayOptions> = {}, tlsCa?: { caPem: string; keyPem: string; certPem: string }): Promise<Harness> {
   const key = fixedKey();
   const relay = await startRelay({
-    scenario: { msisdn: MSISDN, ...scenario },
+    // By default the relay's URLs name the production public host and backend, not the loopback address the
+    // client reaches it at (as a real deployment behind an alias would): the client must use only their paths.
+    scenario: { msisdn: MSISDN, urls: { publicOrigin: 'https://wsg.t-mobile.com:443', backendOrigin: 'http://wsg.mstore.msg.eng.t-mobile.com:8082' }, ...scenario },
     nafKey: key.nafKey,
     ...(tlsCa && { tls: { key: tlsCa.keyPem, cert: tlsCa.certPem } }),
     ...relayOpts,
