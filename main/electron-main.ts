@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSettings } from '../shared/settings.js';
 import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from './app.js';
-import { cacheDir, configDir } from './adapters/paths.js';
+import { createFileLogger } from './adapters/log/file-logger.js';
+import { cacheDir, configDir, dataDir } from './adapters/paths.js';
 import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { FsError } from './errors.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
@@ -41,19 +42,22 @@ if (!app.requestSingleInstanceLock()) {
 
 async function start(): Promise<void> {
   const demoFlag = process.argv.includes('--demo');
+  // The log "Internal error (details are in the log)" points to; Diagnostics can show it.
+  const logger = createFileLogger(join(dataDir(process.env) ?? app.getPath('userData'), 'logs'));
   const settingsFile = join(app.getPath('userData'), 'settings.json');
   let settings = defaultSettings();
   try {
     settings = await loadSettings(settingsFile);
   } catch (e) {
     // Start with the defaults; the file is left alone until the user saves settings again.
-    console.error('settings not loaded:', e instanceof Error ? e.message : e);
+    logger.warn('settings not loaded', { reason: e instanceof Error ? e.message : String(e) });
   }
   const backend: DesktopBackend = await createDesktopBackend({
     env: process.env,
     settings,
     saveSettings: (s) => saveSettings(settingsFile, s),
     demo: demoFlag ? true : 'auto',
+    logger,
     cacheDir: join(cacheDir(process.env) ?? join(app.getPath('userData'), 'Cache'), 'audio'),
   });
 
@@ -69,7 +73,11 @@ async function start(): Promise<void> {
       const failed = await shell.openPath(dir);
       if (failed !== '') throw new FsError('fs.failed', 'The folder could not be opened', { detail: { reason: failed } });
     },
-    onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e instanceof Error ? e.stack : e),
+    async revealLog() {
+      shell.showItemInFolder(logger.file);
+      return true;
+    },
+    onInternal: (channel, e) => logger.internal(channel, e),
   });
   registerHandlers(ipcMain, dispatcher, { origin: APP_ORIGIN });
   installAppProtocol({ rendererDir: join(OUT_DIR, 'renderer'), audio: (id) => media.get(id) });

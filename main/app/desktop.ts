@@ -7,6 +7,7 @@ import { createDesktopPinSource } from '../adapters/keychain/keychain-pin-source
 import { createDispatcher, type Dispatcher } from '../ipc/dispatch.js';
 import { createCardStatusFeed, createImplementations, type CardStatusFeed, type DesktopEngine } from '../ipc/implementations.js';
 import { createMediaCache, type MediaCache } from '../ipc/media-cache.js';
+import { createRequestLog } from '../services/diagnostics/request-log.js';
 import { createMailbox } from '../services/mailbox/mailbox.js';
 import type { CardReaderPort, Logger, ReaderEvent } from '../services/ports.js';
 import { createAudioEngine } from './audio.js';
@@ -102,10 +103,13 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
   // automatic demo (no card at start) watches too: the first card inserted ends it.
   const watcher = opts.demo === true ? null : await pcscReaders(logger).catch(() => null);
   const watchReaders = (l: (e: ReaderEvent) => void): (() => void) => (watcher ? watchWithRetry(watcher, l, PRESENCE_RETRY_MS) : () => {});
+  // The Diagnostics view's request log, over every session the mailbox opens.
+  const requestLog = createRequestLog({ now: () => Date.now(), monotonic: () => performance.now() });
   const engine = createMailbox({
     watchReaders,
     // The demo card sits in the demo reader: a reader chosen in the settings is for the real card.
-    open: (settings, demoNow) => openMstoreSession({ settings: demoNow ? withoutReader(settings) : settings, demo: demoNow, env: opts.env, pinSource, logger, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
+    requestLog,
+    open: (settings, demoNow) => openMstoreSession({ settings: demoNow ? withoutReader(settings) : settings, demo: demoNow, env: opts.env, pinSource, logger, requestLog, ...(opts.demoLatencyMs !== undefined && { demoLatencyMs: opts.demoLatencyMs }) }),
     audio,
     pinSource,
     settings: opts.settings,
@@ -133,6 +137,8 @@ export interface DesktopIpcOptions {
   chooseExportDirectory(): Promise<string | null>;
   /** Opens a folder main chose (the last export's) in the file manager; without it "Show in folder" fails. */
   showFolder?(dir: string): Promise<void>;
+  /** Shows the log file in the file manager (Diagnostics' "Show the log"); false when it cannot. */
+  revealLog?(): Promise<boolean>;
   /** Logs an unexpected error with its stack (main only; never reaches the renderer). */
   onInternal?(channel: Channel, e: unknown): void;
 }
@@ -152,6 +158,7 @@ export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'
   const impls = createImplementations(backend.engine, backend.pins, {
     chooseExportDirectory: () => opts.chooseExportDirectory(),
     ...(opts.showFolder && { showFolder: opts.showFolder }),
+    ...(opts.revealLog && { revealLog: opts.revealLog }),
     rememberAudio: (id, wav) => media.remember(id, wav),
     cardStatusChanged: () => feed.changed(),
   });

@@ -9,6 +9,8 @@ import type { CardSession } from '../services/card/card-session.js';
 import type { PinSource } from '../services/card/pin-source.js';
 import { createGbaBootstrapper, type GbaBootstrapper } from '../services/gba/bootstrap.js';
 import { createNafAuthenticator } from '../services/gba/naf-authenticator.js';
+import type { DiagnosticsTarget } from '../services/diagnostics/diagnostics.js';
+import type { RequestLog } from '../services/diagnostics/request-log.js';
 import type { MailboxSession } from '../services/mailbox/ports.js';
 import { MstoreClient } from '../services/mstore/client.js';
 import type { CardReaderPort, Clock, HttpPort, Logger, Random } from '../services/ports.js';
@@ -29,6 +31,8 @@ export interface MstoreSessionOptions {
   logger?: Logger;
   /** Demo mode: latency added by the simulated carrier (ms). */
   demoLatencyMs?: number;
+  /** Records every request of the session (method, URL without query, status; never headers or bodies). */
+  requestLog?: RequestLog;
   /** The card (and demo carrier) of an open session to keep: only settings that do not concern the card changed. */
   reuse?: SharedCard;
 }
@@ -51,6 +55,8 @@ export interface MstoreSession extends MailboxSession {
   cardSession(signal?: AbortSignal): Promise<CardSession>;
   bootstrapper(signal?: AbortSignal): Promise<GbaBootstrapper>;
   http: HttpPort;
+  /** The session's parts as the diagnostics steps need them. */
+  diagnosticsTarget(): DiagnosticsTarget;
   close(): Promise<void>;
 }
 
@@ -78,7 +84,8 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
     }
     card = cardService(readers, settings, opts.pinSource, logger);
   }
-  const http = createNodeHttp({ caPem: settings.caPem, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs, maxResponseBytes: settings.maxResponseBytes });
+  const direct = createNodeHttp({ caPem: settings.caPem, connectTimeoutMs: settings.connectTimeoutMs, readTimeoutMs: settings.readTimeoutMs, maxResponseBytes: settings.maxResponseBytes });
+  const http = opts.requestLog ? opts.requestLog.wrap(direct) : direct;
   let session: Promise<CardSession> | null = null;
   const reused = opts.reuse;
   const cardSession = reused ? (signal?: AbortSignal) => reused.cardSession(signal) : (signal?: AbortSignal) => (session ??= card.openSession(signal));
@@ -115,6 +122,7 @@ export async function openMstoreSession(opts: MstoreSessionOptions): Promise<Mst
     bootstrapper,
     http,
     listReaders: (signal) => card.listReaders(signal),
+    diagnosticsTarget: () => ({ settings, demo: demo !== null, listReaders: (signal) => card.listReaders(signal), cardSession, bootstrapper, http, client }),
     reconfigure: (next) => openMstoreSession({ ...opts, settings: next, reuse: shared }),
     close: () => shared.close(),
   };

@@ -29,6 +29,8 @@ export const CHANNELS = [
   'settings:set',
   'pin:store',
   'pin:forget',
+  'diagnostics:run',
+  'log:reveal',
   'op:cancel',
 ] as const satisfies readonly Channel[];
 

@@ -2,6 +2,7 @@
 // the IPC benchmark, where neither the simulators nor ffmpeg should be involved. A test double, so it
 // lives under test/support/ (main/ holds no fakes): the e2e tests and `npm run harness` use the real engine (main/app.ts createDesktopBackend). The audio is
 // synthesised (tone bursts) through the real WAV writer and peak computation of main/protocol.
+import { CHECKS } from '../../main/services/diagnostics/diagnostics.js';
 import type { CardInfoValue } from '../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../shared/domain/mstore.js';
 import { defaultSettings, type Settings } from '../../shared/settings.js';
@@ -77,6 +78,11 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
       await step(opts, 'card');
       return { reader: 'Demo reader', app: 'ISIM', impi: '310260000000001@msg.pc.t-mobile.com', impu: ['sip:+12065550100@msg.pc.t-mobile.com', 'tel:+12065550100'], msisdn: '+12065550100', gba: 'GBA_ME' };
     },
+    async diagnose(opts) {
+      await step(opts, 'card');
+      return { ok: true, steps: CHECKS.map((c) => ({ id: c.id, title: c.title, status: 'ok' as const, detail: 'stand-in engine' })) };
+    },
+    requests: () => [],
     async listReaders(opts) {
       await step(opts, 'card');
       return [{ name: 'Demo reader', cardPresent: true }];

@@ -10,6 +10,8 @@ import type { AudioEngine } from '../audio/engine.js';
 import type { PreparedGreeting } from '../audio/greeting.js';
 import type { Logger, OpOptions, ReaderEvent } from '../ports.js';
 import { CardError, HttpError, throwIfAborted } from '../../errors.js';
+import { runDiagnostics } from '../diagnostics/diagnostics.js';
+import type { RequestLog } from '../diagnostics/request-log.js';
 import type { MailboxSession, OfferablePinSource, SessionOpener } from './ports.js';
 import type { EngineCardStatus, GreetingRecording, Mailbox } from './types.js';
 import * as useCases from './use-cases.js';
@@ -32,6 +34,8 @@ export interface MailboxDeps {
   logger?: Logger;
   /** Card presence events (a PC/SC watcher, or the demo reader); pulls and inserts update the status. */
   watchReaders?: (listener: (e: ReaderEvent) => void) => () => void;
+  /** The requests of every session (the sessions wrap their HTTP with it), for the Diagnostics view. */
+  requestLog?: RequestLog;
 }
 
 function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus | null {
@@ -174,6 +178,14 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
       const i = (await s.cardSession(opts.signal)).info();
       return { reader: i.reader, app: i.app, impi: i.impi, impu: i.impu, msisdn: i.msisdn, gba: i.gba, iccid: i.iccid, pin: { enabled: i.pin.enabled, verified: i.pin.verified, triesLeft: i.pin.triesLeft } };
     },
+    async diagnose(opts) {
+      // Over the current session (a card whose PIN was entered stays entered); a step that fails on the
+      // card leaves the session to the next operation, which reopens it as for any card error.
+      const s = await (session ??= deps.open(settings, demo));
+      if (!s.diagnosticsTarget) throw new CardError('card.unsupported', 'This session cannot run diagnostics');
+      return runDiagnostics(s.diagnosticsTarget(), { ...(opts.signal && { signal: opts.signal }), ...(opts.onStep && { onStep: opts.onStep }) }, (e) => deps.logger?.error('diagnostics step failed unexpectedly', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
+    },
+    requests: () => deps.requestLog?.entries() ?? [],
     async listReaders(opts) {
       // Without a session (no card yet) a fresh one lists them; opening it touches no card.
       const s = await (session ??= deps.open(settings, demo));

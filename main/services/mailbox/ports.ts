@@ -2,6 +2,7 @@
 // dialog's way into the PIN source. Concrete sessions are built by main/app/mstore.ts.
 import type { Settings } from '../../../shared/settings.js';
 import type { CardSession } from '../card/card-session.js';
+import type { DiagnosticsTarget } from '../diagnostics/diagnostics.js';
 import type { PinSource } from '../card/pin-source.js';
 import type { MstoreClient } from '../mstore/client.js';
 
@@ -17,6 +18,8 @@ export interface MailboxSession {
    * concern the card, so its verified PIN carries over. This session must then be dropped, not closed.
    */
   reconfigure?(settings: Settings): Promise<MailboxSession>;
+  /** The session's parts for the diagnostics steps (main/services/diagnostics). */
+  diagnosticsTarget?(): DiagnosticsTarget;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,8 @@
 // The mailbox as its front ends see it: one owner of the card session, GBA and the mstore session
 // (main/services/mailbox/mailbox.ts), and the types its operations hand back. The window's channel
 // implementations (main/ipc) map these to the IPC contract; the CLI prints them.
+import type { DiagnosticsOptions, DiagnosticsResult } from '../diagnostics/diagnostics.js';
+import type { RequestLogEntry } from '../diagnostics/request-log.js';
 import type { CardInfoValue, CardStatusValue, ExportFormatValue } from '../../../shared/ipc/contract.js';
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../../shared/domain/mstore.js';
 import type { Settings } from '../../../shared/settings.js';
@@ -52,6 +54,10 @@ export interface Mailbox {
   /** Subscribes to card status changes; returns the unsubscribe function. */
   watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
   cardInfo(opts: OpOptions): Promise<CardInfoValue>;
+  /** Runs the diagnostics steps over the current session (see main/services/diagnostics). */
+  diagnose(opts: OpOptions & { onStep?: DiagnosticsOptions['onStep'] }): Promise<DiagnosticsResult>;
+  /** The recent requests, without secrets (the Diagnostics view's request log). */
+  requests(): RequestLogEntry[];
   /** The readers the card service sees, with card presence (for the reader picker). */
   listReaders(opts: OpOptions): Promise<{ name: string; cardPresent: boolean }[]>;
   /**
