@@ -8,6 +8,7 @@ import { toAppError } from '../errors.js';
 import { loadSettings, settingsFilePath } from '../adapters/settings/settings-file.js';
 import { formatAppError, UsageError, type CliIo, type CommandGroup, type GlobalOptions } from './framework.js';
 import { commandGroups } from './groups.js';
+import { caSummaryLines, describeCaPem } from '../protocol/ca-pem.js';
 
 const GLOBAL_OPTIONS = {
   reader: { type: 'string' },
@@ -157,7 +158,18 @@ async function buildSettings(g: GlobalOptions, io: CliIo): Promise<Settings> {
   if (g.nafFqdn) raw.nafFqdn = g.nafFqdn;
   if (g.reader) raw.reader = g.reader;
   if (g.reuseBootstrap === true) raw.reuseBootstrap = true;
-  if (g.ca) raw.caPem = [readCaFile(g.ca, io.cwd)];
+  if (g.ca) {
+    const pem = readCaFile(g.ca, io.cwd);
+    let described;
+    try {
+      described = describeCaPem(pem);
+    } catch {
+      throw new UsageError(`--ca: ${g.ca} holds no readable certificate`);
+    }
+    // The user sees what is being trusted, every time (never silently).
+    io.stderr(`trusting the extra CA certificate${described.length > 1 ? 's' : ''} in ${g.ca}:\n${caSummaryLines(described).map((l) => `  ${l}\n`).join('')}`);
+    raw.caPem = [pem];
+  }
   const parsed = SettingsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`invalid option: ${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

@@ -2,12 +2,12 @@
 // needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
 // (the mailbox, main/services/mailbox, built in main/app/desktop.ts) owns the business logic; this file only maps requests, the keychain choice and
 // the export folder prompt.
-import { CHECKS } from '../services/diagnostics/diagnostics.js';
 import type { CardStatusValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
 import type { EngineAudio, EngineCardStatus, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { AppConfigError, CardError, FsError, throwIfAborted } from '../errors.js';
 import type { Implementations } from './dispatch.js';
+import { describeCaPem } from '../protocol/ca-pem.js';
 
 /** The mailbox (main/services/mailbox) as the channels see it; the names stay for the IPC layer's users. */
 export type { EngineAudio, EngineCardStatus, EngineGreetingPreview, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
@@ -18,8 +18,6 @@ export interface DesktopHost {
   chooseExportDirectory(): Promise<string | null>;
   /** Opens a folder main chose (the last export's) in the system file manager. */
   showFolder?(dir: string): Promise<void>;
-  /** Shows the app's log file in the file manager; false when it cannot. No path reaches the renderer. */
-  revealLog?(): Promise<boolean>;
   /**
    * Keeps decoded audio for the host's `/media/audio/<id>` route (Range support, so <audio> can seek);
    * hosts without such a route leave it out and the renderer plays the bytes it got.
@@ -69,15 +67,6 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
     'card:readers': (_req, ctx) => engine.listReaders(ctx),
-    'diagnostics:run': async (_req, ctx) => {
-      const result = await engine.diagnose({
-        signal: ctx.signal,
-        // Live status per step: phase "<step>:running" when it starts, "<step>:ok|failed" when it ends.
-        onStep: (i, id, r) => ctx.onProgress({ phase: `${id}:${r ? r.status : 'running'}`, done: r ? i + 1 : i, total: CHECKS.length }),
-      });
-      return { ...result, requests: engine.requests() };
-    },
-    'log:reveal': async () => ({ shown: host.revealLog ? await host.revealLog() : false }),
     'card:unlock': async (req, ctx) => {
       const outcome = await engine.unlock(req.pin, ctx);
       // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only
@@ -125,6 +114,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'quota:get': (_req, ctx) => engine.getQuota(ctx),
     'settings:get': async () => engine.getSettings(),
     'settings:set': (req) => engine.setSettings(req.settings),
+    'settings:describeCa': async (req) => ({ certificates: describeCaPem(req.pem) }),
     'pin:store': async (req, ctx) => {
       // Only a PIN the card accepts is stored: a wrong stored PIN would cost an attempt at every start.
       if ((await engine.unlock(req.pin, ctx)) === 'notNeeded') {

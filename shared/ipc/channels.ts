@@ -27,10 +27,9 @@ export const CHANNELS = [
   'quota:get',
   'settings:get',
   'settings:set',
+  'settings:describeCa',
   'pin:store',
   'pin:forget',
-  'diagnostics:run',
-  'log:reveal',
   'op:cancel',
 ] as const satisfies readonly Channel[];
 
