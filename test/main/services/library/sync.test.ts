@@ -94,7 +94,7 @@ describe('sync', () => {
   });
 
   it('read state round-trips: a change on the phone arrives, a change made offline is sent on the next sync', async () => {
-    h = await harness({ voicemails: voicemails(3).map((v) => ({ ...v, read: false })) });
+    h = await harness({ voicemails: (voicemails(3) ?? []).map((v) => ({ ...v, read: false })) });
     await syncMailbox(deps());
     const [a, b] = h.relay.snapshot().voicemails;
     h.relay.setObjectFlag(a?.id ?? '', '\\Seen', true);
@@ -153,7 +153,7 @@ describe('sync', () => {
 
   it('two SIMs never mix', async () => {
     h = await harness({ voicemails: voicemails(2) });
-    const other = await harness({ voicemails: voicemails(3).slice(2) });
+    const other = await harness({ voicemails: (voicemails(3) ?? []).slice(2) });
     const lib2 = openLibraryStore(dir).open({ iccid: '8901260999999999999', msisdn: KEY.msisdn });
     try {
       await syncMailbox(deps());
