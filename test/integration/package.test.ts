@@ -167,8 +167,11 @@ describe('the packaged app (electron-builder --linux dir, stand-in Electron)', (
   it('unpacks every native module and the ffmpeg binary from the asar', () => {
     const archive = join(resources, 'app.asar');
     const natives = entries.filter((e) => e.endsWith('.node'));
-    expect(natives.some((e) => e.includes('/pcsclite/'))).toBe(true);
-    expect(natives.some((e) => e.includes('/keytar/'))).toBe(true);
+    for (const m of ['pcsclite/build/Release/pcsclite.node', 'keytar/build/Release/keytar.node', 'better-sqlite3/build/Release/better_sqlite3.node']) {
+      expect(natives, m).toContain(`/node_modules/${m}`);
+    }
+    // Build intermediates and test-only binaries of the native modules stay out.
+    expect(entries.filter((e) => /\/build\/Release\/(obj|obj\.target|\.deps)\/|\.(a|o|lib|pdb)$|test_extension\.node$/.test(e))).toEqual([]);
     const ffmpeg = '/node_modules/ffmpeg-static/ffmpeg';
     for (const e of [...natives, ffmpeg]) {
       const st = asar.statFile(archive, e.slice(1), false) as { unpacked?: boolean };
