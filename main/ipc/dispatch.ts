@@ -109,7 +109,14 @@ export function createDispatcher(impls: Implementations, opts: DispatcherOptions
       const value = await impl(req, { signal: controller.signal, onProgress: progress });
       // A cancelled operation resolves as op.cancelled even when the service finished anyway.
       if (controller.signal.aborted) return err(toAppError(new CancelledError()));
-      return ok(value) as Res<C>;
+      // Every answer is checked against its response schema and only what the schema describes goes out
+      // (unknown fields are dropped), so "no secret reaches the renderer" is enforced here, not hoped for.
+      const checked = contract[channel].res.safeParse(value);
+      if (!checked.success) {
+        const fields = [...new Set(checked.error.issues.map((i) => i.path.join('.') || '(root)'))];
+        return err(toAppError(new Error(`The answer of ${channel} does not match the contract (${fields.join(', ')})`), (x) => opts.onInternal?.(channel, x)));
+      }
+      return ok(checked.data as ResValue<C>) as Res<C>;
     } catch (e) {
       if (controller.signal.aborted) return err(toAppError(new CancelledError()));
       return err(toAppError(e, (x) => opts.onInternal?.(channel, x)));
