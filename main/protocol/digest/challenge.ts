@@ -102,9 +102,9 @@ class Scanner {
       if (c === 0x5c) {
         out += this.s.slice(runStart, this.i);
         const next = this.s.charCodeAt(this.i + 1);
-        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text )
+        // quoted-pair = "\" ( HTAB / SP / VCHAR / obs-text ): DEL (0x7f) is none of them.
         if (Number.isNaN(next)) throw new DigestSyntaxError('unterminatedQuote', 'unterminated quoted string in authentication header');
-        if (next < 0x20 && next !== 0x09) throw new DigestSyntaxError('badEscape', 'invalid escape in quoted string');
+        if ((next < 0x20 && next !== 0x09) || next === 0x7f) throw new DigestSyntaxError('badEscape', 'invalid escape in quoted string');
         out += this.s[this.i + 1];
         this.i += 2;
         runStart = this.i;

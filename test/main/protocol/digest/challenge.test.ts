@@ -68,6 +68,7 @@ describe('hostile and malformed headers give typed errors', () => {
     ['unterminated quote', ['Digest realm="abc, nonce=x'], 'unterminatedQuote'],
     ['backslash at the very end', ['Digest realm="abc\\'], 'unterminatedQuote'],
     ['escaped CR', ['Digest realm="a\\\rb"'], 'badEscape'],
+    ['escaped DEL', ['Digest realm="a\\\u007fb"'], 'badEscape'],
     ['raw control char in quotes', ['Digest realm="a\u0001b"'], 'badToken'],
     ['duplicate parameter', ['Digest realm="a", nonce="1", REALM="b"'], 'duplicateParam'],
     ['missing value (reads as token68, then a stray "=")', ['Digest realm=, nonce="1"'], 'badToken'],
