@@ -204,7 +204,8 @@ describe('the packaged app (electron-builder --linux dir, stand-in Electron)', (
   });
 
   it('runs the CLI from the packaged entry (`--cli`), demo data and dependencies from the package only', async () => {
-    // Plain Node cannot read app.asar: the archive is extracted to resources/app, a layout Electron also loads.
+    // Plain Node cannot read app.asar: the archive is extracted to resources/app (the layout of an app packaged
+    // without asar), beside a copy of resources/assets.
     const copy = join(work, 'installed', 'resources');
     mkdirSync(copy, { recursive: true });
     asar.extractAll(join(resources, 'app.asar'), join(copy, 'app'));
