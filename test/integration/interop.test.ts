@@ -190,8 +190,8 @@ describe('a relay that claims another NAF (reached at 127.0.0.1, keyed for wsg.t
     // doctor stops at the realm with the same diagnosis.
     const doc = await cli(foreignRealm.url, ['--json', 'doctor']);
     expect(doc.code).toBe(1);
-    const steps = (JSON.parse(doc.stdout) as { steps: { ok: boolean; code?: string; hint?: string }[] }).steps;
-    expect(steps.at(-1)).toMatchObject({ ok: false, code: 'gba.realmMismatch' });
+    const steps = (JSON.parse(doc.stdout) as { steps: { step: string; ok: boolean; code?: string; hint?: string }[] }).steps;
+    expect(steps.at(-1)).toMatchObject({ step: 'NAF realm', ok: false, code: 'gba.realmMismatch' });
     expect(steps.at(-1)?.hint).toContain('--naf-fqdn');
     expect(foreignRealm.stats.log.some((e) => e.sentAuthorization)).toBe(false);
   }, 120_000);

@@ -28,6 +28,7 @@ const STEP_NAMES: Record<StepId, string> = {
   bsf: 'BSF reachability',
   bootstrap: 'bootstrap',
   relay: 'relay challenge',
+  realm: 'NAF realm',
   profile: 'authenticated profile read',
 };
 

@@ -10,6 +10,7 @@ import { profileUrl, umsBase } from '../../protocol/mstore/urls.js';
 import { pickReader } from '../card/card-service.js';
 import type { CardSession } from '../card/card-session.js';
 import { resolveBsfUrl, type GbaBootstrapper } from '../gba/bootstrap.js';
+import { checkNafRealm, describeNafRealm } from '../gba/naf-realm.js';
 import { USER_AGENT, type MstoreClient } from '../mstore/client.js';
 import type { HttpPort, ReaderInfo } from '../ports.js';
 
@@ -26,7 +27,7 @@ export interface DiagnosticsTarget {
 }
 
 /** The steps, in order. */
-export const STEP_IDS = ['service', 'reader', 'card', 'pin', 'isim', 'identity', 'bsf', 'bootstrap', 'relay', 'profile'] as const;
+export const STEP_IDS = ['service', 'reader', 'card', 'pin', 'isim', 'identity', 'bsf', 'bootstrap', 'relay', 'realm', 'profile'] as const;
 /** One of {@link STEP_IDS}. */
 export type StepId = (typeof STEP_IDS)[number];
 
@@ -127,6 +128,16 @@ export const CHECKS: readonly Check[] = [
         throw new HttpError('http.badResponse', `The voicemail server answered ${r.status} without a Digest challenge`, { hint: 'It must be the mStoreRelay base URL.', action: 'checkServer', detail: { status: r.status } });
       }
       return `${new URL(url).host} challenges with ${/realm="([^"]*)"/.exec(wa)?.[1] ?? 'a Digest realm'}`;
+    },
+  },
+  {
+    // The NAF identity on its own (main/services/gba/naf-realm.ts): the realm the server challenges with
+    // against the NAF FQDN in use (the server's host, or the override). A mismatch is fixed by a setting.
+    id: 'realm',
+    title: 'NAF identity',
+    run: async (t, signal) => {
+      const id = (await t.cardSession(signal)).identity;
+      return describeNafRealm(await checkNafRealm(t.http, profileUrl(umsBase(t.settings.server, msisdnOf(t, id))), t.settings, signal));
     },
   },
   {

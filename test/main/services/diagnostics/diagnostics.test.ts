@@ -26,11 +26,11 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function session(opts: { pin?: string; server?: string } = {}) {
+async function session(opts: { pin?: string; server?: string; nafFqdn?: string } = {}) {
   const card = new SimulatedUicc({ ...carrier.card.profile, ...(opts.pin !== undefined && { pin: opts.pin }) });
   const requestLog = createRequestLog({ now: () => Date.now(), monotonic: () => performance.now() });
   const s = await openMstoreSession({
-    settings: { ...defaultSettings(), server: opts.server ?? carrier.relay.url, bsf: carrier.bsf.url },
+    settings: { ...defaultSettings(), server: opts.server ?? carrier.relay.url, bsf: carrier.bsf.url, ...(opts.nafFqdn !== undefined && { nafFqdn: opts.nafFqdn }) },
     demo: false,
     env: {},
     pinSource: createDesktopPinSource(memoryPinStore()),
@@ -85,6 +85,26 @@ describe('diagnostics', () => {
       expect(requestLog.entries().at(-1)).toMatchObject({ url: 'https://127.0.0.1:9/phone20/mStoreRelay/oemclient/nms/v1/ums/tel%3A%2B12065550100/vvmserviceProfile', status: null, error: 'net.offline' });
     } finally {
       await s.close();
+    }
+  });
+
+  it('the NAF identity is its own step: the realm of the host reached, or a mismatch with the override and its action', async () => {
+    const local = await session({ server: carrier.relay.urlAt('localhost') });
+    try {
+      const r = await runDiagnostics(local.s.diagnosticsTarget());
+      expect(r.ok).toBe(true);
+      expect(r.steps.find((x) => x.id === 'realm')?.detail).toBe('realm 3GPP-bootstrapping@localhost matches NAF localhost (the server’s host)');
+    } finally {
+      await local.s.close();
+    }
+    const other = await session({ nafFqdn: 'wsg.t-mobile.com' });
+    try {
+      const r = await runDiagnostics(other.s.diagnosticsTarget());
+      expect(r.steps.find((x) => x.id === 'relay')?.status).toBe('ok');
+      expect(r.steps.find((x) => x.id === 'realm')).toMatchObject({ status: 'failed', error: { code: 'gba.realmMismatch', action: 'setNafFqdn', detail: { realm: '3GPP-bootstrapping@127.0.0.1', expectedRealm: '3GPP-bootstrapping@wsg.t-mobile.com' } } });
+      expect(r.steps.find((x) => x.id === 'profile')?.status).toBe('skipped');
+    } finally {
+      await other.s.close();
     }
   });
 
