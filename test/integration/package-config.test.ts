@@ -15,7 +15,7 @@ interface BuilderConfig {
   asarUnpack: string[];
   electronFuses: Record<string, boolean>;
   linux: { target: string[]; category: string; executableName: string };
-  deb: { depends: string[] };
+  deb: { depends: string[]; afterInstall: string; afterRemove: string };
   mac: { target: string[]; hardenedRuntime: boolean; entitlements: string; entitlementsInherit: string; extendInfo: Record<string, string>; notarize?: unknown };
   win: { target: string[] };
   nsis: { oneClick: boolean; perMachine: boolean; allowElevation: boolean };
@@ -31,6 +31,26 @@ describe('electron-builder.yml', () => {
     expect(cfg.deb.depends).toEqual(expect.arrayContaining(['pcscd', 'libsecret-1-0']));
     // `depends` replaces electron-builder's list: Electron's own libraries must still be there.
     expect(cfg.deb.depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3', 'libnotify4', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1']));
+  });
+
+  it('the deb scripts are electron-builder\'s own plus the vvm-desk-cli link', () => {
+    const templates = join(ROOT, 'node_modules', 'app-builder-lib', 'templates', 'linux');
+    for (const [ours, theirs, extra] of [
+      [cfg.deb.afterInstall, 'after-install.tpl', "ln -sf '/opt/${sanitizedProductName}/vvm-desk-cli' '/usr/bin/vvm-desk-cli'"],
+      [cfg.deb.afterRemove, 'after-remove.tpl', "rm -f '/usr/bin/vvm-desk-cli'"],
+    ] as const) {
+      const script = readFileSync(join(ROOT, ours), 'utf8');
+      // Every command line of the installed electron-builder's template is kept (comments aside), in order.
+      const commands = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+      const mine = commands(script);
+      let at = 0;
+      for (const line of commands(readFileSync(join(templates, theirs), 'utf8'))) {
+        const found = mine.indexOf(line, at);
+        expect(found, `${ours}: ${line}`).toBeGreaterThanOrEqual(at);
+        at = found + 1;
+      }
+      expect(mine).toContain(extra);
+    }
   });
 
   it('macOS: dmg, hardened runtime with the microphone and smart-card entitlements, notarisation left to the environment', () => {

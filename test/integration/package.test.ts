@@ -67,7 +67,7 @@ async function makeElectronDist(dir: string): Promise<void> {
     Buffer.from(SENTINEL, 'ascii'),
     Buffer.from([1, STOCK_WIRE.length]),
     Buffer.from(STOCK_WIRE, 'ascii'),
-    Buffer.from('\necho "stand-in Electron"\n'),
+    Buffer.from('\necho "stand-in Electron: $*"\n'),
   ]);
   writeFileSync(join(dir, 'electron'), launcher);
   chmodSync(join(dir, 'electron'), 0o755);
@@ -201,6 +201,14 @@ describe('the packaged app (electron-builder --linux dir, stand-in Electron)', (
       // Every one of them differs from Electron's stock wire, so this proves the flip.
       expect(STOCK_WIRE.charCodeAt(fuse), FuseV1Options[fuse]).not.toBe(state);
     }
+  });
+
+  it('ships the Linux command-line wrapper, which starts the binary headless in CLI mode', () => {
+    const wrapper = join(appOut, 'vvm-desk-cli');
+    expect(statSync(wrapper).mode & 0o111).not.toBe(0);
+    // The stand-in launcher prints its arguments.
+    const out = execFileSync(wrapper, ['--demo', 'card', 'info'], { encoding: 'utf8' });
+    expect(out.trim()).toBe('stand-in Electron: --ozone-platform=headless --disable-gpu --cli --demo card info');
   });
 
   it('runs the CLI from the packaged entry (`--cli`), demo data and dependencies from the package only', async () => {
