@@ -8,6 +8,7 @@ import { SettingsSchema, defaultSettings, type Settings } from '../../../shared/
 import { AppConfigError, FsError } from '../../errors.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { configDir } from '../paths.js';
+import { nafFqdnFromServer } from '../../protocol/gba/naf-id.js';
 
 /** The settings file in {@link configDir}; null when there is no config folder. */
 export function settingsFilePath(env: Record<string, string | undefined>, platform: NodeJS.Platform = process.platform): string | null {
@@ -34,7 +35,25 @@ export async function loadSettings(file: string): Promise<Settings> {
   if (!parsed.success) {
     throw new AppConfigError('config.invalid', 'The settings file has invalid values', { hint: `Fix or delete ${file}.`, detail: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
   }
-  return parsed.data;
+  return withoutRedundantNafFqdn(parsed.data);
+}
+
+/**
+ * Files written before the NAF FQDN followed the server hold `"nafFqdn": "wsg.t-mobile.com"` (the old
+ * default, saved with everything else). An override equal to the server's own host changes nothing now,
+ * but would pin that name once the server changes (staging, a proxy): it is dropped on reading.
+ */
+function withoutRedundantNafFqdn(s: Settings): Settings {
+  if (s.nafFqdn === undefined) return s;
+  let host: string;
+  try {
+    host = nafFqdnFromServer(s.server);
+  } catch {
+    return s;
+  }
+  if (s.nafFqdn.toLowerCase().replace(/\.$/, '') !== host) return s;
+  const { nafFqdn: _redundant, ...rest } = s;
+  return rest;
 }
 
 /** Writes the settings atomically. */

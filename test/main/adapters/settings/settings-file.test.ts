@@ -25,6 +25,14 @@ describe('settings file', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ reader: 'Virtual PCD 00 00' });
   });
 
+  it('drops a NAF FQDN override equal to the server host (the old saved default), keeps a real one', async () => {
+    const file = join(dir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ ...defaultSettings(), nafFqdn: 'wsg.t-mobile.com' }));
+    expect((await loadSettings(file)).nafFqdn).toBeUndefined();
+    writeFileSync(file, JSON.stringify({ ...defaultSettings(), server: 'https://proxy.example/phone20/mStoreRelay', nafFqdn: 'wsg.t-mobile.com' }));
+    expect((await loadSettings(file)).nafFqdn).toBe('wsg.t-mobile.com');
+  });
+
   it('is readable by the user only (0600)', async () => {
     const file = join(dir, 'settings.json');
     await saveSettings(file, defaultSettings());
