@@ -420,11 +420,12 @@ describe('greeting quota', () => {
 
 describe('a deployment, not a constant: NAF identity from the Host, extended URLs naming other hosts', () => {
   it('the realm follows the Host the relay is reached at; a realm of another host is refused', async () => {
-    for (const name of ['127.0.0.1', 'localhost', 'WSG2.Stg.Sip.T-Mobile.com.']) {
+    for (const name of ['127.0.0.1', 'localhost', 'WSG2.Stg.Sip.T-Mobile.com.', '[::1]']) {
       const h = `${name}:${relay.port}`;
       const p = await send(build(profile, undefined, h));
       const realm = /realm="([^"]+)"/.exec(p.headers.get('www-authenticate') ?? '')?.[1];
-      expect(realm).toBe(`3GPP-bootstrapping@${name.toLowerCase().replace(/\.$/, '')}`);
+      // Lower case, no root dot, an IPv6 address without its brackets (URI syntax, not part of the host).
+      expect(realm).toBe(`3GPP-bootstrapping@${name.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1')}`);
       expect((await authed(profile, { host: h })).status).toBe(200);
     }
     // Answering the localhost challenge with the 127.0.0.1 realm (or the production one) is refused.
