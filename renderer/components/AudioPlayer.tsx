@@ -169,6 +169,7 @@ export const AudioPlayer = forwardRef<AudioPlayerHandle, AudioPlayerProps>(funct
           aria-disabled={!ready}
           onKeyDown={onSliderKey}
           data-testid="waveform-slider"
+          data-position={position.toFixed(2)}
           sx={{ flex: 1, minWidth: 0, borderRadius: 1, outline: 'none', '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 } }}
         >
           <Box ref={container} sx={{ minHeight: height }} data-testid="waveform" />
@@ -196,12 +197,15 @@ export const AudioPlayer = forwardRef<AudioPlayerHandle, AudioPlayerProps>(funct
         <Typography variant="body2" color="text.secondary" sx={{ minWidth: 84 }} data-testid="player-time">
           {formatDuration(position)} / {formatDuration(duration)}
         </Typography>
-        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, width: 140, flex: 'none' }}>
+        {/* The slider's thumb (and its invisible 42 px touch target) reaches past the rail's end: the
+            padding keeps it inside the row, so the row never scrolls sideways. */}
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, width: 164, flex: 'none', pl: 1, pr: 2.75 }}>
           <Typography variant="body2" color="text.secondary" aria-hidden>
             Vol
           </Typography>
           <Slider
             size="small"
+            sx={{ flex: 1, minWidth: 0 }}
             value={Math.round(volume * 100)}
             min={0}
             max={100}

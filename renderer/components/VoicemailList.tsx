@@ -6,7 +6,7 @@
 // lines below; rows here have one fixed height, the case where hand-written windowing is simplest.
 // Keyboard: the list is ONE tab stop (roving tabindex on the active row, as the WAI-ARIA listbox pattern
 // has it); the panel moves the active row with Up/Down.
-import { forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
+import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import Box from '@mui/material/Box';
 import Checkbox from '@mui/material/Checkbox';
 import Chip from '@mui/material/Chip';
@@ -16,7 +16,7 @@ import { expiryState, formatDuration, formatExpiry, formatPhone, formatRelativeD
 import type { VoicemailItem } from '../voicemail-view.js';
 
 /** Height of one row in CSS pixels (fixed: the windowing depends on it). */
-export const ROW_HEIGHT = 60;
+export const ROW_HEIGHT = 56;
 /** Rows rendered above and below the visible ones, so fast scrolling shows no gap. */
 const OVERSCAN = 6;
 /** Rows rendered before the list has been measured (jsdom, the first frame). */
@@ -46,6 +46,11 @@ export interface VoicemailListProps {
   onActiveChange(id: string): void;
   /** The clock for relative dates and expiry (tests fix it). */
   now?: number;
+  /**
+   * The element that scrolls the list (the panel's column, so the header above can stick); without it
+   * the list scrolls itself.
+   */
+  scrollParent?: RefObject<HTMLElement | null>;
 }
 
 /** What the panel can ask of the list. */
@@ -158,49 +163,57 @@ const Row = memo(function Row({ v, index, count, open, active, checked, now, onR
 
 /** The windowed list, or a skeleton while loading, or the empty text. */
 export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>(function VoicemailList(
-  { items, openId, activeId, checked, loading = false, emptyText = 'No voicemail.', onRowClick, onCheck, onActiveChange, now: nowProp },
+  { items, openId, activeId, checked, loading = false, emptyText = 'No voicemail.', onRowClick, onCheck, onActiveChange, now: nowProp, scrollParent },
   ref,
 ) {
-  const scroller = useRef<HTMLDivElement>(null);
+  const own = useRef<HTMLDivElement>(null);
+  const listbox = useRef<HTMLDivElement>(null);
   // One clock per list, not per render: a changing `now` would redraw every (memoised) row.
   const [mountedAt] = useState(() => Date.now());
   const now = nowProp ?? mountedAt;
-  const [scrollTop, setScrollTop] = useState(0);
-  const [height, setHeight] = useState(0);
+  // The part of the list in view: `top` is how far the scroller has scrolled past the list's first row.
+  const [view, setView] = useState({ top: 0, height: 0 });
+  const empty = items.length === 0;
+
+  const measure = useCallback(() => {
+    const sp = scrollParent?.current ?? own.current;
+    const lb = listbox.current;
+    if (!sp || !lb) return;
+    const listTop = lb.getBoundingClientRect().top - sp.getBoundingClientRect().top + sp.scrollTop;
+    const next = { top: sp.scrollTop - listTop, height: sp.clientHeight };
+    setView((v) => (v.top === next.top && v.height === next.height ? v : next));
+  }, [scrollParent]);
 
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    setHeight(el.clientHeight);
-    if (typeof ResizeObserver === 'undefined') return;
-    const ro = new ResizeObserver(() => setHeight(el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, [loading, items.length === 0]);
+    const sp = scrollParent?.current ?? own.current;
+    if (!sp) return;
+    measure();
+    sp.addEventListener('scroll', measure, { passive: true });
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    ro?.observe(sp);
+    return () => {
+      sp.removeEventListener('scroll', measure);
+      ro?.disconnect();
+    };
+  }, [measure, scrollParent, loading, empty]);
 
   const activeIndex = activeId === null ? -1 : items.findIndex((v) => v.id === activeId);
 
   const focusActive = useCallback(() => {
-    const el = scroller.current;
-    if (!el) return;
     const i = Math.max(0, activeIndex);
-    // Scroll first so the row is rendered, then focus it after React has drawn the new window.
-    const top = i * ROW_HEIGHT;
-    if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
-    setScrollTop(el.scrollTop);
-    requestAnimationFrame(() => el.querySelector<HTMLElement>(`[aria-posinset="${i + 1}"]`)?.focus({ preventScroll: true }));
+    // The active row is always rendered (see below): bring it into view (the scroller's scroll-padding
+    // keeps it clear of a sticky header) and focus it, once React has drawn it.
+    requestAnimationFrame(() => {
+      const row = listbox.current?.querySelector<HTMLElement>(`[aria-posinset="${i + 1}"]`);
+      // (jsdom has no scrollIntoView.)
+      row?.scrollIntoView?.({ block: 'nearest' });
+      row?.focus({ preventScroll: true });
+    });
   }, [activeIndex]);
   useImperativeHandle(ref, () => ({ focusActive }), [focusActive]);
 
-  // The list shrank below the scroll position (a filter, a delete): pull it back.
-  useEffect(() => {
-    const el = scroller.current;
-    if (el && el.scrollTop > items.length * ROW_HEIGHT) {
-      el.scrollTop = 0;
-      setScrollTop(0);
-    }
-  }, [items.length]);
+  // A shorter list (a filter, a delete) moves the rows under the viewport: measure again.
+  useLayoutEffect(measure, [items.length, measure]);
 
   if (loading && items.length === 0) {
     return (
@@ -225,8 +238,9 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
     );
   }
 
-  const first = height === 0 ? 0 : Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = height === 0 ? Math.min(items.length, UNMEASURED_ROWS) : Math.min(items.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const { top, height } = view;
+  const first = height === 0 ? 0 : Math.max(0, Math.floor(Math.max(0, top) / ROW_HEIGHT) - OVERSCAN);
+  const last = height === 0 ? Math.min(items.length, UNMEASURED_ROWS) : Math.min(items.length, Math.max(0, Math.ceil((top + height) / ROW_HEIGHT)) + OVERSCAN);
   const indices: number[] = [];
   for (let i = first; i < last; i++) indices.push(i);
   // The focused row stays in the DOM when scrolled away, so focus is never dropped to the page.
@@ -237,13 +251,10 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
   }
 
   return (
-    <Box
-      ref={scroller}
-      onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
-      sx={{ flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', position: 'relative' }}
-      data-testid="voicemail-scroller"
-    >
-      <Box role="listbox" aria-label="Voicemails" aria-multiselectable="true" data-testid="voicemail-list" data-count={items.length} sx={{ position: 'relative', height: items.length * ROW_HEIGHT }}>
+    <Box ref={own} sx={scrollParent ? { position: 'relative' } : { flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', position: 'relative' }} data-testid="voicemail-scroller">
+      <Box
+        ref={listbox}
+        role="listbox" aria-label="Voicemails" aria-multiselectable="true" data-testid="voicemail-list" data-count={items.length} sx={{ position: 'relative', height: items.length * ROW_HEIGHT }}>
         {indices.map((i) => {
           const v = items[i];
           if (!v) return null;

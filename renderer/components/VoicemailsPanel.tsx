@@ -2,13 +2,14 @@
 // actions on one voicemail or on the ticked ones. Every call goes through window.api; the rules live in
 // main. Deleting asks first; bulk actions report progress, the outcome and the failures where they were
 // started, and can be cancelled; the keyboard reaches everything (`?` lists the shortcuts).
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
 import InputAdornment from '@mui/material/InputAdornment';
 import LinearProgress from '@mui/material/LinearProgress';
+import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -96,6 +97,19 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
   const [status, setStatus] = useState<ActionStatus | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const currentOp = useRef<string | null>(null);
+  const column = useRef<HTMLDivElement>(null);
+  const sticky = useRef<HTMLDivElement>(null);
+  const [stickyHeight, setStickyHeight] = useState(0);
+  const [moreAnchor, setMoreAnchor] = useState<HTMLElement | null>(null);
+
+  // Rows brought into view by the keyboard stop below the sticky header, not under it.
+  useLayoutEffect(() => {
+    const el = sticky.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => setStickyHeight(el.offsetHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const cancelRequested = useRef(false);
 
   // Relative dates and expiry move on while the window stays open.
@@ -120,6 +134,8 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
       performance.mark('voicemail-list:data');
       setItems(res.value);
       setLoaded(true);
+      const present = new Set(res.value.map((v) => v.id));
+      setChecked((c) => ([...c].every((id) => present.has(id)) ? c : new Set([...c].filter((id) => present.has(id)))));
     }
   }, [runList]);
 
@@ -268,6 +284,9 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
     }
     applyDone(kind, succeededIds);
     setStatus({ origin, kind, running: false, done: outcome.succeeded + outcome.failures.length, total: ids.length, outcome });
+    // Items failed: the server may see the mailbox differently (deleted elsewhere, expired). List again;
+    // ticks on voicemails still there stay.
+    if (outcome.failures.length > 0) void refresh();
   }
 
   function applyDone(kind: BulkKind, ids: string[]) {
@@ -365,74 +384,138 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
   const pendingItems = pending ? pending.ids.map((id) => items.find((v) => v.id === id)).filter((v): v is VoicemailItem => v !== undefined) : [];
 
   return (
-    <Box ref={root} sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 5fr) minmax(0, 6fr)', gap: 2, height: '100%', minHeight: 0, minWidth: 0 }} data-testid="voicemails-panel">
-      <Paper variant="outlined" sx={{ display: 'flex', flexDirection: 'column', minHeight: 0, minWidth: 0, overflow: 'hidden' }}>
-        {/* The header stays put while the list scrolls (the list has its own scroller). */}
-        <Box sx={{ px: 1.5, pt: 1, pb: 1, borderBottom: 1, borderColor: 'divider' }} data-testid="voicemail-header">
-          <Stack direction="row" sx={{ alignItems: 'center', gap: 1, minWidth: 0 }}>
-            <Typography variant="subtitle1" data-testid="voicemail-count" aria-live="polite" noWrap sx={{ flex: 1, minWidth: 0 }}>
-              {countText}
-              {loaded && unread > 0 ? ` · ${unread} new` : ''}
-            </Typography>
-            <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
-              Refresh
-            </Button>
-            <Tooltip title="Keyboard shortcuts (?)">
-              <IconButton size="small" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button">
-                <span aria-hidden style={{ fontSize: 15, lineHeight: 1, width: 18 }}>
-                  ?
+    <Box ref={root} sx={{ display: 'grid', gridTemplateColumns: { xs: 'minmax(0, 1fr) minmax(0, 1fr)', md: 'minmax(0, 5fr) minmax(0, 6fr)' }, gap: 2, height: '100%', minHeight: 0, minWidth: 0 }} data-testid="voicemails-panel">
+      <Paper ref={column} variant="outlined" sx={{ minHeight: 0, minWidth: 0, overflowY: 'auto', overflowX: 'hidden', scrollPaddingTop: `${stickyHeight}px` }} data-testid="voicemail-column">
+        {/* The header (search, filter, sort, the bulk bar) sticks while the column scrolls the list; in a
+            small window the list gets all the height the header leaves. */}
+        <Box ref={sticky} sx={{ position: 'sticky', top: 0, zIndex: 2, bgcolor: 'background.paper', borderBottom: 1, borderColor: 'divider' }} data-testid="voicemail-sticky">
+          <Box sx={{ px: 1.5, pt: 0.5, pb: 1 }} data-testid="voicemail-header">
+            <Stack direction="row" sx={{ alignItems: 'center', gap: 1, minWidth: 0 }}>
+              <Typography variant="subtitle1" data-testid="voicemail-count" aria-live="polite" noWrap sx={{ flex: 1, minWidth: 0 }}>
+                {countText}
+                {loaded && unread > 0 ? ` · ${unread} new` : ''}
+              </Typography>
+              <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
+                Refresh
+              </Button>
+              <Tooltip title="Keyboard shortcuts (?)">
+                <IconButton size="small" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button">
+                  <span aria-hidden style={{ fontSize: 15, lineHeight: 1, width: 18 }}>
+                    ?
+                  </span>
+                </IconButton>
+              </Tooltip>
+            </Stack>
+            <TextField
+              inputRef={search}
+              size="small"
+              fullWidth
+              type="search"
+              placeholder="Search number, name, notes"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape' && text !== '') {
+                  e.stopPropagation();
+                  setText('');
+                } else if (e.key === 'ArrowDown') {
+                  e.preventDefault();
+                  move(view.findIndex((v) => v.id === activeId) < 0 ? 'first' : 0, false);
+                }
+              }}
+              slotProps={{
+                htmlInput: { 'aria-label': 'Search voicemail', 'data-testid': 'voicemail-search' },
+                input: { endAdornment: <InputAdornment position="end" sx={{ color: 'text.secondary', fontSize: 12 }}>{`${modKeyName()}+F`}</InputAdornment> },
+              }}
+              sx={{ mt: 0.5 }}
+            />
+            <Stack direction="row" sx={{ gap: 1, mt: 1, minWidth: 0 }}>
+              <TextField select size="small" label="Show" value={filter} onChange={(e) => setFilter(FILTERS.find((f) => f === e.target.value) ?? 'all')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-filter' } }}>
+                {FILTERS.map((f) => (
+                  <MenuItem key={f} value={f} data-testid={`filter-${f}`}>
+                    {FILTER_LABEL[f]}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(SORTS.find((s) => s === e.target.value) ?? 'newest')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-sort' } }}>
+                {SORTS.map((s) => (
+                  <MenuItem key={s} value={s} data-testid={`sort-${s}`}>
+                    {SORT_LABEL[s]}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </Stack>
+          </Box>
+          {list.state === 'running' && (
+            <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1.5, py: 0.5 }}>
+              <LinearProgress aria-label="Loading voicemail" sx={{ flex: 1 }} />
+              <Button size="small" onClick={list.cancel} data-testid="voicemail-load-cancel">
+                Cancel
+              </Button>
+            </Stack>
+          )}
+          {checked.size > 0 && (
+            <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 0.5, px: 1.5, py: 0.5, alignItems: 'center', bgcolor: 'action.hover', '& .MuiButton-root': { px: 1, minWidth: 0 } }} data-testid="bulk-bar" role="toolbar" aria-label="Ticked voicemails">
+              <Typography variant="body2" sx={{ mr: 'auto' }}>
+                {checked.size} selected
+              </Typography>
+              <TextField
+                select
+                size="small"
+                hiddenLabel
+                variant="filled"
+                value={format}
+                onChange={(e) => setFormat(ExportFormat.parse(e.target.value))}
+                sx={{ width: 90 }}
+                slotProps={{ htmlInput: { 'data-testid': 'bulk-format' }, select: { SelectDisplayProps: { 'aria-label': 'Export format' } } }}
+              >
+                {ExportFormat.options.map((f) => (
+                  <MenuItem key={f} value={f}>
+                    {f.toUpperCase()}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <Button size="small" onClick={() => void runBulk('export', [...checked], 'bulk')} disabled={busy} data-testid="bulk-export">
+                Export…
+              </Button>
+              <Button size="small" color="error" onClick={() => askDelete([...checked], 'bulk')} disabled={busy} data-testid="bulk-delete">
+                Delete…
+              </Button>
+              <IconButton size="small" aria-label="More actions for the ticked voicemails" aria-haspopup="menu" onClick={(e) => setMoreAnchor(e.currentTarget)} disabled={busy} data-testid="bulk-more">
+                <span aria-hidden style={{ fontSize: 18, lineHeight: 1 }}>
+                  ⋯
                 </span>
               </IconButton>
-            </Tooltip>
-          </Stack>
-          <TextField
-            inputRef={search}
-            size="small"
-            fullWidth
-            type="search"
-            placeholder="Search number, name, notes"
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape' && text !== '') {
-                e.stopPropagation();
-                setText('');
-              } else if (e.key === 'ArrowDown') {
-                e.preventDefault();
-                move(view.findIndex((v) => v.id === activeId) < 0 ? 'first' : 0, false);
-              }
-            }}
-            slotProps={{
-              htmlInput: { 'aria-label': 'Search voicemail', 'data-testid': 'voicemail-search' },
-              input: { endAdornment: <InputAdornment position="end" sx={{ color: 'text.secondary', fontSize: 12 }}>{`${modKeyName()}+F`}</InputAdornment> },
-            }}
-            sx={{ mt: 1 }}
-          />
-          <Stack direction="row" sx={{ gap: 1, mt: 1, minWidth: 0 }}>
-            <TextField select size="small" label="Show" value={filter} onChange={(e) => setFilter(FILTERS.find((f) => f === e.target.value) ?? 'all')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-filter' } }}>
-              {FILTERS.map((f) => (
-                <MenuItem key={f} value={f} data-testid={`filter-${f}`}>
-                  {FILTER_LABEL[f]}
+              <Menu anchorEl={moreAnchor} open={moreAnchor !== null} onClose={() => setMoreAnchor(null)}>
+                <MenuItem
+                  onClick={() => {
+                    setMoreAnchor(null);
+                    void runBulk('read', [...checked], 'bulk');
+                  }}
+                >
+                  Mark as read
                 </MenuItem>
-              ))}
-            </TextField>
-            <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(SORTS.find((s) => s === e.target.value) ?? 'newest')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-sort' } }}>
-              {SORTS.map((s) => (
-                <MenuItem key={s} value={s} data-testid={`sort-${s}`}>
-                  {SORT_LABEL[s]}
+                <MenuItem
+                  onClick={() => {
+                    setMoreAnchor(null);
+                    void runBulk('unread', [...checked], 'bulk');
+                  }}
+                >
+                  Mark as unread
                 </MenuItem>
-              ))}
-            </TextField>
-          </Stack>
+                <MenuItem
+                  onClick={() => {
+                    setMoreAnchor(null);
+                    setChecked(new Set());
+                  }}
+                >
+                  Untick all
+                </MenuItem>
+              </Menu>
+            </Box>
+          )}
+          {status?.origin === 'bulk' && status.running && <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />}
         </Box>
-        {list.state === 'running' && (
-          <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1.5, py: 0.5 }}>
-            <LinearProgress aria-label="Loading voicemail" sx={{ flex: 1 }} />
-            <Button size="small" onClick={list.cancel} data-testid="voicemail-load-cancel">
-              Cancel
-            </Button>
-          </Stack>
-        )}
         {(list.state === 'failed' || list.state === 'cancelled') && (
           <Box sx={{ px: 1.5 }} data-testid="voicemail-load-failed">
             {list.state === 'failed' ? <ErrorAlert error={list.error} /> : <Alert severity="info" sx={{ my: 1 }}>Loading was cancelled.</Alert>}
@@ -441,36 +524,7 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
             </Button>
           </Box>
         )}
-        {checked.size > 0 && (
-          <Box sx={{ display: 'flex', flexWrap: 'wrap', gap: 1, px: 1.5, py: 1, alignItems: 'center', bgcolor: 'action.hover' }} data-testid="bulk-bar" role="toolbar" aria-label="Ticked voicemails">
-            <Typography variant="body2" sx={{ mr: 'auto' }}>
-              {checked.size} selected
-            </Typography>
-            <Button size="small" onClick={() => void runBulk('read', [...checked], 'bulk')} disabled={busy}>
-              Read
-            </Button>
-            <Button size="small" onClick={() => void runBulk('unread', [...checked], 'bulk')} disabled={busy}>
-              Unread
-            </Button>
-            <TextField select size="small" label="Format" value={format} onChange={(e) => setFormat(ExportFormat.parse(e.target.value))} sx={{ width: 92 }} slotProps={{ htmlInput: { 'data-testid': 'bulk-format' } }}>
-              {ExportFormat.options.map((f) => (
-                <MenuItem key={f} value={f}>
-                  {f.toUpperCase()}
-                </MenuItem>
-              ))}
-            </TextField>
-            <Button size="small" onClick={() => void runBulk('export', [...checked], 'bulk')} disabled={busy} data-testid="bulk-export">
-              Export…
-            </Button>
-            <Button size="small" color="error" onClick={() => askDelete([...checked], 'bulk')} disabled={busy} data-testid="bulk-delete">
-              Delete…
-            </Button>
-            <Button size="small" onClick={() => setChecked(new Set())} disabled={busy}>
-              Clear
-            </Button>
-          </Box>
-        )}
-        {status?.origin === 'bulk' && <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />}
+        {status?.origin === 'bulk' && !status.running && <StatusLine status={status} onCancel={cancelAction} onClose={() => setStatus(null)} />}
         {enabled || items.length > 0 || list.state === 'running' ? (
           <VoicemailList
             ref={listRef}
@@ -484,6 +538,7 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
             onCheck={onCheck}
             onActiveChange={setActiveId}
             now={now}
+            scrollParent={column}
           />
         ) : (
           <Typography color="text.secondary" sx={{ p: 3 }}>
@@ -610,7 +665,7 @@ function StatusLine({ status, onCancel, onClose }: { status: ActionStatus; onCan
     <Alert
       severity={severity}
       onClose={onClose}
-      sx={{ mx: 1.5, my: 1, '& .MuiAlert-message': { minWidth: 0, overflowWrap: 'anywhere' } }}
+      sx={{ mx: 1, my: 0.5, py: 0, '& .MuiAlert-message': { minWidth: 0, overflowWrap: 'anywhere' } }}
       data-testid="action-outcome"
       data-severity={severity}
     >

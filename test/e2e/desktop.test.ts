@@ -140,7 +140,8 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await checks.nth(0).click();
     await checks.nth(1).click();
     expect(await page.getByTestId('bulk-bar').textContent()).toContain('2 selected');
-    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Read', exact: true }).click();
+    await page.getByTestId('bulk-more').click();
+    await page.getByRole('menuitem', { name: 'Mark as read' }).click();
     await expect.poll(async () => (await engine.listVoicemails({})).filter((v) => ticked.includes(v.id)).every((v) => v.read)).toBe(true);
     await page.getByTestId('bulk-delete').click();
     await page.getByTestId('confirm-ok').click();
