@@ -1,21 +1,17 @@
-// Renderer entry: theme and the app.
+// Renderer entry: theme (following the OS light/dark setting unless the user chose one) and the app.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import CssBaseline from '@mui/material/CssBaseline';
-import { ThemeProvider, createTheme } from '@mui/material/styles';
+import { ThemeProvider } from '@mui/material/styles';
 import { App } from './components/App.js';
-
-const theme = createTheme({
-  palette: { primary: { main: '#e20074' }, secondary: { main: '#ffffff' }, background: { default: '#f6f7f9' } },
-  shape: { borderRadius: 8 },
-});
+import { theme } from './theme.js';
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <ThemeProvider theme={theme}>
-        <CssBaseline />
+      <ThemeProvider theme={theme} defaultMode="system">
+        <CssBaseline enableColorScheme />
         <App />
       </ThemeProvider>
     </StrictMode>,

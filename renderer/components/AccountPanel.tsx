@@ -1,6 +1,8 @@
-// The account tab: visual voicemail on/off, voicemail PIN change, quotas, and what the SIM says.
+// The account tab: visual voicemail on/off ("unknown" while the server has not said), voicemail PIN
+// change, quotas, and what the SIM says: reader, ICCID, IMPI, every IMPU, PIN tries left.
 import { useCallback, useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import LinearProgress from '@mui/material/LinearProgress';
@@ -10,16 +12,17 @@ import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import type { Profile } from '../../shared/domain/mstore.js';
-import type { CardInfoValue, QuotaValue } from '../../shared/ipc/contract.js';
+import type { CardInfoValue, CardStatusValue, QuotaValue } from '../../shared/ipc/contract.js';
 import { api, newOpId } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { formatKiB, formatPhone } from '../format.js';
 import { ErrorAlert } from './ErrorAlert.js';
-import { SettingsPanel } from './SettingsPanel.js';
 
 /** Props of {@link AccountPanel}. */
 export interface AccountPanelProps {
   enabled: boolean;
+  /** The card status, for the PIN tries left when the card info does not say. */
+  status?: CardStatusValue | null;
 }
 
 function UsageBar({ label, used, max, format = String }: { label: string; used: number | null; max: number | null; format?: (n: number | null) => string }) {
@@ -34,8 +37,15 @@ function UsageBar({ label, used, max, format = String }: { label: string; used: 
   );
 }
 
+function pinText(card: CardInfoValue, status: CardStatusValue | null): string {
+  const tries = card.pin?.triesLeft ?? status?.triesLeft ?? null;
+  if (card.pin && !card.pin.enabled) return 'off (the SIM does not ask for one)';
+  const state = card.pin?.verified === true ? 'entered' : 'on';
+  return tries !== null ? `${state}, ${tries} ${tries === 1 ? 'attempt' : 'attempts'} left` : state;
+}
+
 /** Profile, PIN, quota and card information. */
-export function AccountPanel({ enabled }: AccountPanelProps) {
+export function AccountPanel({ enabled, status = null }: AccountPanelProps) {
   const load = useOperation();
   const toggle = useOperation();
   const pinOp = useOperation();
@@ -85,7 +95,8 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
         <Typography variant="subtitle1">Visual voicemail</Typography>
         <FormControlLabel
           control={<Switch checked={profile?.vvmOn === true} disabled={!profile || toggle.state === 'running'} onChange={(e) => void setActive(e.target.checked)} />}
-          label={profile?.vvmOn ? 'On: new voicemail is delivered here' : 'Off'}
+          label={profile == null ? (enabled ? 'Unknown: not read from the server yet' : 'Unknown: no SIM ready') : profile.vvmOn ? 'On: new voicemail is delivered here' : 'Off'}
+          data-testid="vvm-state"
         />
         {profile?.blocked && <Alert severity="warning">The carrier has blocked visual voicemail on this line.</Alert>}
         <ErrorAlert error={toggle.error} />
@@ -94,7 +105,7 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
         <Typography variant="subtitle1" gutterBottom>
           Voicemail PIN
         </Typography>
-        <Stack direction="row" spacing={1}>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'center' }}>
           <TextField size="small" type="password" label="Current PIN" value={oldPin} onChange={(e) => setOldPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
           <TextField size="small" type="password" label="New PIN" value={newPin} onChange={(e) => setNewPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
           <TextField size="small" type="password" label="Repeat new PIN" value={confirmPin} error={confirmPin !== '' && confirmPin !== newPin} onChange={(e) => setConfirmPin(e.target.value)} slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off' } }} />
@@ -124,18 +135,42 @@ export function AccountPanel({ enabled }: AccountPanelProps) {
           SIM
         </Typography>
         {card ? (
-          <Typography variant="body2" component="div">
-            Reader: {card.reader}
-            <br />
-            Number: {card.msisdn !== null ? formatPhone(card.msisdn) : 'not on the SIM'} · {card.app} · {card.gba === 'GBA_U' ? 'GBA in the card (GBA_U)' : 'GBA in the app (GBA_ME)'}
-            <br />
-            Identity: {card.impi}
-          </Typography>
+          <Box component="dl" data-testid="sim-details" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'max-content minmax(0, 1fr)', columnGap: 2, rowGap: 0.5, typography: 'body2', '& dd': { m: 0, overflowWrap: 'anywhere' }, '& dt': { color: 'text.secondary' } }}>
+            <dt>Reader</dt>
+            <dd>{card.reader}</dd>
+            <dt>Number</dt>
+            <dd>{card.msisdn !== null ? formatPhone(card.msisdn) : 'not on the SIM'}</dd>
+            <dt>Application</dt>
+            <dd>
+              {card.app} · {card.gba === 'GBA_U' ? 'GBA in the card (GBA_U)' : 'GBA in the app (GBA_ME)'}
+            </dd>
+            {card.iccid !== undefined && (
+              <>
+                <dt>ICCID</dt>
+                <dd>{card.iccid}</dd>
+              </>
+            )}
+            <dt>Private identity (IMPI)</dt>
+            <dd>{card.impi}</dd>
+            <dt>Public identities (IMPU)</dt>
+            <dd>
+              {card.impu.length === 0 ? (
+                'none on the card'
+              ) : (
+                <Box component="ul" sx={{ m: 0, pl: 2 }} data-testid="sim-impus">
+                  {card.impu.map((u) => (
+                    <li key={u}>{u}</li>
+                  ))}
+                </Box>
+              )}
+            </dd>
+            <dt>SIM PIN</dt>
+            <dd data-testid="sim-pin">{pinText(card, status)}</dd>
+          </Box>
         ) : (
-          <Typography color="text.secondary">—</Typography>
+          <Typography color="text.secondary">{enabled ? '—' : 'Unknown: no SIM ready'}</Typography>
         )}
       </Paper>
-      <SettingsPanel />
     </Stack>
   );
 }

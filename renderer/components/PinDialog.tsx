@@ -60,7 +60,7 @@ export function PinDialog({ open, triesLeft, onClose, onUnlocked }: PinDialogPro
           slotProps={{ htmlInput: { inputMode: 'numeric', autoComplete: 'off', 'data-testid': 'pin-input' } }}
         />
         <FormControlLabel control={<Checkbox checked={remember} onChange={(e) => setRemember(e.target.checked)} />} label="Remember in the system keychain" />
-        <ErrorAlert error={op.error} />
+        <ErrorAlert error={op.error} actionable={false} />
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>Cancel</Button>

@@ -1,21 +1,59 @@
-// Connection settings: relay, BSF, reader, IMEI, phone number. Main validates them (settings:set) and
-// opens the next session with them; the form only collects text.
-import { useEffect, useState } from 'react';
+// Every setting in the window: the voicemail server (production, staging or another), the BSF, the NAF
+// name override, the phone number, the IMEI, extra CA certificates, timeouts, bootstrap reuse, the card
+// reader, and the colour scheme. Main validates (settings:set) and applies them to the next request;
+// saving settings that do not concern the card keeps it unlocked. In demo mode the settings the demo
+// replaces (server, BSF, reader) say so.
+import { useCallback, useEffect, useState } from 'react';
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import FormControlLabel from '@mui/material/FormControlLabel';
+import IconButton from '@mui/material/IconButton';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import type { Settings } from '../../shared/settings.js';
+import { useColorScheme } from '@mui/material/styles';
+import { DEFAULT_BSF, DEFAULT_SERVER, type Settings } from '../../shared/settings.js';
 import type { AppError } from '../../shared/errors.js';
-import { api } from '../api.js';
+import type { ReaderEntryValue } from '../../shared/ipc/contract.js';
+import { api, newOpId } from '../api.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
+/** The carrier's staging relay (protocol notes, "Servers"). */
+export const STAGING_SERVER = 'https://wsg2.stg.sip.t-mobile.com/phone20/mStoreRelay';
+
 /** Optional text fields: an empty box means "not set". */
-type OptionalKey = 'reader' | 'imei' | 'msisdn';
+type OptionalKey = 'reader' | 'imei' | 'msisdn' | 'nafFqdn';
+
+/** The labels of the fields, also used to name the ones main refused (never the key names). */
+export const FIELD_LABELS: Record<string, string> = {
+  server: 'Voicemail server',
+  bsf: 'BSF',
+  nafFqdn: 'NAF name override',
+  uaProtocolId: 'Ua security protocol',
+  imei: 'IMEI sent to the BSF',
+  msisdn: 'Phone number',
+  caPem: 'Extra CA certificates',
+  reuseBootstrap: 'Reuse a GBA bootstrap',
+  reader: 'Card reader',
+  connectTimeoutMs: 'Connect timeout',
+  readTimeoutMs: 'Read timeout',
+  maxResponseBytes: 'Largest response',
+  syncIntervalMinutes: 'Check for new voicemail every',
+  expiryWarningDays: 'Warn before expiry',
+  inboxFullWarningMessages: 'Warn when the inbox is nearly full',
+};
+
+/** "settings.caPem.0" -> "Extra CA certificates". */
+export function fieldLabel(path: string): string {
+  const key = path.replace(/^settings\./, '').split('.')[0] ?? path;
+  return FIELD_LABELS[key] ?? key;
+}
 
 function withOptional(s: Settings, key: OptionalKey, value: string): Settings {
   const next: Settings = { ...s };
@@ -27,21 +65,71 @@ function withOptional(s: Settings, key: OptionalKey, value: string): Settings {
 /** Trims the optional fields (only on save, so typing a space still works) and drops empty ones. */
 function normalised(s: Settings): Settings {
   let next = s;
-  for (const key of ['reader', 'imei', 'msisdn'] as const) next = withOptional(next, key, (next[key] ?? '').trim());
-  return next;
+  for (const key of ['reader', 'imei', 'msisdn', 'nafFqdn'] as const) next = withOptional(next, key, (next[key] ?? '').trim());
+  return { ...next, server: next.server.trim() };
+}
+
+type ServerChoice = 'production' | 'staging' | 'custom';
+function serverChoice(url: string): ServerChoice {
+  return url === DEFAULT_SERVER ? 'production' : url === STAGING_SERVER ? 'staging' : 'custom';
+}
+type BsfChoice = 'default' | 'derive' | 'custom';
+function bsfChoice(bsf: string): BsfChoice {
+  return bsf === 'default' || bsf === 'derive' ? bsf : 'custom';
+}
+
+/** The first line of a PEM certificate's base64, to tell list entries apart without parsing. */
+function caLabel(pem: string, i: number): string {
+  const body = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return `Certificate ${i + 1} (${body.slice(0, 12)}…, ${pem.length} characters)`;
+}
+
+/** A small text file's content (FileReader: available wherever the window runs). */
+function readText(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(typeof r.result === 'string' ? r.result : '');
+    r.onerror = () => reject(r.error ?? new Error('unreadable'));
+    r.readAsText(file);
+  });
+}
+
+const DEMO_NOTE = 'Demo mode uses its simulated carrier instead; this applies to your SIM.';
+
+/** Props of {@link SettingsPanel}. */
+export interface SettingsPanelProps {
+  /** The app runs the built-in demo: the server, BSF and reader settings are not used by it. */
+  demo?: boolean;
 }
 
 /** The settings form. */
-export function SettingsPanel() {
+export function SettingsPanel({ demo = false }: SettingsPanelProps) {
   const [settings, setSettings] = useState<Settings | null>(null);
+  const [server, setServer] = useState<ServerChoice>('production');
+  const [bsf, setBsf] = useState<BsfChoice>('default');
+  const [readers, setReaders] = useState<ReaderEntryValue[] | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [caError, setCaError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const { mode, setMode } = useColorScheme();
+
+  const show = useCallback((s: Settings) => {
+    setSettings(s);
+    setServer(serverChoice(s.server));
+    setBsf(bsfChoice(s.bsf));
+  }, []);
+
+  const listReaders = useCallback(async () => {
+    const r = await api().cardReaders({ opId: newOpId() });
+    setReaders(r.ok ? r.value : []);
+  }, []);
 
   useEffect(() => {
     void api()
       .settingsGet({})
-      .then((r) => (r.ok ? setSettings(r.value) : setError(r.error)));
-  }, []);
+      .then((r) => (r.ok ? show(r.value) : setError(r.error)));
+    void listReaders();
+  }, [show, listReaders]);
 
   if (!settings) return <ErrorAlert error={error} />;
 
@@ -49,7 +137,7 @@ export function SettingsPanel() {
     setSaved(false);
     const r = await api().settingsSet({ settings: normalised(s) });
     if (r.ok) {
-      setSettings(r.value);
+      show(r.value);
       setError(null);
       setSaved(true);
     } else setError(r.error);
@@ -59,32 +147,197 @@ export function SettingsPanel() {
     setSaved(false);
     setSettings({ ...settings, ...patch });
   };
+  const editOptional = (key: OptionalKey, value: string) => {
+    setSaved(false);
+    setSettings(withOptional(settings, key, value));
+  };
+
+  async function addCa(file: File) {
+    setCaError(null);
+    if (file.size > 64 * 1024) {
+      setCaError(`${file.name} is too large for a CA certificate.`);
+      return;
+    }
+    const text = await readText(file);
+    if (!/-----BEGIN CERTIFICATE-----/.test(text)) {
+      setCaError(`${file.name} is not a PEM certificate (it should start with -----BEGIN CERTIFICATE-----).`);
+      return;
+    }
+    if (settings) edit({ caPem: [...settings.caPem, text.trim()] });
+  }
+
+  const invalidFields = error?.code === 'ipc.invalidRequest' && Array.isArray(error.detail?.fields) ? [...new Set(error.detail.fields.map((f) => fieldLabel(String(f))))] : null;
+  const demoNote = demo ? DEMO_NOTE : undefined;
+  const readerNames = new Set((readers ?? []).map((r) => r.name));
+  const readerValue = settings.reader ?? '';
+  const section = { p: 2, minWidth: 0 } as const;
   return (
-    <Paper variant="outlined" sx={{ p: 2 }} data-testid="settings">
-      <Typography variant="subtitle1" gutterBottom>
-        Connection
-      </Typography>
-      <Stack spacing={1.5}>
-        <TextField size="small" label="Voicemail server (mStoreRelay)" value={settings.server} onChange={(e) => edit({ server: e.target.value })} />
-        <TextField size="small" label="BSF" helperText='"default", "derive" (TS 23.003 address from the SIM) or a URL' value={settings.bsf} onChange={(e) => edit({ bsf: e.target.value })} />
-        <TextField size="small" label="Card reader" helperText="Name or part of it; empty: the first reader with a card" value={settings.reader ?? ''} onChange={(e) => setSettings(withOptional(settings, 'reader', e.target.value))} />
-        <TextField size="small" label="Phone number" helperText="E.164 (+1…); empty: from the SIM" value={settings.msisdn ?? ''} onChange={(e) => setSettings(withOptional(settings, 'msisdn', e.target.value))} />
-        <TextField size="small" label="IMEI sent to the BSF" helperText="Optional" value={settings.imei ?? ''} onChange={(e) => setSettings(withOptional(settings, 'imei', e.target.value))} />
-        <FormControlLabel control={<Switch checked={settings.reuseBootstrap} onChange={(e) => edit({ reuseBootstrap: e.target.checked })} />} label="Reuse a GBA bootstrap while it is valid" />
-        <Stack direction="row" spacing={1}>
-          <Button variant="outlined" onClick={() => void save(settings)}>
-            Save
+    <Stack spacing={2} sx={{ maxWidth: 760, minWidth: 0 }} data-testid="settings">
+      {demo && (
+        <Alert severity="info" data-testid="settings-demo-note">
+          Demo mode replaces the voicemail server, the BSF and the card reader with its simulated ones. What you set here is kept for your SIM.
+        </Alert>
+      )}
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          Connection
+        </Typography>
+        <Stack spacing={1.5}>
+          <TextField
+            select
+            size="small"
+            label="Voicemail server"
+            value={server}
+            helperText={demoNote}
+            slotProps={{ select: { native: true } }}
+            onChange={(e) => {
+              const choice = e.target.value as ServerChoice;
+              setServer(choice);
+              if (choice === 'production') edit({ server: DEFAULT_SERVER });
+              else if (choice === 'staging') edit({ server: STAGING_SERVER });
+            }}
+          >
+            <option value="production">T-Mobile (production)</option>
+            <option value="staging">T-Mobile staging</option>
+            <option value="custom">Another server…</option>
+          </TextField>
+          {server === 'custom' && <TextField size="small" label="Server address (mStoreRelay)" value={settings.server} onChange={(e) => edit({ server: e.target.value })} helperText="https:// address of the mStoreRelay base" />}
+          <TextField
+            select
+            size="small"
+            label="BSF"
+            value={bsf}
+            helperText={demoNote ?? 'The carrier server that signs the SIM in (GBA)'}
+            slotProps={{ select: { native: true } }}
+            onChange={(e) => {
+              const choice = e.target.value as BsfChoice;
+              setBsf(choice);
+              if (choice !== 'custom') edit({ bsf: choice });
+              else edit({ bsf: '' as Settings['bsf'] });
+            }}
+          >
+            <option value="default">T-Mobile ({new URL(DEFAULT_BSF).host})</option>
+            <option value="derive">Derived from the SIM (TS 23.003)</option>
+            <option value="custom">Another address…</option>
+          </TextField>
+          {bsf === 'custom' && <TextField size="small" label="BSF address" value={settings.bsf === 'default' || settings.bsf === 'derive' ? '' : settings.bsf} onChange={(e) => edit({ bsf: e.target.value as Settings['bsf'] })} helperText="https:// address" />}
+          <TextField size="small" label="NAF name override" value={settings.nafFqdn ?? ''} onChange={(e) => editOptional('nafFqdn', e.target.value)} helperText="Experts only. Empty: the server’s host name, as the carrier expects" />
+          <TextField size="small" label="Phone number" helperText="E.164 (+1…); empty: from the SIM" value={settings.msisdn ?? ''} onChange={(e) => editOptional('msisdn', e.target.value)} />
+          <TextField size="small" label="IMEI sent to the BSF" helperText="Optional" value={settings.imei ?? ''} onChange={(e) => editOptional('imei', e.target.value)} />
+          <FormControlLabel control={<Switch checked={settings.reuseBootstrap} onChange={(e) => edit({ reuseBootstrap: e.target.checked })} />} label="Reuse a GBA bootstrap while it is valid" />
+          <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
+            <TextField
+              size="small"
+              type="number"
+              label="Connect timeout (s)"
+              value={Math.round(settings.connectTimeoutMs / 1000)}
+              onChange={(e) => edit({ connectTimeoutMs: Math.round(Number(e.target.value) * 1000) })}
+              slotProps={{ htmlInput: { min: 1, max: 120 } }}
+              sx={{ width: 170 }}
+            />
+            <TextField
+              size="small"
+              type="number"
+              label="Read timeout (s)"
+              value={Math.round(settings.readTimeoutMs / 1000)}
+              onChange={(e) => edit({ readTimeoutMs: Math.round(Number(e.target.value) * 1000) })}
+              slotProps={{ htmlInput: { min: 1, max: 600 } }}
+              sx={{ width: 170 }}
+            />
+          </Stack>
+        </Stack>
+      </Paper>
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          Extra CA certificates
+        </Typography>
+        <Typography variant="body2" color="text.secondary">
+          Only for a private or test server. Certificates are always checked; these are trusted in addition to the system’s.
+        </Typography>
+        {settings.caPem.length > 0 && (
+          <List dense data-testid="ca-list">
+            {settings.caPem.map((pem, i) => (
+              <ListItem
+                key={`${i}-${pem.length}`}
+                secondaryAction={
+                  <IconButton edge="end" aria-label={`Remove certificate ${i + 1}`} onClick={() => edit({ caPem: settings.caPem.filter((_, j) => j !== i) })}>
+                    ×
+                  </IconButton>
+                }
+              >
+                <ListItemText primary={caLabel(pem, i)} />
+              </ListItem>
+            ))}
+          </List>
+        )}
+        <Button component="label" size="small" sx={{ mt: 1 }}>
+          Add a CA certificate…
+          <input
+            hidden
+            type="file"
+            accept=".pem,.crt,.cer,application/x-pem-file"
+            data-testid="ca-file"
+            onChange={(e) => {
+              const f = e.target.files?.[0];
+              e.target.value = '';
+              if (f) void addCa(f);
+            }}
+          />
+        </Button>
+        {caError && <Alert severity="warning">{caError}</Alert>}
+      </Paper>
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          Card reader
+        </Typography>
+        <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
+          <TextField
+            select
+            size="small"
+            label="Card reader"
+            value={readerValue}
+            helperText={demoNote ?? 'The reader with the SIM'}
+            slotProps={{ select: { native: true } }}
+            onChange={(e) => editOptional('reader', e.target.value)}
+            sx={{ minWidth: 260, maxWidth: '100%' }}
+          >
+            <option value="">The first reader with a card</option>
+            {(readers ?? []).map((r) => (
+              <option key={r.name} value={r.name}>
+                {r.name}
+                {r.cardPresent ? ' (card in it)' : ' (empty)'}
+              </option>
+            ))}
+            {readerValue !== '' && !readerNames.has(readerValue) && <option value={readerValue}>{readerValue} (not connected)</option>}
+          </TextField>
+          <Button size="small" onClick={() => void listReaders()}>
+            Look again
           </Button>
         </Stack>
-        {saved && <Alert severity="success">Saved. The next request uses these settings.</Alert>}
-        {error?.code === 'ipc.invalidRequest' && Array.isArray(error.detail?.fields) ? (
-          <Alert severity="error" data-testid="settings-invalid">
-            Check these values: {error.detail.fields.map((f) => String(f).replace(/^settings\./, '')).join(', ')}
-          </Alert>
-        ) : (
-          <ErrorAlert error={error} />
-        )}
-      </Stack>
-    </Paper>
+      </Paper>
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          Appearance
+        </Typography>
+        <TextField select size="small" label="Colours" value={mode ?? 'system'} slotProps={{ select: { native: true } }} onChange={(e) => setMode(e.target.value as 'system' | 'light' | 'dark')} data-testid="theme-select" sx={{ minWidth: 220 }}>
+          <option value="system">Follow the system</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </TextField>
+      </Paper>
+      <Box>
+        <Button variant="contained" onClick={() => void save(settings)} data-testid="settings-save">
+          Save
+        </Button>
+      </Box>
+      {saved && <Alert severity="success">Saved. The next request uses these settings.</Alert>}
+      {invalidFields ? (
+        <Alert severity="error" data-testid="settings-invalid">
+          Check these values: {invalidFields.join(', ')}
+        </Alert>
+      ) : (
+        <ErrorAlert error={error} />
+      )}
+    </Stack>
   );
 }

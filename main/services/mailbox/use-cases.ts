@@ -56,7 +56,7 @@ export function remove(s: MailboxSession, ids: string[], opts: OpOptions): Promi
 export function checkBulk(outcome: BulkOutcome, what: string): void {
   const failed = outcome.results.filter((r) => !r.ok);
   if (failed.length > 0) {
-    throw new HttpError('mstore.partial', `${what}: ${failed.length} of ${outcome.results.length} failed`, { hint: 'Refresh the list and try again.', detail: { failed: failed.map((f) => f.id), reasons: failed.map((f) => f.reason) } });
+    throw new HttpError('mstore.partial', `${what} failed for ${failed.length} of ${outcome.results.length}`, { hint: 'Refresh the list and try again.', detail: { failed: failed.map((f) => f.id), reasons: failed.map((f) => f.reason) } });
   }
 }
 

@@ -28,7 +28,7 @@ describe('PinDialog', () => {
     expect(call?.req).toMatchObject({ pin: '2468', remember: true });
   });
 
-  it('shows the error of a wrong PIN with its hint and clears the field', async () => {
+  it('shows a wrong PIN in the window’s words (not the service message) and clears the field', async () => {
     fake.answer('cardUnlock', async () => ({ ok: false, error: { code: 'card.pinWrong', message: 'The SIM refused the PIN', hint: 'Check the PIN.', retryable: false, detail: { triesLeft: 2 } } }));
     const onUnlocked = vi.fn();
     render(<PinDialog open triesLeft={3} onClose={() => {}} onUnlocked={onUnlocked} />);
@@ -36,8 +36,10 @@ describe('PinDialog', () => {
     // A real click moves the focus to the button.
     screen.getByTestId('pin-submit').focus();
     fireEvent.click(screen.getByTestId('pin-submit'));
-    await waitFor(() => expect(screen.getByText(/The SIM refused the PIN/)).toBeTruthy());
-    expect(screen.getByText(/Check the PIN/)).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('The SIM did not accept that PIN.')).toBeTruthy());
+    expect(screen.getByText(/A PIN the SIM refuses is never tried again/)).toBeTruthy();
+    // Inside the PIN dialog there is no "Enter PIN" button leading back to it.
+    expect(screen.queryByTestId('error-go')).toBeNull();
     expect((screen.getByTestId('pin-input') as HTMLInputElement).value).toBe('');
     expect(document.activeElement).toBe(screen.getByTestId('pin-input'));
     expect(onUnlocked).not.toHaveBeenCalled();

@@ -14,15 +14,21 @@ afterEach(cleanup);
 describe('SettingsPanel', () => {
   it('sends the edited settings, dropping empty optional fields', async () => {
     fake.answer('settingsSet', async (req) => ({ ok: true, value: (req as { settings: unknown }).settings }));
+    fake.answer('cardReaders', async () => ({ ok: true, value: [{ name: 'Virtual PCD 00 00', cardPresent: true }, { name: 'Virtual PCD 00 01', cardPresent: false }] }));
     render(<SettingsPanel />);
     const reader = await screen.findByLabelText('Card reader');
-    fireEvent.change(reader, { target: { value: ' Virtual PCD ' } });
-    fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: '' } });
+    // The picker offers the readers with their card presence.
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Virtual PCD 00 00 (card in it)' })).toBeTruthy());
+    expect(screen.getByRole('option', { name: 'Virtual PCD 00 01 (empty)' })).toBeTruthy();
+    fireEvent.change(reader, { target: { value: 'Virtual PCD 00 00' } });
+    fireEvent.change(screen.getByLabelText('Phone number'), { target: { value: ' +12065550100 ' } });
+    fireEvent.change(screen.getByLabelText('IMEI sent to the BSF'), { target: { value: '' } });
     fireEvent.click(screen.getByText('Save'));
     await waitFor(() => expect(screen.getByText(/Saved/)).toBeTruthy());
     const sent = fake.calls.find((c) => c.method === 'settingsSet')?.req as { settings: Record<string, unknown> };
-    expect(sent.settings.reader).toBe('Virtual PCD');
-    expect('msisdn' in sent.settings).toBe(false);
+    expect(sent.settings.reader).toBe('Virtual PCD 00 00');
+    expect(sent.settings.msisdn).toBe('+12065550100');
+    expect('imei' in sent.settings).toBe(false);
   });
 
   it('the GBA settings nobody could confirm are editable: BSF address, IMEI header, key reuse', async () => {
@@ -40,8 +46,46 @@ describe('SettingsPanel', () => {
   it('names the fields main refused', async () => {
     fake.answer('settingsSet', async () => ({ ok: false, error: { code: 'ipc.invalidRequest', message: 'Invalid request', retryable: false, detail: { fields: ['settings.server'] } } }));
     render(<SettingsPanel />);
-    fireEvent.change(await screen.findByLabelText('Voicemail server (mStoreRelay)'), { target: { value: 'nope' } });
+    fireEvent.change(await screen.findByLabelText('Voicemail server'), { target: { value: 'custom' } });
+    fireEvent.change(screen.getByLabelText('Server address (mStoreRelay)'), { target: { value: 'nope' } });
     fireEvent.click(screen.getByText('Save'));
-    await waitFor(() => expect(screen.getByTestId('settings-invalid').textContent).toContain('Check these values: server'));
+    // Named by their labels, never by the settings keys.
+    await waitFor(() => expect(screen.getByTestId('settings-invalid').textContent).toBe('Check these values: Voicemail server'));
+    const sent = fake.calls.find((c) => c.method === 'settingsSet')?.req as { settings: Record<string, unknown> };
+    expect(sent.settings.server).toBe('nope');
+  });
+});
+
+describe('SettingsPanel choices', () => {
+  it('offers production, staging and another server; staging sends the staging relay', async () => {
+    fake.answer('settingsSet', async (req) => ({ ok: true, value: (req as { settings: unknown }).settings }));
+    render(<SettingsPanel />);
+    fireEvent.change(await screen.findByLabelText('Voicemail server'), { target: { value: 'staging' } });
+    fireEvent.change(screen.getByLabelText('NAF name override'), { target: { value: ' wsg.t-mobile.com ' } });
+    fireEvent.click(screen.getByText('Save'));
+    await waitFor(() => expect(screen.getByText(/Saved/)).toBeTruthy());
+    const sent = fake.calls.find((c) => c.method === 'settingsSet')?.req as { settings: Record<string, unknown> };
+    expect(sent.settings).toMatchObject({ server: 'https://wsg2.stg.sip.t-mobile.com/phone20/mStoreRelay', nafFqdn: 'wsg.t-mobile.com' });
+  });
+
+  it('in demo mode says which settings the demo replaces', async () => {
+    render(<SettingsPanel demo />);
+    expect((await screen.findByTestId('settings-demo-note')).textContent).toMatch(/server, the BSF and the card reader/);
+    expect(screen.getAllByText(/Demo mode uses its simulated carrier instead/).length).toBe(3);
+  });
+
+  it('adds a PEM CA certificate from a file and refuses something else', async () => {
+    fake.answer('settingsSet', async (req) => ({ ok: true, value: (req as { settings: unknown }).settings }));
+    render(<SettingsPanel />);
+    const input = await screen.findByTestId('ca-file');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----\n';
+    fireEvent.change(input, { target: { files: [new File(['not a cert'], 'x.pem')] } });
+    await waitFor(() => expect(screen.getByText(/x.pem is not a PEM certificate/)).toBeTruthy());
+    fireEvent.change(input, { target: { files: [new File([pem], 'ca.pem')] } });
+    await waitFor(() => expect(screen.getByTestId('ca-list').textContent).toContain('Certificate 1'));
+    fireEvent.click(screen.getByText('Save'));
+    await waitFor(() => expect(screen.getByText(/Saved/)).toBeTruthy());
+    const sent = fake.calls.find((c) => c.method === 'settingsSet')?.req as { settings: { caPem: string[] } };
+    expect(sent.settings.caPem).toEqual([pem.trim()]);
   });
 });
