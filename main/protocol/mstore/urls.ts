@@ -84,14 +84,18 @@ const SEGMENT = /^[A-Za-z0-9._~!$&'()*+,;=:@%-]+$/;
 
 /**
  * Why an object path is unsafe, or null when it is a plain relative path we may append to our own base:
- * non-empty segments of URL path characters, no `.`/`..` segments, no encoded dot, slash, backslash, NUL
- * or percent (which could decode into traversal on the server or a proxy), no query or fragment.
+ * non-empty segments of URL path characters, no `.`/`..` segments, no encoded dot, slash, backslash or
+ * percent (which could decode into traversal on the server or a proxy), no encoded control character,
+ * `?` or `#` (escapes in either case, RFC 3986 2.1), no query or fragment.
  */
 export function objectPathProblem(path: string): string | null {
   if (path.length === 0) return 'empty object path';
   if (path.length > 512) return 'object path too long';
   if (path.includes('\\')) return 'backslash in object path';
-  if (/%(2e|2f|5c|00|25)/i.test(path)) return 'encoded dot, slash, backslash, NUL or percent in object path';
+  if (/%(2e|2f|5c|25)/i.test(path)) return 'encoded dot, slash, backslash or percent in object path';
+  // Control characters (NUL, CR, LF, ...) and the query / fragment delimiters, encoded: they would come
+  // back as themselves wherever the path is decoded (the digest uri is).
+  if (/%([01][0-9a-f]|7f|3f|23)/i.test(path)) return 'encoded control character, ? or # in object path';
   for (const seg of path.split('/')) {
     if (seg === '.' || seg === '..') return 'dot segment in object path';
     if (!SEGMENT.test(seg)) return 'invalid characters in object path';
