@@ -5,7 +5,7 @@
 // exactly as electron-builder.yml says. Asserted: what app.asar holds and what it must not, the demo data
 // in resources/, native modules and ffmpeg unpacked, the fuses flipped, the icons, and the packaged entry
 // running the CLI (`--cli`) under Node from the packaged layout.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, sep } from 'node:path';
@@ -75,7 +75,9 @@ async function makeElectronDist(dir: string): Promise<void> {
 
 /** Production dependencies (npm's own answer), copied package by package into the staging node_modules. */
 function copyProductionDeps(app: string): void {
-  const out = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  // npm ls exits 1 over a problem anywhere in the tree (an invalid peer range, say) but still lists the
+  // packages; a production package really missing fails the CLI run below.
+  const out = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).stdout;
   const modules = join(ROOT, 'node_modules');
   const dirs = out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(modules + sep));
   expect(dirs.length).toBeGreaterThan(3);
