@@ -77,7 +77,9 @@ async function makeElectronDist(dir: string): Promise<void> {
 function copyProductionDeps(app: string): void {
   // npm ls exits 1 over a problem anywhere in the tree (an invalid peer range, say) but still lists the
   // packages; a production package really missing fails the CLI run below.
-  const out = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }).stdout;
+  const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (ls.error) throw new Error(`npm ls could not run: ${ls.error.message}`);
+  const out = ls.stdout;
   const modules = join(ROOT, 'node_modules');
   const dirs = out.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(modules + sep));
   expect(dirs.length).toBeGreaterThan(3);
