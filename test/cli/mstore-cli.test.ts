@@ -206,7 +206,7 @@ describe('vvm-desk --demo greeting, profile, doctor', () => {
     const r = await cli(['--json', 'doctor']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { ok: boolean; steps: { step: string; ok: boolean }[] };
-    expect(out.steps.map((s) => s.step)).toEqual(['pcscd', 'reader', 'card', 'PIN', 'ISIM', 'IMPI/MSISDN', 'BSF reachability', 'bootstrap', 'relay challenge', 'authenticated profile read']);
+    expect(out.steps.map((s) => s.step)).toEqual(['pcscd', 'reader', 'card', 'PIN', 'ISIM', 'IMPI/MSISDN', 'BSF reachability', 'bootstrap', 'relay challenge', 'NAF realm', 'authenticated profile read']);
     expect(out.steps.every((s) => s.ok)).toBe(true);
   });
 });
