@@ -105,7 +105,10 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       // Previews have no server id; a fresh one per preview keeps the media route from serving a stale one.
       return { ...playable(`preview-${crypto.randomUUID()}`, p), amr: p.amr, encodedDurationSec: p.encodedDurationSec, truncated: p.truncated };
     },
-    'greeting:upload': (req, ctx) => engine.uploadGreeting('amr' in req ? { type: req.type, activate: req.activate, amr: req.amr } : { type: req.type, activate: req.activate, ...recordingOf(req) }, ctx),
+    'greeting:upload': (req, ctx) => {
+      const common = { type: req.type, activate: req.activate, ...(req.subject !== undefined && { subject: req.subject }) };
+      return engine.uploadGreeting('amr' in req ? { ...common, amr: req.amr } : { ...common, ...recordingOf(req) }, ctx);
+    },
     'greeting:activate': (req, ctx) => engine.activateGreeting(req.id, ctx),
     'greeting:delete': (req, ctx) => engine.deleteGreeting(req.id, ctx),
     'profile:get': (_req, ctx) => engine.getProfile(ctx),

@@ -1,5 +1,8 @@
-// The greetings tab: the list (active one marked), activate, delete, and the recorder.
+// The greetings tab: the list (active one marked, each with its subject), activate, delete (asked first;
+// deleting the active greeting says callers now hear the standard one), and the recorder.
 import { useCallback, useEffect, useState } from 'react';
+import Alert from '@mui/material/Alert';
+import { ConfirmDialog } from './ConfirmDialog.js';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Divider from '@mui/material/Divider';
@@ -33,6 +36,8 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
   const action = useOperation();
   const [greetings, setGreetings] = useState<Greeting[]>([]);
   const [listening, setListening] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState<Greeting | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const loadListening = useCallback((opId: string) => api().greetingAudio({ id: listening ?? '', opId }), [listening]);
   const { run } = list;
 
@@ -46,12 +51,18 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
   }, [enabled, refresh]);
 
   async function activate(id: string) {
+    setNotice(null);
     const res = await action.run((opId) => api().greetingActivate({ id, opId }));
     if (res.ok) await refresh();
   }
-  async function remove(id: string) {
-    const res = await action.run((opId) => api().greetingDelete({ id, opId }));
-    if (res.ok) await refresh();
+  async function remove(g: Greeting) {
+    setNotice(null);
+    const res = await action.run((opId) => api().greetingDelete({ id: g.id, opId }));
+    if (res.ok) {
+      if (listening === g.id) setListening(null);
+      setNotice(g.active ? `${label(g.type)} deleted. Callers now hear the standard greeting.` : `${label(g.type)} deleted.`);
+      await refresh();
+    }
   }
 
   return (
@@ -84,18 +95,50 @@ export function GreetingsPanel({ enabled }: GreetingsPanelProps) {
                         Make active
                       </Button>
                     )}
-                    <Button size="small" color="error" onClick={() => void remove(g.id)} disabled={action.state === 'running'}>
+                    <Button size="small" color="error" onClick={() => setDeleting(g)} disabled={action.state === 'running'} data-testid="greeting-delete">
                       Delete
                     </Button>
                   </Stack>
                 }
               >
-                <ListItemText primary={<>{label(g.type)} · {formatDuration(g.duration)} {g.active && <Chip size="small" color="primary" label="Active" sx={{ ml: 1 }} />}</>} secondary={formatDate(g.date)} />
+                <ListItemText
+                  primary={
+                    <>
+                      {g.subject.trim() !== '' ? g.subject : label(g.type)} {g.active && <Chip size="small" color="primary" label="Active" sx={{ ml: 1 }} />}
+                    </>
+                  }
+                  secondary={`${label(g.type)} · ${formatDuration(g.duration)} · ${formatDate(g.date)}`}
+                  sx={{ pr: 28, overflowWrap: 'anywhere' }}
+                />
               </ListItem>
             ))}
           </List>
         )}
         {listening !== null && greetings.some((g) => g.id === listening) && <AudioPlayer key={listening} load={loadListening} height={48} />}
+        {notice && (
+          <Alert severity="success" sx={{ m: 1 }} onClose={() => setNotice(null)} data-testid="greeting-notice">
+            {notice}
+          </Alert>
+        )}
+        <ConfirmDialog
+          open={deleting !== null}
+          title={deleting?.active ? 'Delete the active greeting?' : 'Delete this greeting?'}
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setDeleting(null)}
+          onConfirm={() => {
+            const g = deleting;
+            setDeleting(null);
+            if (g) void remove(g);
+          }}
+        >
+          {deleting && (
+            <>
+              “{deleting.subject.trim() !== '' ? deleting.subject : label(deleting.type)}” ({formatDuration(deleting.duration)}) is deleted from the carrier for good.
+              {deleting.active && ' Callers will then hear the standard greeting.'}
+            </>
+          )}
+        </ConfirmDialog>
       </Paper>
       <Paper variant="outlined" sx={{ p: 2 }}>
         <GreetingRecorder enabled={enabled} onUploaded={() => void refresh()} />

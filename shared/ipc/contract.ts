@@ -106,6 +106,9 @@ const RecordingBytes = Bytes.refine((a) => a.byteLength > 0 && a.byteLength <= M
  */
 const EncodedGreetingBytes = Bytes.refine((a) => a.byteLength > 6 && a.byteLength <= 6 + 5000 * 32, 'encoded greeting empty or too large');
 
+/** A greeting's subject as the user names it (shown in the greeting list); one line. */
+const GreetingSubject = z.string().max(120).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line of text');
+
 /** How main turns a recording into a greeting; the same options for preview and upload. */
 const GreetingEncoding = {
   /** Remove leading and trailing silence (default true). */
@@ -154,8 +157,8 @@ export const contract = {
     // Either the recording (main encodes it, as for a preview) or the AMR a preview returned, uploaded
     // byte for byte: what the user heard is what callers hear.
     req: z.union([
-      z.object({ type: GreetingTypeSchema, audio: RecordingBytes, mimeType: z.string().min(1).max(100), ...GreetingEncoding, activate: z.boolean(), opId: OpId }).strict(),
-      z.object({ type: GreetingTypeSchema, amr: EncodedGreetingBytes, activate: z.boolean(), opId: OpId }).strict(),
+      z.object({ type: GreetingTypeSchema, audio: RecordingBytes, mimeType: z.string().min(1).max(100), ...GreetingEncoding, activate: z.boolean(), subject: GreetingSubject.optional(), opId: OpId }).strict(),
+      z.object({ type: GreetingTypeSchema, amr: EncodedGreetingBytes, activate: z.boolean(), subject: GreetingSubject.optional(), opId: OpId }).strict(),
     ]),
     res: z.void(),
   },

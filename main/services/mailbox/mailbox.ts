@@ -242,7 +242,7 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
       const s = await ready(opts);
       // A previewed greeting goes up byte for byte (after the same checks prepare() applies to its output).
       const amr = 'amr' in input ? input.amr : (await encodeGreeting(input, opts)).amr;
-      await useCases.uploadGreeting(s, { amr, type: input.type, activate: input.activate, subject: 'Greeting recorded in VVM Desk' }, opts);
+      await useCases.uploadGreeting(s, { amr, type: input.type, activate: input.activate, subject: input.subject?.trim() || 'Greeting recorded in VVM Desk' }, opts);
     },
     async activateGreeting(id, opts) {
       await (await ready(opts)).client.makeActive(id, opts);

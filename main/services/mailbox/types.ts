@@ -84,7 +84,7 @@ export interface Mailbox {
    * Uploads a greeting and, when asked, makes it the only active greeting: a recording is encoded to
    * AMR-NB first; an `amr` from {@link Mailbox.previewGreeting} is checked and sent byte for byte.
    */
-  uploadGreeting(input: { type: GreetingType; activate: boolean } & (GreetingRecording | { amr: Uint8Array }), opts: OpOptions): Promise<void>;
+  uploadGreeting(input: { type: GreetingType; activate: boolean; subject?: string | undefined } & (GreetingRecording | { amr: Uint8Array }), opts: OpOptions): Promise<void>;
   activateGreeting(id: string, opts: OpOptions): Promise<void>;
   deleteGreeting(id: string, opts: OpOptions): Promise<void>;
   getProfile(opts: OpOptions): Promise<Profile>;

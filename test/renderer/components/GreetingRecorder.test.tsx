@@ -9,7 +9,7 @@ vi.mock('wavesurfer.js', () => ({
   default: {
     create: (o: { url: string; peaks: number[][]; duration: number }) => {
       waveSurfers.push({ url: o.url, peaks: o.peaks, duration: o.duration });
-      return { on: () => {}, destroy: () => {}, playPause: () => {}, setTime: () => {} };
+      return { on: () => {}, destroy: () => {}, playPause: () => {}, setTime: () => {}, setPlaybackRate: () => {}, setVolume: () => {} };
     },
   },
 }));
@@ -58,7 +58,7 @@ describe('GreetingRecorder', () => {
     render(<GreetingRecorder enabled onUploaded={() => {}} />);
     fireEvent.change(screen.getByTestId('record-file'), { target: { files: [new File([new Uint8Array([9])], 'x.wav', { type: 'audio/wav' })] } });
     fireEvent.click(await screen.findByTestId('record-upload'));
-    await waitFor(() => expect(screen.getByText(/longer than 100 s/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/longer than the 100 seconds the carrier allows/)).toBeTruthy());
     expect(screen.getByTestId('record-preview')).toBeTruthy();
   });
 
@@ -95,7 +95,7 @@ describe('GreetingRecorder', () => {
     render(<GreetingRecorder enabled onUploaded={() => {}} />);
     fireEvent.change(screen.getByTestId('record-file'), { target: { files: [new File([new Uint8Array([9])], 'x.wav', { type: 'audio/wav' })] } });
     fireEvent.click(await screen.findByTestId('record-preview'));
-    await waitFor(() => expect(screen.getByText(/only silence/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/silent or empty/)).toBeTruthy());
     fireEvent.click(screen.getByTestId('record-upload'));
     await screen.findByTestId('upload-done');
     const up = fake.calls.find((c) => c.method === 'greetingUpload')?.req as Record<string, unknown>;
@@ -107,4 +107,37 @@ describe('GreetingRecorder', () => {
     render(<GreetingRecorder enabled={false} onUploaded={() => {}} />);
     expect((screen.getByTestId('record-start') as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('a new take asks before the previous one is discarded, and clears the old take’s messages', async () => {
+    render(<GreetingRecorder enabled onUploaded={() => {}} />);
+    const pick = (name: string) => fireEvent.change(screen.getByTestId('record-file'), { target: { files: [new File([new Uint8Array([1, 2])], name, { type: 'audio/wav' })] } });
+    pick('first.wav');
+    fireEvent.click(await screen.findByTestId('record-upload'));
+    await screen.findByTestId('upload-done');
+    pick('second.wav');
+    // Uploaded takes are gone from the recorder: nothing to ask; the old success note goes.
+    await waitFor(() => expect(screen.getByTestId('record-file-info').textContent).toContain('second.wav'));
+    expect(screen.queryByTestId('upload-done')).toBeNull();
+    pick('third.wav');
+    expect(await screen.findByText('Discard this take?')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByText('Discard this take?')).toBeNull());
+    expect(screen.getByTestId('record-file-info').textContent).toContain('second.wav');
+    pick('third.wav');
+    fireEvent.click(await screen.findByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.getByTestId('record-file-info').textContent).toContain('third.wav'));
+  }, 15_000);
+
+  it('sends the subject and the silence-trim choice', async () => {
+    render(<GreetingRecorder enabled onUploaded={() => {}} />);
+    fireEvent.change(screen.getByTestId('record-file'), { target: { files: [new File([new Uint8Array([1])], 'chord.flac', { type: 'audio/flac' })] } });
+    await screen.findByTestId('record-upload');
+    expect(screen.getByTestId('record-file-info').textContent).toBe('chord.flac · length shown in the preview');
+    fireEvent.change(screen.getByLabelText('Subject'), { target: { value: 'Holiday\nchord' } });
+    fireEvent.click(screen.getByLabelText(/Trim silence/));
+    fireEvent.click(screen.getByTestId('record-upload'));
+    await screen.findByTestId('upload-done');
+    const req = fake.calls.find((c) => c.method === 'greetingUpload')?.req as { subject?: string; trimSilence?: boolean };
+    expect(req).toMatchObject({ subject: 'Holidaychord', trimSilence: false });
+  }, 15_000);
 });
