@@ -26,6 +26,14 @@ import { formatDuration } from '../format.js';
 import { AudioPlayer } from './AudioPlayer.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
+/** The subject as one line of at most 120 characters (control characters dropped, as main requires). */
+function oneLine(text: string): string {
+  return Array.from(text)
+    .filter((c) => c.charCodeAt(0) >= 0x20 && c !== '\u007f')
+    .join('')
+    .slice(0, 120);
+}
+
 /** Props of {@link GreetingRecorder}. */
 export interface GreetingRecorderProps {
   enabled: boolean;
@@ -167,7 +175,7 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
             <MenuItem value="normal-greeting">Greeting (callers hear it before the tone)</MenuItem>
             <MenuItem value="voice-signature">Name (used in the standard greeting)</MenuItem>
           </TextField>
-          <TextField size="small" label="Subject" placeholder="Greeting recorded in VVM Desk" value={subject} onChange={(e) => setSubject(e.target.value.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 120))} helperText="Shown in the greeting list" sx={{ maxWidth: 420 }} data-testid="record-subject" />
+          <TextField size="small" label="Subject" placeholder="Greeting recorded in VVM Desk" value={subject} onChange={(e) => setSubject(oneLine(e.target.value))} helperText="Shown in the greeting list" sx={{ maxWidth: 420 }} data-testid="record-subject" />
           <FormControlLabel
             control={
               <Checkbox

@@ -107,7 +107,10 @@ const RecordingBytes = Bytes.refine((a) => a.byteLength > 0 && a.byteLength <= M
 const EncodedGreetingBytes = Bytes.refine((a) => a.byteLength > 6 && a.byteLength <= 6 + 5000 * 32, 'encoded greeting empty or too large');
 
 /** A greeting's subject as the user names it (shown in the greeting list); one line. */
-const GreetingSubject = z.string().max(120).regex(/^[^\u0000-\u001f\u007f]*$/, 'one line of text');
+const GreetingSubject = z
+  .string()
+  .max(120)
+  .refine((s) => !Array.from(s).some((c) => c.charCodeAt(0) < 0x20 || c === '\u007f'), 'one line of text');
 
 /** How main turns a recording into a greeting; the same options for preview and upload. */
 const GreetingEncoding = {
