@@ -43,8 +43,9 @@ export function isAllowedServiceUrl(url: string): boolean {
 
 /** A server URL as settings accept it: see {@link isAllowedServiceUrl}. */
 const ServiceUrl = z
-  .url({ protocol: /^https?$/, abort: true })
+  .string()
   .max(2048)
+  .pipe(z.url({ protocol: /^https?$/, abort: true }))
   .refine(isAllowedServiceUrl, { message: 'must be an https:// URL (http:// only for a loopback address)' });
 
 /** One extra CA: PEM text holding at least one certificate, at most 64 KiB. */

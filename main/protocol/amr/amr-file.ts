@@ -79,7 +79,9 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
   if (startsWith(bytes, AMR_WB_MAGIC)) throw invalid('This is AMR-WB (wideband) audio; only AMR-NB is supported here.', { offset: 0 });
   if (startsWith(bytes, AMR_MC_MAGIC)) throw invalid('Multi-channel AMR files are not supported.', { offset: 0 });
   if (!isAmrNb(bytes)) throw invalid('Not an AMR-NB file: the "#!AMR\\n" header is missing at byte 0.', { offset: 0 });
-  const offsets: number[] = [];
+  // Every frame is at least one byte, so this holds them all; one typed array, no growing list.
+  const offsets = new Uint32Array(bytes.length - AMR_MAGIC.length);
+  let frames = 0;
   const modeCounts = [0, 0, 0, 0, 0, 0, 0, 0];
   let sid = 0;
   let noData = 0;
@@ -90,7 +92,7 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
     // Frame header (RFC 4867 5.3): P(1) FT(4) Q(1) P(2).
     const ft = (header >> 3) & 0x0f;
     const size = amrFrameSize(ft);
-    const index = offsets.length;
+    const index = frames;
     if (size === null) {
       throw invalid(`Corrupt AMR-NB data: reserved frame type ${ft} at byte ${pos} (frame ${index}).`, { offset: pos, frame: index, frameType: ft });
     }
@@ -105,21 +107,21 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
     if (ft <= 7) modeCounts[ft] = (modeCounts[ft] ?? 0) + 1;
     else if (ft === AMR_FT_SID) sid++;
     else noData++;
-    offsets.push(pos);
+    offsets[frames++] = pos;
     pos += size;
   }
-  if (offsets.length === 0) throw new AudioError('audio.empty', 'The AMR-NB file has a header but no audio frames.', { hint: 'Record or choose a longer file.' });
+  if (frames === 0) throw new AudioError('audio.empty', 'The AMR-NB file has a header but no audio frames.', { hint: 'Record or choose a longer file.' });
   return {
     codec: 'amr-nb',
     sampleRate: 8000,
     channels: 1,
-    frames: offsets.length,
-    durationMs: offsets.length * AMR_FRAME_MS,
+    frames,
+    durationMs: frames * AMR_FRAME_MS,
     modeCounts,
     sidFrames: sid,
     noDataFrames: noData,
     badQualityFrames: bad,
-    frameOffsets: Uint32Array.from(offsets),
+    frameOffsets: offsets.slice(0, frames),
     byteLength: bytes.length,
   };
 }

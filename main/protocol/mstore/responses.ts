@@ -61,8 +61,18 @@ function bad(message: string, detail?: Record<string, string | number>): HttpErr
   return new HttpError('http.badResponse', message, { hint: 'The server sent something this app does not understand; try again later.', ...(detail && { detail }) });
 }
 
-/** Parses a JSON body; malformed or non-UTF-8 text is http.badResponse. */
-export function parseJson(body: Uint8Array, what: string): unknown {
+/**
+ * Largest JSON body parsed for a profile, a folder quota, one object or a bulk result: real ones are a few
+ * KiB. A search page may be larger ({@link MAX_PAGE_JSON_BYTES}). Anything bigger is refused before any
+ * parsing, so a hostile body costs nothing but its download (itself capped by maxResponseBytes).
+ */
+export const MAX_SMALL_JSON_BYTES = 256 * 1024;
+/** Largest search page parsed (a page holds at most a few hundred objects of about 1 KiB). */
+export const MAX_PAGE_JSON_BYTES = 8 * 1024 * 1024;
+
+/** Parses a JSON body of at most `maxBytes`; too large, malformed or non-UTF-8 is http.badResponse. */
+export function parseJson(body: Uint8Array, what: string, maxBytes = MAX_SMALL_JSON_BYTES): unknown {
+  if (body.length > maxBytes) throw bad(`${what}: response is larger than ${maxBytes} bytes`, { bytes: body.length, limitBytes: maxBytes });
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
@@ -266,7 +276,7 @@ export type ObjectMapper<T> = (raw: unknown, trust: UrlTrust) => ObjectEntry<T>;
 
 /** POST /objects/operations/search (a 200 page; 204 is an empty folder and never reaches here). */
 export function parseSearchPage<T>(body: Uint8Array, map: ObjectMapper<T>, trust: UrlTrust): Page<T> {
-  const list = validate(ObjectListSchema, parseJson(body, 'search'), 'search');
+  const list = validate(ObjectListSchema, parseJson(body, 'search', MAX_PAGE_JSON_BYTES), 'search');
   const items: ObjectEntry<T>[] = [];
   const rejected: RejectedObject[] = [];
   list.objectList.object.forEach((raw, index) => {

@@ -1,0 +1,150 @@
+// Benchmark: every parser that takes server or user input costs time proportional to its input. For each
+// parser, the worst input shape we know (runs that made the old code backtrack or copy, escapes, repeats)
+// is timed at 1 KiB, 64 KiB and 1 MiB; the figure is the time PER BYTE at 1 MiB divided by the time per
+// byte at 1 KiB, measured in the same run. Linear code gives about 1 (less when the parser caps its
+// input); quadratic code gives about 1000. Target: at most 2. When 64 KiB already costs more than 8x per
+// byte, 1 MiB is not attempted (it could take minutes) and the case is reported as missed.
+// Run through the bench runner (npm run bench) or alone: node out/test/bench/parsers-linear.js
+import { pathToFileURL } from 'node:url';
+import { parseChallenges } from '../../main/protocol/digest/challenge.js';
+import { parseBootstrappingInfo } from '../../main/protocol/gba/bootstrapping-info.js';
+import { contentDispositionFilename, sanitizeFilename } from '../../main/protocol/mstore/filename.js';
+import { parseProfile, parseSearchPage, toVoicemail } from '../../main/protocol/mstore/responses.js';
+import { objectPathFromUrl } from '../../main/protocol/mstore/urls.js';
+import { decideRange } from '../../main/protocol/wav-range.js';
+import { parseTlvs } from '../../main/protocol/apdu/tlv.js';
+import { parseAmr } from '../../main/protocol/amr/amr-file.js';
+import { scanAmr } from '../../main/protocol/mstore/amr-frames.js';
+import { parseWav } from '../../main/protocol/wav.js';
+import { describeCaPem } from '../../main/protocol/ca-pem.js';
+import { fileNameFor } from '../../main/services/audio/file-names.js';
+import { SettingsSchema } from '../../shared/settings.js';
+import type { BenchResult } from './bench-result.js';
+
+const KB = 1024;
+const SIZES = [KB, 64 * KB, KB * KB] as const;
+const enc = new TextEncoder();
+const trust = { server: 'https://wsg.t-mobile.com/phone20/mStoreRelay' };
+
+/** `unit` repeated to `size` characters (cut to fit), between `head` and `tail`. */
+function fill(head: string, unit: string, tail: string, size: number): string {
+  const n = Math.max(0, size - head.length - tail.length);
+  return head + unit.repeat(Math.ceil(n / unit.length)).slice(0, n) + tail;
+}
+
+/** A flat copy (not a rope of repeats), so the first call does not pay for flattening it. */
+function flat(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
+}
+
+/** Swallows any error: the cost of refusing hostile input is what is measured. */
+function quietly(fn: () => unknown): () => void {
+  return () => {
+    try {
+      fn();
+    } catch {
+      // a refusal is a result too
+    }
+  };
+}
+
+/** Median microseconds per call of `fn` (repeated so timer resolution does not matter). */
+function perCallUs(fn: () => void, minMs = 20): number {
+  let n = 1;
+  for (;;) {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    const took = performance.now() - t;
+    if (took >= minMs / 4 || took > 200) break;
+    n *= 2;
+  }
+  const samples: number[] = [];
+  for (let s = 0; s < 5; s++) {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    samples.push(((performance.now() - t) * 1000) / n);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[2] ?? NaN;
+}
+
+interface Case {
+  name: string;
+  /** The worst-shape input of about `size` bytes, and the call that parses it. */
+  make(size: number): () => void;
+}
+
+const attrs = (n: number) => JSON.stringify({ vvmserviceProfile: { attributes: { attribute: Array.from({ length: n }, () => ({ name: 'x', value: ['v'] })) } } });
+const object = (from: string) => ({
+  attributes: { attribute: [{ name: 'date', value: ['2024-01-01T00:00:00Z'] }, { name: 'from', value: [from] }] },
+  resourceURL: 'https://wsg.t-mobile.com/x/objects/a',
+  payloadPart: [{ contentType: 'audio/amr', size: '1', href: 'https://wsg.t-mobile.com/x/objects/a/payloadParts/part1', contentDisposition: 'attachment; filename="a.amr"' }],
+});
+const pem = '-----BEGIN CERTIFICATE-----\n';
+const amrFrames = (size: number) => {
+  const b = new Uint8Array(Math.max(6, size));
+  b.set(enc.encode('#!AMR\n'));
+  b.fill(0x7c, 6); // frame type 15 (NO_DATA): one byte per frame, the most frames per byte
+  return b;
+};
+const wavChunks = (size: number) => {
+  const b = new Uint8Array(Math.max(44, size - (size % 8)));
+  b.set(enc.encode('RIFF\0\0\0\0WAVE'));
+  for (let p = 12; p + 8 <= b.length; p += 8) b.set(enc.encode('junk'), p); // empty unknown chunks
+  return b;
+};
+
+const CASES: Case[] = [
+  { name: 'file name: reserved stem, dot-space runs', make: (n) => { const s = flat(fill('CON', ' .', 'y.amr', n)); return () => sanitizeFilename(s, 'f.amr'); } },
+  { name: 'file name: multibyte, bidi controls', make: (n) => { const s = flat(fill('', 'é\u202e😀', '.amr', n)); return () => sanitizeFilename(s, 'f.amr'); } },
+  { name: 'Content-Disposition: unterminated escapes', make: (n) => { const s = flat(fill('attachment; filename="', 'a\\', '', n)); return () => contentDispositionFilename(s); } },
+  { name: 'Content-Disposition: repeated parameters', make: (n) => { const s = flat(fill('', ';filename*=x', '', n)); return () => contentDispositionFilename(s); } },
+  { name: 'export template: braces', make: (n) => { const s = flat(fill('', '{date', '}', n)); return () => fileNameFor(s, { date: '2024-01-01T00:00:00Z', from: null, durationMs: 0, id: 'i', ext: 'mp3' }, 'UTC'); } },
+  { name: 'Range: blanks after the dash', make: (n) => { const s = flat(fill('bytes=0-', ' ', 'x', n)); return () => decideRange(s, 1000); } },
+  { name: 'profile: one attribute name repeated', make: (n) => { const b = enc.encode(attrs(Math.max(1, Math.floor(n / 30)))); return quietly(() => parseProfile(b)); } },
+  { name: 'search page: caller with @ runs', make: (n) => { const b = enc.encode(JSON.stringify({ objectList: { object: [object(fill('x', '@', '\n', n))] } })); return quietly(() => parseSearchPage(b, toVoicemail, trust)); } },
+  { name: 'object URL: many segments', make: (n) => { const s = flat(fill('https://wsg.t-mobile.com/', 'a/', 'objects/x', n)); return quietly(() => objectPathFromUrl(s, trust)); } },
+  { name: 'object URL: ?path= with dots', make: (n) => { const s = flat(fill('https://h/p?path=http://b/', '.a/', 'objects/x', n)); return quietly(() => objectPathFromUrl(s, trust)); } },
+  { name: 'digest challenge: escape runs', make: (n) => { const s = flat(fill('Digest realm="', '\\a', '"', n)); return quietly(() => parseChallenges([s])); } },
+  { name: 'BootstrappingInfo: nested elements', make: (n) => { const b = enc.encode(fill('<BootstrappingInfo xmlns="uri:3gpp-gba">', '<a>', '', n)); return quietly(() => parseBootstrappingInfo(b)); } },
+  { name: 'TLV: many small objects', make: (n) => { const b = new Uint8Array(n).map((_v, i) => (i % 2 === 0 ? 0x80 : 0x00)); return quietly(() => parseTlvs(b)); } },
+  { name: 'AMR: one-byte frames (parse)', make: (n) => { const b = amrFrames(n); return quietly(() => parseAmr(b)); } },
+  { name: 'AMR: one-byte frames (upload scan)', make: (n) => { const b = amrFrames(n); return () => scanAmr(b); } },
+  { name: 'WAV: empty unknown chunks', make: (n) => { const b = wavChunks(n); return quietly(() => parseWav(b)); } },
+  { name: 'CA PEM: BEGIN without END', make: (n) => { const s = flat(fill('', pem, '', n)); return quietly(() => describeCaPem(s)); } },
+  { name: 'settings: server URL', make: (n) => { const s = flat(fill('https://', 'a', '.example/', n)); return () => SettingsSchema.safeParse({ server: s }); } },
+];
+
+/** Runs every case; one row per parser with the 1 MiB / 1 KiB time-per-byte ratio. */
+export async function bench(): Promise<BenchResult[]> {
+  const rows: BenchResult[] = [];
+  for (const c of CASES) {
+    const perByte: number[] = [];
+    for (const size of SIZES) {
+      const fn = c.make(size);
+      fn(); // warm up (and build lazily compiled regexes)
+      perByte.push((perCallUs(fn) * 1000) / size);
+      if (size === 64 * KB && (perByte[1] ?? 0) > 8 * (perByte[0] ?? 0)) break;
+    }
+    // The 1 KiB baseline is measured again after the big inputs, in the same JIT state (a function that
+    // V8 deoptimised on the big input is slower on the small one too; that is not input-size cost).
+    const again = c.make(KB);
+    const small = Math.max(perByte[0] ?? NaN, (perCallUs(again) * 1000) / KB);
+    const [, mid = NaN, big] = perByte;
+    const ratio = big === undefined ? Infinity : big / small;
+    rows.push({
+      name: `linear: ${c.name}`,
+      value: Number.isFinite(ratio) ? ratio : 999,
+      unit: 'x per byte, 1 MiB vs 1 KiB',
+      target: '<= 2x',
+      ok: ratio <= 2,
+      note: `${small.toFixed(1)} / ${mid.toFixed(1)} / ${big === undefined ? 'skipped' : big.toFixed(1)} ns per byte at 1 KiB / 64 KiB / 1 MiB`,
+    });
+  }
+  return rows;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rows = await bench();
+  for (const r of rows) process.stdout.write(`${r.name}: ${r.value.toFixed(2)} ${r.unit} (${r.ok ? 'ok' : 'MISSED'}; ${r.note})\n`);
+}
