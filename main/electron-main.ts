@@ -12,6 +12,8 @@ import { cacheDir, configDir, dataDir } from './adapters/paths.js';
 import { loadSettings, saveSettings } from './adapters/settings/settings-file.js';
 import { FsError } from './errors.js';
 import { registerHandlers, sendEvent } from './ipc/handle.js';
+import { watchLibraryEvents } from './ipc/library-implementations.js';
+import { createElectronNotifier } from './ipc/notifier.js';
 import { APP_ORIGIN, createMainWindow, installAppProtocol, registerAppScheme } from './windows.js';
 
 /** out/ (this file is compiled to out/main/electron-main.js). */
@@ -52,6 +54,19 @@ async function start(): Promise<void> {
     // Start with the defaults; the file is left alone until the user saves settings again.
     logger.warn('settings not loaded', { reason: e instanceof Error ? e.message : String(e) });
   }
+  // Clicking a notification brings the window up (and shows that voicemail).
+  const preloadFile = join(OUT_DIR, 'preload', 'preload.cjs');
+  const showWindow = (): BrowserWindow => {
+    const win = BrowserWindow.getAllWindows()[0] ?? createMainWindow(preloadFile);
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+    return win;
+  };
+  const notifier = createElectronNotifier({
+    openVoicemail: (id) => sendEvent(showWindow().webContents, 'notify:open', { id }),
+    showWindow: () => void showWindow(),
+  });
   const backend: DesktopBackend = await createDesktopBackend({
     env: process.env,
     settings,
@@ -59,6 +74,9 @@ async function start(): Promise<void> {
     demo: demoFlag ? true : 'auto',
     logger,
     cacheDir: join(cacheDir(process.env) ?? join(app.getPath('userData'), 'Cache'), 'audio'),
+    // The voicemail library, in the data folder the CLI uses too (one library for both).
+    dataDir: dataDir(process.env) ?? join(app.getPath('userData'), 'Data'),
+    notifier,
   });
 
   const { dispatcher, feed, media } = createDesktopIpc(backend, {
@@ -86,6 +104,13 @@ async function start(): Promise<void> {
   feed.watch((payload) => {
     for (const w of BrowserWindow.getAllWindows()) sendEvent(w.webContents, 'card:status', payload);
   });
+  // Library pushes (sync finished, notes changed, sync state) likewise.
+  if (backend.library) {
+    watchLibraryEvents(backend.library, {
+      changed: () => BrowserWindow.getAllWindows().forEach((w) => sendEvent(w.webContents, 'library:changed', {})),
+      syncStatus: (st) => BrowserWindow.getAllWindows().forEach((w) => sendEvent(w.webContents, 'sync:status', st)),
+    });
+  }
 
   createMainWindow(join(OUT_DIR, 'preload', 'preload.cjs'));
   app.on('activate', () => {

@@ -29,4 +29,15 @@ api.onCardStatus = (cb: (s: unknown) => void): (() => void) => {
   return () => void ipcRenderer.removeListener('card:status', listener);
 };
 
+/** A push event without per-operation filtering: the payload only. */
+function subscribe(name: string, cb: (payload: unknown) => void): () => void {
+  const listener = (_e: IpcRendererEvent, payload: unknown) => cb(payload);
+  ipcRenderer.on(name, listener);
+  return () => void ipcRenderer.removeListener(name, listener);
+}
+
+api.onLibraryChanged = (cb: () => void): (() => void) => subscribe('library:changed', () => cb());
+api.onSyncStatus = (cb: (s: unknown) => void): (() => void) => subscribe('sync:status', cb);
+api.onNotifyOpen = (cb: (e: unknown) => void): (() => void) => subscribe('notify:open', cb);
+
 contextBridge.exposeInMainWorld('api', Object.freeze(api));

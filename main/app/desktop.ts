@@ -13,6 +13,14 @@ import type { CardReaderPort, Logger, ReaderEvent } from '../services/ports.js';
 import { createAudioEngine } from './audio.js';
 import { NULL_LOGGER, pcscReaders } from './card.js';
 import { openMstoreSession } from './mstore.js';
+import { openLibraryStore } from '../adapters/library/sqlite-library.js';
+import { fileNotifiedState } from '../adapters/fs/notified-state.js';
+import { createMailboxLibrary, type MailboxLibrary } from '../services/mailbox/mailbox-library.js';
+import type { NotifierPort } from '../services/mailbox/notifications.js';
+import { SYSTEM_TIMERS } from '../services/mailbox/sync-scheduler.js';
+
+/** Notifications nobody sees (hosts without an OS notification centre). */
+const SILENT_NOTIFIER: NotifierPort = { newVoicemail: () => {}, unreadCount: () => {}, expiring: () => {}, inboxNearlyFull: () => {} };
 
 /** Options of {@link createDesktopBackend}. */
 export interface DesktopBackendOptions {
@@ -28,6 +36,13 @@ export interface DesktopBackendOptions {
   demoLatencyMs?: number;
   /** Persists settings changed in the window (main/adapters/settings/settings-file.ts). */
   saveSettings?: (s: Settings) => Promise<void>;
+  /**
+   * The data folder holding the voicemail libraries (main/adapters/paths.ts dataDir, the CLI's too): with
+   * it the window reads the library and syncs it in the background; without it, no library.
+   */
+  dataDir?: string;
+  /** OS notifications (new voicemail, unread badge, expiry, inbox nearly full); default: none shown. */
+  notifier?: NotifierPort;
 }
 
 /** The desktop's mailbox (`engine`), the PIN store it uses, whether it runs the demo, and cleanup. */
@@ -36,6 +51,8 @@ export interface DesktopBackend {
   pins: PinStore;
   /** Demo mode now (an automatic demo ends when a card is inserted). */
   readonly demo: boolean;
+  /** The library side (background sync, notifications), when a data folder was given. */
+  library: MailboxLibrary | null;
   close(): Promise<void>;
 }
 
@@ -118,13 +135,28 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
     logger,
     ...(opts.saveSettings !== undefined && { saveSettings: opts.saveSettings }),
   });
+  const library =
+    opts.dataDir === undefined
+      ? null
+      : createMailboxLibrary({
+          mailbox: engine,
+          store: openLibraryStore(opts.dataDir),
+          notifiedFor: (lib) => fileNotifiedState(lib.dir),
+          notifier: opts.notifier ?? SILENT_NOTIFIER,
+          audio,
+          timers: SYSTEM_TIMERS,
+          clock: { now: () => Date.now(), monotonic: () => performance.now() },
+          logger,
+        });
   return {
     engine,
     pins,
+    library,
     get demo() {
       return engine.cardStatus().demo;
     },
     close: async () => {
+      library?.close();
       await engine.close();
       await watcher?.close();
     },
@@ -151,7 +183,7 @@ export interface DesktopIpc {
 }
 
 /** Wires the channel implementations over the backend, the same for Electron and the web harness. */
-export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'>, opts: DesktopIpcOptions): DesktopIpc {
+export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'> & Partial<Pick<DesktopBackend, 'library'>>, opts: DesktopIpcOptions): DesktopIpc {
   // The last few decoded WAVs for the media route (the playback service caches the rest).
   const media = createMediaCache();
   const feed = createCardStatusFeed(backend.engine, backend.pins);
@@ -161,6 +193,6 @@ export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'
     ...(opts.revealLog && { revealLog: opts.revealLog }),
     rememberAudio: (id, wav) => media.remember(id, wav),
     cardStatusChanged: () => feed.changed(),
-  });
+  }, backend.library ?? null);
   return { dispatcher: createDispatcher(impls, { onInternal: (channel, e) => opts.onInternal?.(channel, e) }), feed, media };
 }

@@ -7,6 +7,8 @@ import type { EngineAudio, EngineCardStatus, GreetingRecording, Mailbox as Deskt
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { AppConfigError, CardError, FsError, throwIfAborted } from '../errors.js';
 import type { Implementations } from './dispatch.js';
+import { libraryImplementations } from './library-implementations.js';
+import type { MailboxLibrary } from '../services/mailbox/mailbox-library.js';
 import { describeCaPem } from '../protocol/ca-pem.js';
 
 /** The mailbox (main/services/mailbox) as the channels see it; the names stay for the IPC layer's users. */
@@ -41,7 +43,7 @@ function noCard(): CardError {
 }
 
 /** Builds every channel's implementation over the engine, the keychain and the host. */
-export function createImplementations(engine: DesktopEngine, pins: PinStore, host: DesktopHost): Implementations {
+export function createImplementations(engine: DesktopEngine, pins: PinStore, host: DesktopHost, library: MailboxLibrary | null = null): Implementations {
   const status = () => publicCardStatus(engine, pins);
   // The folder of the last export: `sameFolder` exports and "Show in folder" use it, so no path ever
   // comes from the renderer.
@@ -82,7 +84,8 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       return status();
     },
     'voicemail:list': (_req, ctx) => engine.listVoicemails(ctx),
-    'voicemail:audio': async (req, ctx) => playable(req.id, await engine.voicemailAudio(req.id, ctx)),
+    // From the library when it holds the audio (offline, and voicemails the server no longer has), else the server.
+    'voicemail:audio': async (req, ctx) => playable(req.id, (await library?.audio(req.id, ctx)) ?? (await engine.voicemailAudio(req.id, ctx))),
     'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
     'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
     'voicemail:export': async (req, ctx): Promise<ExportOutcomeValue> => {
@@ -125,6 +128,7 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       }
       await pins.set(currentIccid(), req.pin);
     },
+    ...libraryImplementations(library),
     'pin:forget': async () => {
       await pins.delete(currentIccid());
       host.cardStatusChanged?.();

@@ -6,6 +6,9 @@ import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
 import { startWebHarness, type WebHarness } from './server.js';
 import { createDesktopBackend, createDesktopIpc } from '../app.js';
 import { defaultSettings } from '../../shared/settings.js';
+import { dataDir as appDataDir } from '../adapters/paths.js';
+import { watchLibraryEvents } from '../ipc/library-implementations.js';
+import { recordingNotifier, type RecordedNotice } from '../services/mailbox/notifications.js';
 
 /** A PinStore in memory: the harness never writes to the developer's real keychain. */
 export function memoryPinStore(): PinStore {
@@ -17,9 +20,15 @@ export function memoryPinStore(): PinStore {
   };
 }
 
-/** Starts the harness over the desktop engine; paths default to the build output under `out/`. */
-export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('out')): Promise<WebHarness & { demo: boolean }> {
-  const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore() });
+/**
+ * Starts the harness over the desktop engine; paths default to the build output under `out/`. The
+ * voicemail library lives in `dataDir` (default: the app's data folder, shared with the CLI); its
+ * notifications are recorded (`notifications`), not shown.
+ */
+export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('out'), dataDir: string | null = appDataDir(process.env)): Promise<WebHarness & { demo: boolean; notifications: RecordedNotice[] }> {
+  const notifier = recordingNotifier();
+  const backend = await createDesktopBackend({ env: process.env, settings: defaultSettings(), demo, pins: memoryPinStore(), notifier, ...(dataDir !== null && { dataDir }) });
+  const { library } = backend;
   const { dispatcher, feed, media } = createDesktopIpc(backend, {
     chooseExportDirectory: async () => resolve(outDir, 'harness-export'),
     onInternal: (channel, e) => console.error(`internal error on ${channel}:`, e),
@@ -29,11 +38,13 @@ export async function startDevHarness(demo: boolean | 'auto', outDir = resolve('
     rendererDir: resolve(outDir, 'renderer'),
     shimFile: resolve(outDir, 'web-harness', 'api-shim.js'),
     watchCardStatus: (push) => feed.watch(push),
+    ...(library && { watchEvents: (push) => watchLibraryEvents(library, { changed: () => push('library:changed', {}), syncStatus: (s) => push('sync:status', s) }) }),
     audio: (id) => media.get(id),
   });
   return {
     ...harness,
     demo: backend.demo,
+    notifications: notifier.recorded,
     async close() {
       await harness.close();
       feed.close();

@@ -3,7 +3,8 @@
 // main/ipc, so the renderer can be driven in a real browser without Electron.
 //   GET  /?token=T          sets the token cookie and redirects to /index.html
 //   POST /ipc/<channel>     body: wire JSON of the request; answer: wire JSON of the Result
-//   GET  /events?client=ID  Server-Sent Events: op:progress (to that client only) and card:status
+//   GET  /events?client=ID  Server-Sent Events: op:progress (to that client only), card:status and the
+//                           library pushes (library:changed, sync:status, notify:open)
 //   GET  /media/audio/<id>  decoded audio with HTTP Range (RFC 9110 section 14), as app:// in Electron
 // Every request must carry the token (cookie, or `Authorization: Bearer`), the Host header must be our
 // loopback address (DNS rebinding), and POSTs must come from our own Origin.
@@ -26,6 +27,8 @@ export interface WebHarnessOptions {
   shimFile: string;
   /** Subscribes to card status pushes; returns the unsubscribe function. */
   watchCardStatus?: (push: (s: EventPayload<'card:status'>) => void) => () => void;
+  /** Subscribes to the other pushes for every window (library:changed, sync:status, notify:open); returns the unsubscribe function. */
+  watchEvents?: (push: <E extends Exclude<EventName, 'op:progress' | 'card:status'>>(name: E, payload: EventPayload<E>) => void) => () => void;
   /** Decoded audio for GET /media/audio/<id> (served with Range, as Electron's app:// does). */
   audio?: (id: string) => Uint8Array | undefined;
   port?: number;
@@ -101,6 +104,7 @@ export async function startWebHarness(opts: WebHarnessOptions): Promise<WebHarne
     for (const r of targets) r.write(frame);
   }
   const unwatch = opts.watchCardStatus?.((s) => push(null, 'card:status', s));
+  const unwatchEvents = opts.watchEvents?.((name, payload) => push(null, name, payload));
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     if (pathname === '/harness/api-shim.js') return send(res, 200, await readFile(opts.shimFile), TYPES['.js']);
@@ -201,6 +205,7 @@ export async function startWebHarness(opts: WebHarnessOptions): Promise<WebHarne
     token,
     async close() {
       unwatch?.();
+      unwatchEvents?.();
       opts.dispatcher.abortAll();
       for (const set of streams.values()) for (const r of set) r.end();
       server.closeAllConnections();

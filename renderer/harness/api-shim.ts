@@ -19,6 +19,19 @@ events.addEventListener('card:status', (e) => {
   for (const l of cardListeners) l(payload);
 });
 
+const otherListeners = new Map<string, Set<(p: unknown) => void>>();
+for (const name of ['library:changed', 'sync:status', 'notify:open']) {
+  otherListeners.set(name, new Set());
+  events.addEventListener(name, (e) => {
+    const payload = fromWire((e as MessageEvent<string>).data);
+    for (const l of otherListeners.get(name) ?? []) l(payload);
+  });
+}
+function subscribe(name: string, cb: (p: unknown) => void): () => void {
+  otherListeners.get(name)?.add(cb);
+  return () => void otherListeners.get(name)?.delete(cb);
+}
+
 async function call(channel: string, req: unknown): Promise<unknown> {
   try {
     const res = await fetch(`/ipc/${channel}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Client-Id': clientId }, body: toWire(req) });
@@ -42,4 +55,7 @@ api.onCardStatus = (cb: (s: unknown) => void) => {
   cardListeners.add(cb);
   return () => void cardListeners.delete(cb);
 };
+api.onLibraryChanged = (cb: () => void) => subscribe('library:changed', () => cb());
+api.onSyncStatus = (cb: (s: unknown) => void) => subscribe('sync:status', cb);
+api.onNotifyOpen = (cb: (e: unknown) => void) => subscribe('notify:open', cb);
 Object.defineProperty(window, 'api', { value: Object.freeze(api), writable: false, configurable: false });

@@ -30,11 +30,17 @@ export const CHANNELS = [
   'settings:describeCa',
   'pin:store',
   'pin:forget',
+  'library:list',
+  'library:setNote',
+  'library:markRead',
+  'library:archiveDelete',
+  'sync:now',
+  'sync:status',
   'op:cancel',
 ] as const satisfies readonly Channel[];
 
 /** Every push event name. */
-export const EVENT_NAMES = ['op:progress', 'card:status'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['op:progress', 'card:status', 'library:changed', 'sync:status', 'notify:open'] as const satisfies readonly EventName[];
 
 // Compile-time proof that the lists are complete: a channel missing above makes these `false`.
 type Missing<All, Listed> = Exclude<All, Listed>;

@@ -6,8 +6,9 @@
 // main -> renderer: no response or event schema below has a field for one.
 import { z } from 'zod';
 import type { Result } from '../result.js';
+import { AppErrorSchema } from '../errors.js';
 import { SettingsSchema } from '../settings.js';
-import { FolderQuotaSchema, GreetingSchema, GreetingTypeSchema, ObjectIdSchema, ProfileSchema, VoicemailSchema } from '../domain/mstore.js';
+import { BulkItemResultSchema, FolderQuotaSchema, GreetingSchema, GreetingTypeSchema, ObjectIdSchema, ProfileSchema, VoicemailSchema } from '../domain/mstore.js';
 
 /** Identifies one long operation; the renderer makes it with `crypto.randomUUID()`. */
 export const OpId = z.uuid();
@@ -135,6 +136,73 @@ export const CaSummarySchema = z
   .object({ subject: z.string().max(4096), issuer: z.string().max(4096), validFrom: z.string().max(64), validTo: z.string().max(64), fingerprint256: z.string().max(128), isCa: z.boolean() })
   .strict();
 
+
+/** A voicemail of the local library (issue 9): what the server said plus local state. */
+export const LibraryVoicemail = z.object({
+  id: ObjectIdSchema,
+  /** Caller as the server gave it (digits, '' when withheld). */
+  from: z.string().max(64),
+  date: z.string().max(64),
+  expires: z.string().max(64).nullable(),
+  duration: z.number().int().min(0),
+  size: z.number().int().min(0),
+  filename: z.string().max(255),
+  /** Marked kept on the server ($MarkNotToDelete). */
+  keep: z.boolean(),
+  read: z.boolean(),
+  /** A local read-state change waits for the next sync. */
+  readPending: z.boolean(),
+  /** The audio is stored in the library (playable and exportable offline). */
+  stored: z.boolean(),
+  /** Epoch ms when a sync noticed the server no longer has it (archived only), else null. */
+  goneFromServerAt: z.number().nullable(),
+  firstSeen: z.number(),
+  notes: z.string().max(10_000),
+  labels: z.array(z.string().max(100)).max(64),
+});
+
+/** Counts of the library shown. */
+export const LibraryStats = z.object({
+  voicemails: z.number().int().min(0),
+  unread: z.number().int().min(0),
+  stored: z.number().int().min(0),
+  goneFromServer: z.number().int().min(0),
+  pendingReadChanges: z.number().int().min(0),
+  lastSyncAt: z.number().nullable(),
+});
+
+/** `library:list`: the library of the card's line, or offline the line synced last (never the ICCID). */
+export const LibraryListing = z.object({
+  /** The line's number; null when this data folder has no library yet. */
+  msisdn: z.string().max(32).nullable(),
+  /** True when it is the line of the card in the reader; false: offline, the last line used. */
+  live: z.boolean(),
+  voicemails: z.array(LibraryVoicemail).max(100_000),
+  stats: LibraryStats.nullable(),
+});
+
+/** Background sync as the window shows it (pushed on `sync:status`). */
+export const SyncStatus = z.object({
+  /** 'stopped': no card; 'idle': waiting for the next check; 'syncing': checking now. */
+  state: z.enum(['stopped', 'idle', 'syncing']),
+  lastSyncAt: z.number().nullable(),
+  lastError: AppErrorSchema.nullable(),
+  nextAt: z.number().nullable(),
+  progress: z.object({ phase: z.string().max(64), done: z.number().int().min(0).optional(), total: z.number().int().min(0).optional() }).nullable(),
+});
+
+/** What `sync:now` did. */
+export const SyncSummary = z.object({
+  newVoicemails: z.number().int().min(0),
+  downloaded: z.number().int().min(0),
+  goneFromServer: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  complete: z.boolean(),
+});
+
+/** Per-item results of `library:archiveDelete` (deleted from the server only with a verified local copy). */
+export const ArchiveDeleteOutcome = z.object({ results: z.array(BulkItemResultSchema).max(100_000), relisted: z.boolean() });
+
 /** Every channel: request schema and the schema of the value inside the Result. */
 export const contract = {
   'card:status': { req: z.object({}).strict(), res: CardStatus },
@@ -177,6 +245,15 @@ export const contract = {
   'settings:describeCa': { req: z.object({ pem: z.string().max(64 * 1024) }).strict(), res: z.object({ certificates: z.array(CaSummarySchema).min(1).max(16) }).strict() },
   'pin:store': { req: z.object({ pin: SimPin }).strict(), res: z.void() },
   'pin:forget': { req: z.object({}).strict(), res: z.void() },
+  /** `search`: words to find in callers, notes and labels; '' lists everything. */
+  'library:list': { req: z.object({ search: z.string().max(200) }).strict(), res: LibraryListing },
+  'library:setNote': { req: z.object({ id: ObjectIdSchema, notes: z.string().max(10_000) }).strict(), res: z.void() },
+  /** Read state in the library at once (offline too); the next sync sends it to the server. */
+  'library:markRead': { req: z.object({ ids: ObjectIds, read: z.boolean() }).strict(), res: z.void() },
+  /** Deletes from the server only voicemails whose library copy is verified by checksum; 'all' = every one the server lists. */
+  'library:archiveDelete': { req: z.object({ ids: z.union([ObjectIds, z.literal('all')]), opId: OpId }).strict(), res: ArchiveDeleteOutcome },
+  'sync:now': { req: z.object({ opId: OpId }).strict(), res: SyncSummary },
+  'sync:status': { req: z.object({}).strict(), res: SyncStatus },
   'op:cancel': { req: z.object({ opId: OpId }).strict(), res: z.void() },
 } as const;
 
@@ -195,6 +272,11 @@ export const OpProgress = z.object({
 export const events = {
   'op:progress': OpProgress,
   'card:status': CardStatus,
+  /** The library changed (a sync, a note, another line): list it again. */
+  'library:changed': z.object({}).strict(),
+  'sync:status': SyncStatus,
+  /** The user clicked a new-voicemail notification: show that voicemail. */
+  'notify:open': z.object({ id: ObjectIdSchema }).strict(),
 } as const;
 
 /** A channel name. */
@@ -228,6 +310,14 @@ export type ExportOutcomeValue = z.infer<typeof ExportOutcome>;
 export type ExportFormatValue = z.infer<typeof ExportFormat>;
 /** See {@link OpProgress}. */
 export type OpProgressValue = z.infer<typeof OpProgress>;
+/** See {@link LibraryVoicemail}. */
+export type LibraryVoicemailValue = z.infer<typeof LibraryVoicemail>;
+/** See {@link LibraryListing}. */
+export type LibraryListingValue = z.infer<typeof LibraryListing>;
+/** See {@link SyncStatus}. */
+export type SyncStatusValue = z.infer<typeof SyncStatus>;
+/** See {@link SyncSummary}. */
+export type SyncSummaryValue = z.infer<typeof SyncSummary>;
 
 /**
  * The API the renderer sees as `window.api`: one method per channel (no generic invoke), each taking
@@ -238,6 +328,12 @@ export type Api = { [C in Channel as ApiMethodName<C>]: (req: Req<C>) => Promise
   onProgress(opId: string, cb: (p: OpProgressValue) => void): () => void;
   /** Card presence and PIN state changes; returns the unsubscribe function. */
   onCardStatus(cb: (s: CardStatusValue) => void): () => void;
+  /** The library changed; returns the unsubscribe function. */
+  onLibraryChanged(cb: () => void): () => void;
+  /** Background sync state changes; returns the unsubscribe function. */
+  onSyncStatus(cb: (s: SyncStatusValue) => void): () => void;
+  /** A notification was clicked: open this voicemail; returns the unsubscribe function. */
+  onNotifyOpen(cb: (e: { id: string }) => void): () => void;
 };
 
 /** `voicemail:markRead` -> `voicemailMarkRead`. */

@@ -74,6 +74,10 @@ export function createStandInEngine(now: () => number = () => Date.now()): Deskt
       listeners.add(l);
       return () => void listeners.delete(l);
     },
+    async openLine() {
+      // No mstore session behind the stand-in: background sync has nothing to run on.
+      throw new CardError('card.absent', 'The stand-in engine has no card line');
+    },
     async cardInfo(opts): Promise<CardInfoValue> {
       await step(opts, 'card');
       return { reader: 'Demo reader', app: 'ISIM', impi: '310260000000001@msg.pc.t-mobile.com', impu: ['sip:+12065550100@msg.pc.t-mobile.com', 'tel:+12065550100'], msisdn: '+12065550100', gba: 'GBA_ME' };

@@ -9,7 +9,7 @@ import type { Settings } from '../../../shared/settings.js';
 import type { AudioEngine } from '../audio/engine.js';
 import type { PreparedGreeting } from '../audio/greeting.js';
 import type { Logger, OpOptions, ReaderEvent } from '../ports.js';
-import { CardError, HttpError, throwIfAborted } from '../../errors.js';
+import { AppConfigError, CardError, HttpError, throwIfAborted } from '../../errors.js';
 import { runDiagnostics } from '../diagnostics/diagnostics.js';
 import type { RequestLog } from '../diagnostics/request-log.js';
 import type { MailboxSession, OfferablePinSource, SessionOpener } from './ports.js';
@@ -191,6 +191,13 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
       const s = await (session ??= deps.open(settings, demo));
       throwIfAborted(opts.signal);
       return s.listReaders ? s.listReaders(opts.signal) : [];
+    },
+    async openLine(opts) {
+      const s = await ready(opts);
+      const card = await s.cardSession(opts.signal);
+      const msisdn = settings.msisdn ?? card.identity.msisdn;
+      if (msisdn === null) throw new AppConfigError('config.invalid', 'The card has no phone number (no tel: IMPU)', { hint: 'Give the phone number explicitly (+1XXXXXXXXXX).', action: 'setPhoneNumber' });
+      return { session: s, key: { iccid: card.info().iccid, msisdn } };
     },
     async unlock(pin, opts) {
       deps.pinSource.offer(pin, false);

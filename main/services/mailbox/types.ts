@@ -7,6 +7,8 @@ import type { CardInfoValue, CardStatusValue, ExportFormatValue } from '../../..
 import type { FolderQuota, Greeting, GreetingType, Profile, Voicemail } from '../../../shared/domain/mstore.js';
 import type { Settings } from '../../../shared/settings.js';
 import type { OpOptions } from '../ports.js';
+import type { LibraryKey } from '../library/ports.js';
+import type { MailboxSession } from './ports.js';
 
 /** Card state as the mailbox knows it, without the keychain part (the IPC layer adds it). */
 export type EngineCardStatus = Omit<CardStatusValue, 'pinStored'> & {
@@ -54,6 +56,11 @@ export interface Mailbox {
   /** Subscribes to card status changes; returns the unsubscribe function. */
   watchCardStatus(listener: (s: EngineCardStatus) => void): () => void;
   cardInfo(opts: OpOptions): Promise<CardInfoValue>;
+  /**
+   * The open session with a verified card and the line it serves (ICCID + MSISDN: the library's key), for
+   * background work (library sync) over the same session as every other operation.
+   */
+  openLine(opts: OpOptions): Promise<{ session: MailboxSession; key: LibraryKey }>;
   /** Runs the diagnostics steps over the current session (see main/services/diagnostics). */
   diagnose(opts: OpOptions & { onStep?: DiagnosticsOptions['onStep'] }): Promise<DiagnosticsResult>;
   /** The recent requests, without secrets (the Diagnostics view's request log). */

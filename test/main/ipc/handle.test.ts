@@ -40,6 +40,12 @@ const VALID: { [C in Channel]: Req<C> } = {
   'settings:describeCa': { pem: '-----BEGIN CERTIFICATE-----' },
   'pin:store': { pin: '1234' },
   'pin:forget': {},
+  'library:list': { search: 'smith' },
+  'library:setNote': { id: 'VV-Mail/Inbox/1', notes: 'call back' },
+  'library:markRead': { ids: ['VV-Mail/Inbox/1'], read: true },
+  'library:archiveDelete': { ids: ['VV-Mail/Inbox/1'], opId: OP },
+  'sync:now': { opId: OP },
+  'sync:status': {},
   'op:cancel': { opId: OP },
 };
 
@@ -106,6 +112,12 @@ function recordingImpls(calls: { channel: Channel; req: unknown }[]): Implementa
     'settings:describeCa': { certificates: [{ subject: 'CN=x', issuer: 'CN=x', validFrom: 'a', validTo: 'b', fingerprint256: 'AB', isCa: true }] },
     'pin:store': undefined,
     'pin:forget': undefined,
+    'library:list': { msisdn: '+12065550100', live: true, voicemails: [], stats: { voicemails: 0, unread: 0, stored: 0, goneFromServer: 0, pendingReadChanges: 0, lastSyncAt: null } },
+    'library:setNote': undefined,
+    'library:markRead': undefined,
+    'library:archiveDelete': { results: [{ id: 'VV-Mail/Inbox/1', ok: true, code: null, reason: '' }], relisted: false },
+    'sync:now': { newVoicemails: 0, downloaded: 0, goneFromServer: 0, failed: 0, complete: true },
+    'sync:status': { state: 'idle', lastSyncAt: null, lastError: null, nextAt: null, progress: null },
   };
   const impls: Record<string, (req: unknown) => Promise<unknown>> = {};
   for (const [channel, answer] of Object.entries(answers)) {

@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 describe('preload', () => {
   it('exposes exactly one method per channel plus the two subscriptions, frozen', () => {
-    expect(Object.keys(api).sort()).toEqual([...CHANNELS.map(methodName), 'onCardStatus', 'onProgress'].sort());
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS.map(methodName), 'onCardStatus', 'onLibraryChanged', 'onNotifyOpen', 'onProgress', 'onSyncStatus'].sort());
     expect(Object.isFrozen(api)).toBe(true);
     expect(api).not.toHaveProperty('invoke');
   });
@@ -62,5 +62,21 @@ describe('preload', () => {
     off();
     emit('card:status', { state: 'absent' });
     expect(seen).toEqual([{ state: 'ready' }]);
+  });
+
+  it('passes library, sync status and notification-click events (payload only) until unsubscribed', () => {
+    const seen: unknown[] = [];
+    const offs = [
+      (api.onLibraryChanged as (cb: () => void) => () => void)(() => seen.push('changed')),
+      (api.onSyncStatus as (cb: (s: unknown) => void) => () => void)((s) => seen.push(s)),
+      (api.onNotifyOpen as (cb: (e: unknown) => void) => () => void)((e) => seen.push(e)),
+    ];
+    emit('library:changed', {});
+    emit('sync:status', { state: 'syncing' });
+    emit('notify:open', { id: 'VV-Mail/Inbox/1' });
+    for (const off of offs) off();
+    emit('library:changed', {});
+    emit('notify:open', { id: 'VV-Mail/Inbox/2' });
+    expect(seen).toEqual(['changed', { state: 'syncing' }, { id: 'VV-Mail/Inbox/1' }]);
   });
 });
