@@ -7,8 +7,11 @@
 //   with frame count, encoder delay and padding; FLAC: STREAMINFO's total samples and MD5) are written
 //   to a file there (FFMPEG_OUTFILE) and read back. Through a pipe those headers stay empty, and readers
 //   then see the wrong duration (MP3 about 0.15 s too long at 8 kHz).
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Temporary directories live under one private folder of ours (vvm-desk-<uid>, 0700, checked to be ours),
+// and a process that was killed before it could clean up leaves debris there that the next run sweeps
+// (directories older than an hour). Children are killed when this process exits.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AudioError, CancelledError, throwIfAborted } from '../../errors.js';
@@ -21,6 +24,69 @@ export const FFMPEG_STDOUT = 'pipe:1';
 export const FFMPEG_OUTFILE = 'vvm-seekable-output';
 
 const DEFAULT_MAX_OUTPUT = 512 * 1024 * 1024;
+
+/** A temporary directory older than this belongs to a run that was killed, not to one in progress. */
+export const STALE_TEMP_DIR_MS = 60 * 60_000;
+
+const live = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** Kills `child` when this process exits (normal exit, or a signal Node turns into an exit). */
+function killWithParent(child: ChildProcess): void {
+  live.add(child);
+  child.once('close', () => live.delete(child));
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
+/**
+ * The private parent of our temporary directories: `<tmp>/vvm-desk-<uid>`, mode 0700, a real directory
+ * owned by this user (a symlink or someone else's folder planted there is not used: then the system
+ * temporary folder itself, where mkdtemp still gives a private 0700 directory).
+ */
+export async function privateTempRoot(base = tmpdir()): Promise<string> {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : null;
+  const root = join(base, uid === null ? 'vvm-desk' : `vvm-desk-${uid}`);
+  try {
+    await mkdir(root, { mode: 0o700 });
+  } catch (e) {
+    if (!(e instanceof Error && 'code' in e && e.code === 'EEXIST')) return base;
+  }
+  try {
+    const st = await lstat(root);
+    if (!st.isDirectory() || (uid !== null && st.uid !== uid) || (process.platform !== 'win32' && (st.mode & 0o077) !== 0)) return base;
+  } catch {
+    return base;
+  }
+  return root;
+}
+
+/** Removes `vvm-ffmpeg-*` directories in `root` older than `olderThanMs`: audio left by a killed run. */
+export async function sweepStaleTempDirs(root: string, olderThanMs = STALE_TEMP_DIR_MS, now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith('vvm-ffmpeg-')) continue;
+    try {
+      const st = await lstat(join(root, name));
+      if (!st.isDirectory() || now - st.mtimeMs < olderThanMs) continue;
+      await rm(join(root, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // gone already or not ours
+    }
+  }
+  return removed;
+}
 
 /** A counting semaphore. */
 export class Semaphore {
@@ -113,6 +179,17 @@ export class FfmpegRunner {
     this.sem = new Semaphore(concurrency);
   }
 
+  private root: Promise<string> | null = null;
+
+  /** The private temp root, found once; the first use also sweeps what killed runs left there. */
+  private tempRoot(): Promise<string> {
+    this.root ??= privateTempRoot().then(async (r) => {
+      await sweepStaleTempDirs(r);
+      return r;
+    });
+    return this.root;
+  }
+
   /** Runs `ffmpeg -hide_banner -loglevel error -nostats <args>`; resolves with stdout. */
   run(args: string[], opts: FfmpegRunOptions = {}): Promise<Uint8Array> {
     return this.sem.run(async () => {
@@ -120,7 +197,7 @@ export class FfmpegRunner {
       const seekIn = input !== undefined && needsSeekableInput(input) && args.includes(FFMPEG_STDIN);
       const seekOut = args.includes(FFMPEG_OUTFILE);
       if (!seekIn && !seekOut) return this.spawnOnce(args, opts);
-      const dir = await mkdtemp(join(tmpdir(), 'vvm-ffmpeg-'));
+      const dir = await mkdtemp(join(await this.tempRoot(), 'vvm-ffmpeg-'));
       try {
         const inFile = join(dir, 'input');
         const outFile = join(dir, 'output');
@@ -148,6 +225,7 @@ export class FfmpegRunner {
         stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
         windowsHide: true,
       });
+      killWithParent(child);
       const chunks: Buffer[] = [];
       let outBytes = 0;
       let stderr = '';

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SettingsSchema, defaultSettings, type Settings } from '../../../shared/settings.js';
 import { AppConfigError, FsError } from '../../errors.js';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { sweepStaleTempFiles, writeFileAtomic } from '../fs/atomic-write.js';
 import { configDir } from '../paths.js';
 import { nafFqdnFromServer } from '../../protocol/gba/naf-id.js';
 
@@ -18,6 +18,8 @@ export function settingsFilePath(env: Record<string, string | undefined>, platfo
 
 /** Reads the settings; the defaults when the file does not exist. Throws AppConfigError('config.invalid'). */
 export async function loadSettings(file: string): Promise<Settings> {
+  // A process killed mid-save leaves `.settings.json.<hex>.part`; the next start removes stale ones.
+  await sweepStaleTempFiles(dirname(file));
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,18 @@ describe('settings file', () => {
     await expect(loadSettings(file)).rejects.toMatchObject({ code: 'config.invalid' });
     writeFileSync(file, JSON.stringify({ server: 'not a url', connectTimeoutMs: -1 }));
     await expect(loadSettings(file)).rejects.toMatchObject({ code: 'config.invalid', detail: { fields: ['server', 'connectTimeoutMs'] } });
+  });
+
+  it('a start sweeps the stale temporary files of a save that was killed (issue 11), and the folder is 0700', async () => {
+    const file = join(dir, 'cfg', 'settings.json');
+    await saveSettings(file, defaultSettings());
+    expect(statSync(join(dir, 'cfg')).mode & 0o777).toBe(0o700);
+    const stale = join(dir, 'cfg', '.settings.json.0123456789ab.part');
+    writeFileSync(stale, '{');
+    const old = new Date(Date.now() - 3_600_000);
+    utimesSync(stale, old, old);
+    expect(await loadSettings(file)).toEqual(defaultSettings());
+    expect(readdirSync(join(dir, 'cfg'))).toEqual(['settings.json']);
   });
 
   it('refuses to save invalid settings', async () => {
