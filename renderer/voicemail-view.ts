@@ -36,28 +36,42 @@ export interface ViewQuery {
   sort: VoicemailSort;
 }
 
-// One lower-cased haystack per item, built once per item object (items are immutable values: a changed
-// voicemail is a new object), so typing in the search box over 5,000 items only runs `includes`.
-const haystacks = new WeakMap<VoicemailItem, string>();
+// One lower-cased haystack (and the caller's digits) per item, built once per item object (items are
+// immutable values: a changed voicemail is a new object), so typing in the search box over 5,000 items
+// only runs `includes`.
+const haystacks = new WeakMap<VoicemailItem, { text: string; digits: string }>();
 
-function haystack(v: VoicemailItem): string {
+function haystack(v: VoicemailItem): { text: string; digits: string } {
   let h = haystacks.get(v);
   if (h === undefined) {
-    h = [v.from, formatPhone(v.from), v.name ?? '', v.notes ?? '', v.transcript ?? ''].join('\n').toLowerCase();
+    h = { text: [v.from, formatPhone(v.from), v.name ?? '', v.notes ?? '', v.transcript ?? ''].join('\n').toLowerCase(), digits: v.from.replace(/\D/g, '') };
     haystacks.set(v, h);
   }
   return h;
 }
 
+/** A search text prepared once per keystroke, not once per voicemail. */
+interface Needle {
+  text: string;
+  /** The query as digits when it is a phone number typed any way ("(206) 555-01"), else null. */
+  digits: string | null;
+}
+
+function needleOf(text: string): Needle {
+  const q = text.trim().toLowerCase();
+  const digits = q.replace(/[\s()+.-]/g, '');
+  return { text: q, digits: /^\d+$/.test(digits) ? digits : null };
+}
+
+function matchesNeedle(v: VoicemailItem, n: Needle): boolean {
+  if (n.text === '') return true;
+  const h = haystack(v);
+  return h.text.includes(n.text) || (n.digits !== null && h.digits.includes(n.digits));
+}
+
 /** True when `v` matches the search text: caller number (typed any way), name, notes, transcript. */
 export function matchesText(v: VoicemailItem, text: string): boolean {
-  const q = text.trim().toLowerCase();
-  if (q === '') return true;
-  const h = haystack(v);
-  if (h.includes(q)) return true;
-  // "206 555 01" or "(206) 555-01" finds +12065550143: compare digits only when the query is a number.
-  const digits = q.replace(/[\s()+.-]/g, '');
-  return /^\d+$/.test(digits) && v.from.replace(/\D/g, '').includes(digits);
+  return matchesNeedle(v, needleOf(text));
 }
 
 /** True when `v` passes the filter chip. */
@@ -110,8 +124,20 @@ function comparator(sort: VoicemailSort): (a: VoicemailItem, b: VoicemailItem) =
   }
 }
 
+/** The items in the chosen order (a new array). Sorting is kept apart from filtering so that typing in
+ * the search box filters an already sorted list (filter keeps the order) instead of sorting again. */
+export function sortVoicemails(items: readonly VoicemailItem[], sort: VoicemailSort): VoicemailItem[] {
+  return [...items].sort(comparator(sort));
+}
+
+/** The sorted items that pass the filter and the search text, in the same order. */
+export function filterVoicemails(sorted: readonly VoicemailItem[], text: string, filter: VoicemailFilter, now: number): VoicemailItem[] {
+  const n = needleOf(text);
+  if (n.text === '' && filter === 'all') return sorted as VoicemailItem[];
+  return sorted.filter((v) => matchesFilter(v, filter, now) && matchesNeedle(v, n));
+}
+
 /** The items to show, in order. Never mutates `items`. */
 export function viewOf(items: readonly VoicemailItem[], q: ViewQuery, now: number): VoicemailItem[] {
-  const out = items.filter((v) => matchesFilter(v, q.filter, now) && matchesText(v, q.text));
-  return out.sort(comparator(q.sort));
+  return filterVoicemails(sortVoicemails(items, q.sort), q.text, q.filter, now);
 }

@@ -8,9 +8,8 @@
 // has it); the panel moves the active row with Up/Down.
 import { forwardRef, memo, useCallback, useImperativeHandle, useLayoutEffect, useRef, useState, type MouseEvent, type RefObject } from 'react';
 import Box from '@mui/material/Box';
-import Checkbox from '@mui/material/Checkbox';
-import Chip from '@mui/material/Chip';
 import Skeleton from '@mui/material/Skeleton';
+import GlobalStyles from '@mui/material/GlobalStyles';
 import Typography from '@mui/material/Typography';
 import { expiryState, formatDuration, formatExpiry, formatPhone, formatRelativeDate } from '../format.js';
 import type { VoicemailItem } from '../voicemail-view.js';
@@ -18,7 +17,7 @@ import type { VoicemailItem } from '../voicemail-view.js';
 /** Height of one row in CSS pixels (fixed: the windowing depends on it). */
 export const ROW_HEIGHT = 56;
 /** Rows rendered above and below the visible ones, so fast scrolling shows no gap. */
-const OVERSCAN = 6;
+const OVERSCAN = 4;
 /** Rows rendered before the list has been measured (jsdom, the first frame). */
 const UNMEASURED_ROWS = 24;
 
@@ -72,7 +71,50 @@ export function rowLabel(v: VoicemailItem, now: number): string {
   return parts.filter((p) => p !== '').join(', ');
 }
 
-const EXPIRY_COLOUR = { kept: 'text.secondary', ok: 'text.secondary', soon: 'warning.dark', expired: 'error.main' } as const;
+// Rows are plain elements with class names; their CSS is made once per theme (ListStyles below), not
+// per row and render: with 5,000 voicemails every keystroke in the search box redraws the visible rows,
+// and per-render style objects (sx, styled) cost most of that. Row state reaches the CSS as attributes
+// (aria-selected, aria-current, data-*).
+const ListStyles = memo(function ListStyles() {
+  return (
+    <GlobalStyles
+      styles={(theme) => ({
+        '.vvm-row': {
+          position: 'absolute',
+          left: 0,
+          right: 0,
+          height: ROW_HEIGHT,
+          display: 'flex',
+          alignItems: 'center',
+          gap: theme.spacing(1),
+          paddingLeft: theme.spacing(1),
+          paddingRight: theme.spacing(1.5),
+          cursor: 'pointer',
+          borderBottom: `1px solid ${theme.palette.divider}`,
+          outline: 'none',
+          color: theme.palette.text.primary,
+        },
+        '.vvm-row[aria-selected="true"], .vvm-row:hover': { backgroundColor: theme.palette.action.hover },
+        '.vvm-row[aria-current="true"]': { backgroundColor: theme.palette.action.selected },
+        // A visible focus ring in both themes (inside the row, so nothing clips it).
+        '.vvm-row:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
+        '.vvm-dot': { width: 10, height: 10, flex: 'none', borderRadius: '50%' },
+        '.vvm-row[data-read="false"] .vvm-dot': { backgroundColor: theme.palette.primary.main },
+        // A native checkbox in the theme's colour: a mouse target only (the row's aria-selected says it).
+        '.vvm-tick': { width: 16, height: 16, margin: 0, flex: 'none', cursor: 'pointer', accentColor: theme.palette.primary.main },
+        '.vvm-texts': { minWidth: 0, flex: 1 },
+        '.vvm-line, .vvm-sub': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+        '.vvm-line': { ...theme.typography.body1 },
+        '.vvm-row[data-read="false"] .vvm-line': { fontWeight: 700 },
+        '.vvm-sub': { ...theme.typography.body2, color: theme.palette.text.secondary },
+        '.vvm-expiry': { ...theme.typography.caption, flex: 'none', color: theme.palette.text.secondary },
+        '.vvm-expiry[data-expiry="soon"]': { color: theme.palette.warning.dark, fontWeight: 700 },
+        '.vvm-expiry[data-expiry="expired"]': { color: theme.palette.error.main, fontWeight: 700 },
+        '.vvm-archived': { ...theme.typography.caption, flex: 'none', border: `1px solid ${theme.palette.divider}`, borderRadius: 12, padding: '1px 8px', color: theme.palette.text.secondary },
+      })}
+    />
+  );
+});
 
 interface RowProps {
   v: VoicemailItem;
@@ -90,7 +132,8 @@ interface RowProps {
 const Row = memo(function Row({ v, index, count, open, active, checked, now, onRowClick, onCheck, onActiveChange }: RowProps) {
   const expiry = v.archivedOnly ? 'kept' : expiryState(v.expires, v.keep, now);
   return (
-    <Box
+    <div
+      className="vvm-row"
       role="option"
       id={`voicemail-row-${index}`}
       aria-selected={checked}
@@ -106,58 +149,42 @@ const Row = memo(function Row({ v, index, count, open, active, checked, now, onR
       data-archived={v.archivedOnly ? 'true' : 'false'}
       onClick={(e) => onRowClick(v.id, clickHow(e))}
       onFocus={() => active || onActiveChange(v.id)}
-      sx={{
-        position: 'absolute',
-        top: index * ROW_HEIGHT,
-        left: 0,
-        right: 0,
-        height: ROW_HEIGHT,
-        display: 'flex',
-        alignItems: 'center',
-        gap: 0.5,
-        pl: 1,
-        pr: 1.5,
-        cursor: 'pointer',
-        borderBottom: 1,
-        borderColor: 'divider',
-        bgcolor: open ? 'action.selected' : checked ? 'action.hover' : 'transparent',
-        '&:hover': { bgcolor: open ? 'action.selected' : 'action.hover' },
-        // A visible focus ring in both themes (the outline sits inside the row, so nothing clips it).
-        '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: -2 },
-        outline: 'none',
-      }}
+      style={{ top: index * ROW_HEIGHT }}
     >
-      <Box aria-hidden sx={{ width: 10, height: 10, flex: 'none', borderRadius: '50%', bgcolor: v.read ? 'transparent' : 'primary.main' }} />
-      <Checkbox
-        size="small"
+      <span className="vvm-dot" aria-hidden />
+      <input
+        className="vvm-tick"
+        type="checkbox"
         checked={checked}
+        readOnly
         tabIndex={-1}
+        aria-hidden
         onClick={(e) => {
           e.stopPropagation();
           onCheck(v.id, !checked, clickHow(e));
         }}
-        // The option's aria-selected already says it; the box is a mouse target only.
-        slotProps={{ input: { 'aria-hidden': true, tabIndex: -1 } }}
         data-testid="voicemail-check"
       />
-      <Box sx={{ minWidth: 0, flex: 1 }}>
-        <Typography noWrap sx={{ fontWeight: v.read ? 400 : 700 }}>
+      <div className="vvm-texts">
+        <div className="vvm-line">
           {v.name ? `${v.name} · ` : ''}
           {formatPhone(v.from)}
-        </Typography>
-        <Typography noWrap variant="body2" color="text.secondary" component="div">
+        </div>
+        <div className="vvm-sub">
           {formatRelativeDate(v.date, now)} · {formatDuration(v.duration)}
           {v.notes ? ` · ${v.notes}` : ''}
-        </Typography>
-      </Box>
+        </div>
+      </div>
       {v.archivedOnly ? (
-        <Chip size="small" variant="outlined" label="Archived" data-testid="voicemail-archived" sx={{ flex: 'none' }} />
+        <span className="vvm-archived" data-testid="voicemail-archived">
+          Archived
+        </span>
       ) : (
-        <Typography variant="caption" sx={{ flex: 'none', color: EXPIRY_COLOUR[expiry], fontWeight: expiry === 'soon' || expiry === 'expired' ? 700 : 400 }} data-testid="voicemail-expiry">
+        <span className="vvm-expiry" data-expiry={expiry} data-testid="voicemail-expiry">
           {formatExpiry(v.expires, v.keep, now)}
-        </Typography>
+        </span>
       )}
-    </Box>
+    </div>
   );
 });
 
@@ -177,9 +204,11 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
 
   const measure = useCallback(() => {
     const sp = scrollParent?.current ?? own.current;
+    if (!sp) return;
     const lb = listbox.current;
-    if (!sp || !lb) return;
-    const listTop = lb.getBoundingClientRect().top - sp.getBoundingClientRect().top + sp.scrollTop;
+    // Without rows yet (empty, loading) the scroller's height is still known: the first rows drawn are
+    // then exactly the visible ones, in one render.
+    const listTop = lb ? lb.getBoundingClientRect().top - sp.getBoundingClientRect().top + sp.scrollTop : sp.scrollTop;
     const next = { top: sp.scrollTop - listTop, height: sp.clientHeight };
     setView((v) => (v.top === next.top && v.height === next.height ? v : next));
   }, [scrollParent]);
@@ -252,6 +281,7 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
 
   return (
     <Box ref={own} sx={scrollParent ? { position: 'relative' } : { flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden', position: 'relative' }} data-testid="voicemail-scroller">
+      <ListStyles />
       <Box
         ref={listbox}
         role="listbox" aria-label="Voicemails" aria-multiselectable="true" data-testid="voicemail-list" data-count={items.length} sx={{ position: 'relative', height: items.length * ROW_HEIGHT }}>

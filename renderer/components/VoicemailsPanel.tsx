@@ -20,9 +20,9 @@ import { ExportFormat, type ExportFormatValue } from '../../shared/ipc/contract.
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { useShortcuts, type Shortcut } from '../hooks/useShortcuts.js';
-import { expiryState, formatDate, formatExpiry, formatPhone } from '../format.js';
+import { expiryState, formatDate, formatExpiry, formatPhone, warmFormatters } from '../format.js';
 import { chunks, failuresOf, outcomeText, progressText, type BulkFailure, type BulkKind, type BulkOutcome } from '../bulk.js';
-import { FILTERS, SORTS, viewOf, type VoicemailFilter, type VoicemailItem, type VoicemailSort } from '../voicemail-view.js';
+import { FILTERS, SORTS, filterVoicemails, sortVoicemails, type VoicemailFilter, type VoicemailItem, type VoicemailSort } from '../voicemail-view.js';
 import type { AudioPlayerHandle } from './AudioPlayer.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { ErrorAlert } from './ErrorAlert.js';
@@ -142,8 +142,11 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
   useEffect(() => {
     if (enabled) void refresh();
   }, [enabled, refresh]);
+  // While the list is on its way (a card and a server take far longer than this).
+  useEffect(() => warmFormatters(), []);
 
-  const view = useMemo(() => viewOf(items, { text, filter, sort }, now), [items, text, filter, sort, now]);
+  const sorted = useMemo(() => sortVoicemails(items, sort), [items, sort]);
+  const view = useMemo(() => filterVoicemails(sorted, text, filter, now), [sorted, text, filter, now]);
   useEffect(() => {
     if (!loaded) return;
     // Measured after the browser painted the rows (two frames: React commits, then the paint).

@@ -55,7 +55,7 @@ describe('VoicemailList', () => {
     expect(rows[0]?.getAttribute('aria-current')).toBe('true');
     expect(screen.getByRole('listbox').getAttribute('aria-multiselectable')).toBe('true');
     // The checkbox is a mouse target, not a second tab stop.
-    expect(screen.getAllByTestId('voicemail-check').every((c) => (c.querySelector('input') as HTMLInputElement).tabIndex === -1)).toBe(true);
+    expect(screen.getAllByTestId('voicemail-check').every((c) => (c as HTMLInputElement).tabIndex === -1)).toBe(true);
   });
 
   it('ticks a row without opening it, Shift for a range', () => {
