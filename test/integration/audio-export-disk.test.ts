@@ -2,7 +2,7 @@
 // mounts) give typed FsErrors and lose nothing; cancelling mid-batch leaves only complete files, no
 // temporary files and no private ffmpeg temp folders. Needs root (or CAP_SYS_ADMIN) to mount tmpfs.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,7 +43,9 @@ let payload: Uint8Array;
 let seconds = 0;
 const items = ['vm-1', 'vm-2', 'vm-3', 'vm-4'].map((id, i) => ({ id, from: '+12065550100', date: `2024-01-0${i + 1}T14:05:00Z` }));
 const fetchPayload = async () => payload;
-const ffmpegTempDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith('vvm-ffmpeg-'));
+// ffmpeg's temporary folders live in the private vvm-desk-<uid> folder (older builds: TMPDIR itself).
+const ffmpegTempDirs = () =>
+  [tmpdir(), join(tmpdir(), `vvm-desk-${process.getuid?.()}`)].flatMap((d) => (existsSync(d) ? readdirSync(d).filter((f) => f.startsWith('vvm-ffmpeg-')) : []));
 const savedTmp = process.env.TMPDIR;
 
 beforeAll(() => {

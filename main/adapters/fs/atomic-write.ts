@@ -102,6 +102,15 @@ export async function writeFileAtomic(dir: string, name: string, data: Uint8Arra
   let tmp: string;
   try {
     await mkdir(dir, { recursive: true, ...(opts.dirMode !== undefined && { mode: opts.dirMode }) });
+  } catch (e) {
+    const code = errno(e);
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      // The output location (or a folder on its way) is a file: say so, rather than "EEXIST".
+      throw new FsError('fs.failed', `${dir} is a file, not a folder.`, { detail: { path: dir, errno: code }, hint: 'Choose a folder to write into.', cause: e });
+    }
+    throw fsFailure(e, join(dir, name));
+  }
+  try {
     tmp = await writeTemp(dir, name, data, opts.fileMode ?? 0o644);
   } catch (e) {
     throw fsFailure(e, join(dir, name));

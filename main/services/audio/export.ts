@@ -2,7 +2,7 @@
 // original AMR bytes; names from a template; atomic writes that never overwrite silently; an optional
 // JSON or CSV manifest; progress and cancellation per item. Payloads come from `fetchPayload` (the mstore
 // client provides it), so this service does not depend on mstore code.
-import { toAppError, throwIfAborted } from '../../errors.js';
+import { FsError, toAppError, throwIfAborted } from '../../errors.js';
 import type { AppError } from '../../../shared/errors.js';
 import { isAmrNb, parseAmr } from '../../protocol/amr/amr-file.js';
 import { parseWav } from '../../protocol/wav.js';
@@ -130,7 +130,15 @@ export class ExportService {
         if (error.code === 'fs.failed') {
           // The folder itself is the problem (read-only, full, gone): every further item would download,
           // decode and encode only to fail the same way. Stop; what was written stays, nothing partial.
-          for (const rest of items.slice(i + 1)) failed.push({ id: rest.id, error });
+          // Each later item gets its own error (not exported, why) instead of a copy of this item's.
+          const errno = typeof error.detail?.errno === 'string' ? error.detail.errno : 'unknown';
+          for (const rest of items.slice(i + 1)) {
+            const skipped = new FsError('fs.failed', `Not exported: writing to ${opts.outDir} had already failed (${errno}).`, {
+              detail: { path: opts.outDir, errno, notAttempted: 'true' },
+              ...(error.hint !== undefined && { hint: error.hint }),
+            });
+            failed.push({ id: rest.id, error: toAppError(skipped) });
+          }
           diskFailed = true;
           break;
         }

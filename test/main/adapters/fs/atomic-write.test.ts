@@ -51,6 +51,10 @@ describe('writeFileAtomic', () => {
     await writeFile(join(dir, 'file'), '');
     const e = await writeFileAtomic(join(dir, 'file'), 'a.wav', bytes('1')).catch((x: unknown) => x);
     expect(e instanceof FsError && e.code).toBe('fs.failed');
+    // Said plainly (issue 11), for the folder itself and for a file on the way to it.
+    expect(e instanceof FsError && e.message).toBe(`${join(dir, 'file')} is a file, not a folder.`);
+    const deeper = await writeFileAtomic(join(dir, 'file', 'sub'), 'a.wav', bytes('1')).catch((x: unknown) => x);
+    expect(deeper instanceof FsError && e instanceof FsError && [deeper.code, deeper.message.endsWith('is a file, not a folder.')]).toEqual(['fs.failed', true]);
   });
 
   it('an aborted signal writes nothing', async () => {

@@ -240,7 +240,7 @@ describe('ExportService', () => {
     class FailingSink extends MemorySink {
       writes = 0;
       override async writeAtomic(dir: string, name: string, data: Uint8Array, opts?: WriteOptions): Promise<string> {
-        if (++this.writes === 2) throw new FsError('fs.failed', 'Could not write (ENOSPC).', { detail: { errno: 'ENOSPC' } });
+        if (++this.writes === 2) throw new FsError('fs.failed', `Could not write ${dir}/${name} (ENOSPC).`, { detail: { path: `${dir}/${name}`, errno: 'ENOSPC' } });
         return super.writeAtomic(dir, name, data, opts);
       }
     }
@@ -252,6 +252,12 @@ describe('ExportService', () => {
     expect(r.files.map((f) => f.id)).toEqual(['a']);
     expect(r.failed.map((f) => [f.id, f.error.code])).toEqual([['b', 'fs.failed'], ['c', 'fs.failed']]);
     expect(fetched).toEqual(['a', 'b']); // c was not downloaded for nothing
+    // Each item reports its own error: c was not attempted, it did not fail writing b's file (issue 11).
+    const [b, c] = r.failed;
+    expect(b?.error.message).toContain('/o/2024-01-02');
+    expect(c?.error.message).not.toContain('/o/2024-01-02');
+    expect(c?.error.message).toContain('Not exported');
+    expect(c?.error.detail).toMatchObject({ path: '/o', errno: 'ENOSPC', notAttempted: 'true' });
     expect(r.manifest).toBeUndefined();
     expect([...sink.files.keys()]).toEqual(['/o/2024-01-01 14.05 +12065550100 (0m42s).wav']);
   });
