@@ -48,6 +48,16 @@ const ServiceUrl = z
   .pipe(z.url({ protocol: /^https?$/, abort: true }))
   .refine(isAllowedServiceUrl, { message: 'must be an https:// URL (http:// only for a loopback address)' });
 
+// A NAF host as main/protocol/gba/naf-id.ts isNafHost accepts it (shared/ cannot import main/): an FQDN or
+// IPv4 address, or an IPv6 address without brackets. Not a realm, no port, no scheme.
+const FQDN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const IPV6 = /^(?=.*:.*:)[0-9a-f:]*(?::\d{1,3}(?:\.\d{1,3}){3})?$/i;
+const NafHost = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine((h) => FQDN.test(h) || (h.length <= 45 && IPV6.test(h)), { message: 'must be a host name or an IPv6 address without brackets' });
+
 /** One extra CA: PEM text holding at least one certificate, at most 64 KiB. */
 const CaPem = z.string().max(64 * 1024).refine((pem) => pem.includes('-----BEGIN CERTIFICATE-----'), { message: 'must be PEM text with a certificate' });
 
@@ -65,7 +75,7 @@ export const SettingsSchema = z.object({
    * the host of `server` (no port, lower case, an IPv6 address without brackets), which is what the NAF
    * itself uses; set it only when the relay is reached under another name than the one it keys for.
    */
-  nafFqdn: z.string().min(1).optional(),
+  nafFqdn: NafHost.optional(),
   /** Ua security protocol id as hex (5 bytes). */
   uaProtocolId: z.string().regex(/^[0-9a-fA-F]{10}$/).default(DEFAULT_UA_PROTOCOL_ID),
   /** Optional IMEI sent to the BSF as X-TMUS-IMEI (UNCONFIRMED whether required). */

@@ -53,6 +53,14 @@ describe('settings validation', () => {
     expect(ok({ caPem: Array.from({ length: 17 }, () => pem) })).toBe(false);
   });
 
+  it('an optional NAF host override is a host name or a bare IPv6 address, nothing else', () => {
+    for (const h of ['wsg.t-mobile.com', 'localhost', '127.0.0.1', '::1', 'fe80::1']) expect(ok({ nafFqdn: h }), h).toBe(true);
+    for (const h of ['', '3GPP-bootstrapping@wsg.t-mobile.com', 'wsg.t-mobile.com:443', 'https://wsg.t-mobile.com', '[::1]', 'a b', `${'a'.repeat(64)}.com`, 'a.'.repeat(130)]) {
+      expect(ok({ nafFqdn: h }), h).toBe(false);
+    }
+    expect(ok({})).toBe(true);
+  });
+
   it('loopback hosts', () => {
     expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'].every(isLoopbackHost)).toBe(true);
     expect(['localhost.', '10.0.0.1', '[::2]', '127.0.0.1.x'].some(isLoopbackHost)).toBe(false);
