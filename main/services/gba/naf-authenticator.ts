@@ -63,7 +63,8 @@ function shown(v: string): string {
  */
 export function realmMismatchError(realm: string, nafFqdn: string): GbaError {
   const expected = expectedNafRealm(nafFqdn);
-  const realmFqdn = nafFqdnFromRealm(realm);
+  // The -uicc form asks for a key that never leaves a GBA_U card: no NAF name makes that one work.
+  const realmFqdn = /^3GPP-bootstrapping-uicc@/i.test(realm) ? null : nafFqdnFromRealm(realm);
   return new GbaError('gba.realmMismatch', `The server asked for credentials for "${shown(realm)}", but this server address is NAF "${nafFqdn}" (realm "${expected}"); no answer was sent`, {
     hint: realmFqdn === null
       ? 'The server does not use a 3GPP-bootstrapping realm: check the server address.'
