@@ -12,25 +12,12 @@ import ListItemText from '@mui/material/ListItemText';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { DIAGNOSTIC_STEPS } from '../../shared/diagnostics.js';
 import type { DiagnosticsReportValue, DiagnosticStepValue } from '../../shared/ipc/contract.js';
 import { api } from '../api.js';
 import { useOperation } from '../hooks/useOperation.js';
 import { describeError } from '../messages.js';
 import { ErrorAlert } from './ErrorAlert.js';
-
-/** The steps as the window names them before a run (main sends the same ids and titles). */
-const STEPS: { id: string; title: string }[] = [
-  { id: 'service', title: 'Smart-card service' },
-  { id: 'reader', title: 'Card reader' },
-  { id: 'card', title: 'SIM in the reader' },
-  { id: 'pin', title: 'SIM PIN' },
-  { id: 'isim', title: 'ISIM application' },
-  { id: 'identity', title: 'Identity and phone number' },
-  { id: 'bsf', title: 'BSF reachable' },
-  { id: 'bootstrap', title: 'GBA bootstrap' },
-  { id: 'relay', title: 'Voicemail server challenge' },
-  { id: 'profile', title: 'Signed-in profile read' },
-];
 
 type Live = 'waiting' | 'running' | 'ok' | 'failed' | 'skipped';
 
@@ -91,7 +78,7 @@ export function DiagnosticsPanel() {
     }
   }
 
-  const steps: (DiagnosticStepValue | { id: string; title: string; status: Live; detail: string; error?: undefined })[] = report?.steps ?? STEPS.map((s) => ({ ...s, status: live[s.id] ?? 'waiting', detail: '' }));
+  const steps: (DiagnosticStepValue | { id: string; title: string; status: Live; detail: string; error?: undefined })[] = report?.steps ?? DIAGNOSTIC_STEPS.map((s) => ({ id: s.id, title: s.title, status: live[s.id] ?? 'waiting', detail: '' }));
   const failed = report?.steps.find((s) => s.status === 'failed');
   const running = run.state === 'running';
   return (

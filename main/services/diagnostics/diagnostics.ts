@@ -3,6 +3,7 @@
 // challenge and an authenticated profile read. It stops at the first broken link and says what to do
 // (AppError.action, worded by each front end). The CLI's `doctor` and the window's Diagnostics view
 // both run these steps. Never reports a secret: details name hosts, modes and identities only.
+import { DIAGNOSTIC_STEPS, stepTitle, type DiagnosticStepId } from '../../../shared/diagnostics.js';
 import type { AppError } from '../../../shared/errors.js';
 import type { Settings } from '../../../shared/settings.js';
 import { AppConfigError, HttpError, throwIfAborted, toAppError } from '../../errors.js';
@@ -27,9 +28,9 @@ export interface DiagnosticsTarget {
 }
 
 /** The steps, in order. */
-export const STEP_IDS = ['service', 'reader', 'card', 'pin', 'isim', 'identity', 'bsf', 'bootstrap', 'relay', 'realm', 'profile'] as const;
+export const STEP_IDS: readonly DiagnosticStepId[] = DIAGNOSTIC_STEPS.map((s) => s.id);
 /** One of {@link STEP_IDS}. */
-export type StepId = (typeof STEP_IDS)[number];
+export type StepId = DiagnosticStepId;
 
 /** A step's outcome. `skipped`: an earlier step failed. */
 export interface StepResult {
@@ -59,7 +60,7 @@ function msisdnOf(t: DiagnosticsTarget, id: { msisdn: string | null }): string {
 export const CHECKS: readonly Check[] = [
   {
     id: 'service',
-    title: 'Smart-card service',
+    title: stepTitle('service'),
     run: async (t, signal) => {
       const readers = await t.listReaders(signal);
       return t.demo ? 'the demo’s built-in reader (no smart-card service needed)' : `the smart-card service answers (${readers.length} reader${readers.length === 1 ? '' : 's'})`;
@@ -67,17 +68,17 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'reader',
-    title: 'Card reader',
+    title: stepTitle('reader'),
     run: async (t, signal) => {
       const readers = await t.listReaders(signal);
       if (readers.length === 0) pickReader(readers, t.settings.reader);
       return readers.map((r) => `${r.name}${r.cardPresent ? ' (card in it)' : ''}`).join('; ');
     },
   },
-  { id: 'card', title: 'SIM in the reader', run: async (t, signal) => pickReader(await t.listReaders(signal), t.settings.reader).name },
+  { id: 'card', title: stepTitle('card'), run: async (t, signal) => pickReader(await t.listReaders(signal), t.settings.reader).name },
   {
     id: 'pin',
-    title: 'SIM PIN',
+    title: stepTitle('pin'),
     run: async (t, signal) => {
       const pin = (await t.cardSession(signal)).info().pin;
       return pin.enabled ? 'entered' : 'not needed (the PIN is off)';
@@ -85,7 +86,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'isim',
-    title: 'ISIM application',
+    title: stepTitle('isim'),
     run: async (t, signal) => {
       const id = (await t.cardSession(signal)).identity;
       return id.app === 'ISIM' ? `ISIM present (${id.gba})` : 'no ISIM: using the USIM (TS 23.003 13.3 identity); the carrier may refuse it';
@@ -93,7 +94,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'identity',
-    title: 'Identity and phone number',
+    title: stepTitle('identity'),
     run: async (t, signal) => {
       const id = (await t.cardSession(signal)).identity;
       return `IMPI ${id.impi}, number ${msisdnOf(t, id)}${t.settings.msisdn ? ' (from the settings)' : ''}`;
@@ -101,7 +102,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'bsf',
-    title: 'BSF reachable',
+    title: stepTitle('bsf'),
     run: async (t, signal) => {
       const url = resolveBsfUrl(t.settings.bsf, (await t.cardSession(signal)).identity);
       const r = await t.http.request({ method: 'GET', url, headers: { 'User-Agent': USER_AGENT } }, signal);
@@ -110,7 +111,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'bootstrap',
-    title: 'GBA bootstrap',
+    title: stepTitle('bootstrap'),
     run: async (t, signal) => {
       const g = await (await t.bootstrapper(signal)).bootstrap(signal ? { signal } : {});
       return `${g.mode} with ${new URL(g.bsf).host} in ${Math.round(g.timings.totalMs)} ms${g.resynced ? ' (after a resync)' : ''}, key valid until ${g.lifetime}`;
@@ -118,7 +119,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'relay',
-    title: 'Voicemail server challenge',
+    title: stepTitle('relay'),
     run: async (t, signal) => {
       const id = (await t.cardSession(signal)).identity;
       const url = profileUrl(umsBase(t.settings.server, msisdnOf(t, id)));
@@ -134,7 +135,7 @@ export const CHECKS: readonly Check[] = [
     // The NAF identity on its own (main/services/gba/naf-realm.ts): the realm the server challenges with
     // against the NAF FQDN in use (the server's host, or the override). A mismatch is fixed by a setting.
     id: 'realm',
-    title: 'NAF identity',
+    title: stepTitle('realm'),
     run: async (t, signal) => {
       const id = (await t.cardSession(signal)).identity;
       return describeNafRealm(await checkNafRealm(t.http, profileUrl(umsBase(t.settings.server, msisdnOf(t, id))), t.settings, signal));
@@ -142,7 +143,7 @@ export const CHECKS: readonly Check[] = [
   },
   {
     id: 'profile',
-    title: 'Signed-in profile read',
+    title: stepTitle('profile'),
     run: async (t, signal) => {
       const p = await t.client.getProfile(signal ? { signal } : {});
       return `profile read: visual voicemail ${p.vvmOn ? 'on' : 'off'}`;

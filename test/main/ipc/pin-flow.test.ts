@@ -108,6 +108,25 @@ describe('SIM PIN flow', () => {
     }
   });
 
+  it('diagnostics:run reports each step as progress while it runs, over the open card session', async () => {
+    const { d, engine } = setup('2468');
+    try {
+      await d.dispatch('card:unlock', { pin: '2468', remember: false, opId: op() }, () => {});
+      const phases: string[] = [];
+      const r = await d.dispatch('diagnostics:run', { opId: op() }, (p) => phases.push(`${p.phase}/${p.done}/${p.total}`));
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      // The PIN entered in the dialog carries: no step asks for it again.
+      expect(r.value.steps.find((x) => x.id === 'pin')).toMatchObject({ status: 'ok', detail: 'entered' });
+      expect(phases[0]).toBe(`service:running/0/${r.value.steps.length}`);
+      expect(phases).toContain(`service:ok/1/${r.value.steps.length}`);
+      expect(phases.filter((x) => x.includes(':running')).length).toBeGreaterThan(3);
+      expect(r.value.requests.length).toBeGreaterThanOrEqual(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('lists the readers with card presence for the reader picker', async () => {
     const { d, engine, reader } = setup(null);
     try {
