@@ -11,6 +11,8 @@ import { expiryState, formatPhone } from './format.js';
 export type VoicemailItem = Voicemail & {
   /** The server no longer has it; the local library still does (played and exported from there). */
   archivedOnly?: boolean;
+  /** The local library has its audio: it stays (archived only) when the server deletes it. */
+  stored?: boolean;
   /** The user's own notes. */
   notes?: string;
   /** Caller name, where one is known. */

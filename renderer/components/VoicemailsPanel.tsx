@@ -16,11 +16,13 @@ import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
-import { ExportFormat, type ExportFormatValue } from '../../shared/ipc/contract.js';
+import { ExportFormat, type ExportFormatValue, type LibraryVoicemailValue, type SyncStatusValue } from '../../shared/ipc/contract.js';
 import { api } from '../api.js';
+import { useLibrary } from '../hooks/useLibrary.js';
 import { useOperation } from '../hooks/useOperation.js';
+import { describeError } from '../messages.js';
 import { useShortcuts, type Shortcut } from '../hooks/useShortcuts.js';
-import { expiryState, formatDate, formatExpiry, formatPhone, warmFormatters } from '../format.js';
+import { expiryState, formatDate, formatExpiry, formatPhone, formatRelativeDate, warmFormatters } from '../format.js';
 import { chunks, failuresOf, outcomeText, progressText, type BulkFailure, type BulkKind, type BulkOutcome } from '../bulk.js';
 import { FILTERS, SORTS, filterVoicemails, sortVoicemails, type VoicemailFilter, type VoicemailItem, type VoicemailSort } from '../voicemail-view.js';
 import type { AudioPlayerHandle } from './AudioPlayer.js';
@@ -34,7 +36,10 @@ import { VoicemailPlayer } from './VoicemailPlayer.js';
 export interface VoicemailsPanelProps {
   /** False while the card is locked or absent: nothing can be fetched then. */
   enabled: boolean;
-  /** True once a local library keeps a copy of every voicemail (the delete question says so). */
+  /**
+   * Forces the delete question to say the library keeps a copy (tests). Normally the tab knows it from
+   * the library listing: a voicemail whose audio the library has stays after a server delete.
+   */
   libraryKeepsCopies?: boolean;
 }
 
@@ -49,6 +54,38 @@ function loadFormat(): ExportFormatValue {
   } catch {
     return 'wav';
   }
+}
+
+/** A library voicemail as the tab shows it. */
+function fromLibrary(v: LibraryVoicemailValue): VoicemailItem {
+  return {
+    id: v.id,
+    from: v.from,
+    date: v.date,
+    expires: v.expires,
+    duration: v.duration,
+    read: v.read,
+    size: v.size,
+    filename: v.filename,
+    keep: v.keep,
+    contentType: 'audio/amr',
+    archivedOnly: v.goneFromServerAt !== null,
+    stored: v.stored,
+    notes: v.notes,
+  };
+}
+
+/** The background sync in a few words: checking now, when it last checked, or why it could not. */
+function syncText(s: SyncStatusValue | null, live: boolean, now: number): { text: string; error: boolean } | null {
+  if (!live) return { text: 'Offline: showing the voicemail kept on this computer.', error: false };
+  if (!s) return null;
+  if (s.state === 'syncing') {
+    const p = s.progress;
+    return { text: p?.total ? `Checking for voicemail… ${p.done ?? 0} of ${p.total}` : 'Checking for voicemail…', error: false };
+  }
+  if (s.lastError) return { text: `Last check failed: ${describeError(s.lastError).text}`, error: true };
+  if (s.lastSyncAt !== null) return { text: `Checked ${formatRelativeDate(new Date(s.lastSyncAt).toISOString(), now)}`, error: false };
+  return null;
 }
 
 /** Where an action was started: its progress and outcome are shown there. */
@@ -74,7 +111,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
 }
 
 /** List, player and actions. */
-export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: VoicemailsPanelProps) {
+export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp = false }: VoicemailsPanelProps) {
   const list = useOperation();
   const { run: runList } = list;
   const root = useRef<HTMLDivElement>(null);
@@ -127,21 +164,46 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
     }
   }
 
-  const refresh = useCallback(async () => {
-    const res = await runList((opId) => api().voicemailList({ opId }));
-    if (res.ok) {
-      // Time from the data's arrival to the rows on screen, for the renderer benchmark.
-      performance.mark('voicemail-list:data');
-      setItems(res.value);
-      setLoaded(true);
-      const present = new Set(res.value.map((v) => v.id));
-      setChecked((c) => ([...c].every((id) => present.has(id)) ? c : new Set([...c].filter((id) => present.has(id)))));
-    }
-  }, [runList]);
+  // The local library (issue 9), when this data folder has one: it lists at once (offline too), keeps
+  // what the server deleted, has notes, and syncs in the background. Without one, the server's list.
+  const openRef = useRef<(id: string) => void>(() => {});
+  const library = useLibrary('', (id) => openRef.current(id));
+  const libraryOn = (library.listing?.msisdn ?? null) !== null;
+  const libraryOnRef = useRef(libraryOn);
+  libraryOnRef.current = libraryOn;
+  const { syncNow, refresh: relistLibrary, setNote } = library;
+
+  const show = useCallback((next: VoicemailItem[]) => {
+    // Time from the data's arrival to the rows on screen, for the renderer benchmark.
+    performance.mark('voicemail-list:data');
+    setItems(next);
+    setLoaded(true);
+    const present = new Set(next.map((v) => v.id));
+    setChecked((c) => ([...c].every((id) => present.has(id)) ? c : new Set([...c].filter((id) => present.has(id)))));
+  }, []);
 
   useEffect(() => {
-    if (enabled) void refresh();
-  }, [enabled, refresh]);
+    const l = library.listing;
+    if (l && l.msisdn !== null) show(l.voicemails.map(fromLibrary));
+  }, [library.listing, show]);
+
+  const refresh = useCallback(async () => {
+    if (libraryOnRef.current) {
+      // "Check now": the sync lists the server, fetches what is new, and the library tells us it changed.
+      await syncNow();
+      await relistLibrary();
+      return;
+    }
+    const res = await runList((opId) => api().voicemailList({ opId }));
+    // The library may have answered meanwhile: it has everything the server list has, and more.
+    if (res.ok && !libraryOnRef.current) show(res.value);
+  }, [runList, syncNow, relistLibrary, show]);
+
+  // The server is asked only once the library said it has none (it answers at once, offline too).
+  const libraryKnown = library.listing !== null || library.error !== null;
+  useEffect(() => {
+    if (enabled && libraryKnown && !libraryOnRef.current) void refresh();
+  }, [enabled, libraryKnown, refresh]);
   // While the list is on its way (a card and a server take far longer than this).
   useEffect(() => warmFormatters(), []);
 
@@ -162,8 +224,8 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
 
   const onPlayed = useCallback((id: string) => {
     setItems((vs) => vs.map((v) => (v.id === id ? { ...v, read: true } : v)));
-    void api()
-      .voicemailMarkRead({ ids: [id], read: true, opId: crypto.randomUUID() })
+    // With the library: marked there at once (offline too) and sent to the server by the next sync.
+    void (libraryOnRef.current ? api().libraryMarkRead({ ids: [id], read: true }) : api().voicemailMarkRead({ ids: [id], read: true, opId: crypto.randomUUID() }))
       .then((res) => {
         if (!res.ok) setItems((vs) => vs.map((v) => (v.id === id ? { ...v, read: false } : v)));
       });
@@ -175,6 +237,11 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
     setActiveId(id);
     anchor.current = id;
   }, []);
+  // A click on a new-voicemail notification opens it.
+  openRef.current = (id) => {
+    open(id);
+    requestAnimationFrame(() => listRef.current?.focusActive());
+  };
 
   const tickRange = useCallback(
     (to: string) => {
@@ -258,7 +325,13 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
             outcome.folder = res.value.folder;
           } else error = res.error;
         } else {
-          const res = kind === 'delete' ? await api().voicemailDelete({ ids: batch, opId }) : await api().voicemailMarkRead({ ids: batch, read: kind === 'read', opId });
+          const read = kind === 'read';
+          const res =
+            kind === 'delete'
+              ? await api().voicemailDelete({ ids: batch, opId })
+              : libraryOnRef.current
+                ? await api().libraryMarkRead({ ids: batch, read })
+                : await api().voicemailMarkRead({ ids: batch, read, opId });
           if (!res.ok) error = res.error;
         }
         if (error?.code === 'op.cancelled') {
@@ -306,9 +379,13 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
         const i = order.indexOf(id);
         return order.slice(i + 1).find((x) => !done.has(x)) ?? order.slice(0, i).reverse().find((x) => !done.has(x)) ?? null;
       };
-      setActiveId((a) => nextAfter(a));
-      setOpenId((o) => (o !== null && done.has(o) ? null : o));
-      setItems((vs) => vs.filter((v) => !done.has(v.id)));
+      // What the library holds stays, archived only; the rest is gone.
+      const kept = new Set(items.filter((v) => done.has(v.id) && v.stored === true).map((v) => v.id));
+      setActiveId((a) => (a !== null && kept.has(a) ? a : nextAfter(a)));
+      setOpenId((o) => (o !== null && done.has(o) && !kept.has(o) ? null : o));
+      setItems((vs) => vs.filter((v) => !done.has(v.id) || kept.has(v.id)).map((v) => (kept.has(v.id) ? { ...v, archivedOnly: true } : v)));
+      // The sync records the server side of it in the library.
+      if (libraryOnRef.current) void syncNow();
     }
   }
 
@@ -385,6 +462,8 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
       ? `${view.length} of ${plural(items.length, 'voicemail')}`
       : plural(items.length, 'voicemail');
   const pendingItems = pending ? pending.ids.map((id) => items.find((v) => v.id === id)).filter((v): v is VoicemailItem => v !== undefined) : [];
+  const pendingKept = pendingItems.filter((v) => keepsCopiesProp || v.stored === true).length;
+  const sync = libraryOn ? syncText(library.sync, library.listing?.live ?? true, now) : null;
 
   return (
     <Box ref={root} sx={{ display: 'grid', gridTemplateColumns: { xs: 'minmax(0, 1fr) minmax(0, 1fr)', md: 'minmax(0, 5fr) minmax(0, 6fr)' }, gap: 2, height: '100%', minHeight: 0, minWidth: 0 }} data-testid="voicemails-panel">
@@ -398,8 +477,8 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
                 {countText}
                 {loaded && unread > 0 ? ` · ${unread} new` : ''}
               </Typography>
-              <Button size="small" onClick={() => void refresh()} disabled={!enabled || list.state === 'running'}>
-                Refresh
+              <Button size="small" onClick={() => void refresh()} disabled={libraryOn ? !enabled || library.sync?.state === 'syncing' : !enabled || list.state === 'running'} data-testid="voicemail-refresh">
+                {libraryOn ? 'Check now' : 'Refresh'}
               </Button>
               <Tooltip title="Keyboard shortcuts (?)">
                 <IconButton size="small" aria-label="Keyboard shortcuts" onClick={() => setHelpOpen(true)} data-testid="shortcuts-button">
@@ -409,6 +488,11 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
                 </IconButton>
               </Tooltip>
             </Stack>
+            {sync && (
+              <Typography variant="caption" component="div" noWrap role="status" sx={{ color: sync.error ? 'error.main' : 'text.secondary' }} data-testid="sync-state" title={sync.text}>
+                {sync.text}
+              </Typography>
+            )}
             <TextField
               inputRef={search}
               size="small"
@@ -564,13 +648,17 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
               </Typography>
               {!current.archivedOnly && expiryState(current.expires, current.keep, now) === 'soon' && (
                 <Typography variant="body2" sx={{ color: 'warning.dark', fontWeight: 700 }}>
-                  The carrier deletes it soon{libraryKeepsCopies ? '; the library keeps its copy.' : ': export it to keep it.'}
+                  The carrier deletes it soon{keepsCopiesProp || current.stored === true ? '; the library keeps its copy.' : ': export it to keep it.'}
                 </Typography>
               )}
-              {current.notes && (
-                <Typography variant="body2" sx={{ mt: 0.5, whiteSpace: 'pre-wrap' }} data-testid="voicemail-notes">
-                  {current.notes}
-                </Typography>
+              {libraryOn ? (
+                <NoteEditor key={current.id} notes={current.notes ?? ''} onSave={(text) => setNote(current.id, text)} />
+              ) : (
+                current.notes && (
+                  <Typography variant="body2" sx={{ mt: 0.5, whiteSpace: 'pre-wrap' }} data-testid="voicemail-notes">
+                    {current.notes}
+                  </Typography>
+                )
               )}
             </Box>
             <VoicemailPlayer ref={player} key={current.id} id={current.id} caller={formatPhone(current.from)} onPlayed={onPlayed} />
@@ -635,7 +723,13 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies = false }: Voicema
         )}
         <Typography variant="body2">
           The carrier&apos;s copy is deleted for good.{' '}
-          {libraryKeepsCopies ? 'Your local library keeps its copy.' : 'VVM Desk keeps no copy: export first if you want to keep it.'}
+          {pendingKept === pendingItems.length
+            ? pendingItems.length === 1
+              ? 'Your local library keeps its copy.'
+              : 'Your local library keeps their copies.'
+            : pendingKept > 0
+              ? `Your local library keeps ${pendingKept} of them; ${pendingItems.length - pendingKept} have no local copy and are gone for good.`
+              : 'VVM Desk keeps no copy: export first if you want to keep it.'}
         </Typography>
       </ConfirmDialog>
       <ShortcutsHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
@@ -684,5 +778,48 @@ function StatusLine({ status, onCancel, onClose }: { status: ActionStatus; onCan
         </>
       )}
     </Alert>
+  );
+}
+
+/** The note on a voicemail, kept in the local library; saved on Save (or Ctrl/Cmd+Enter). */
+function NoteEditor({ notes, onSave }: { notes: string; onSave(text: string): Promise<{ ok: boolean }> }) {
+  const [text, setText] = useState(notes);
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
+  useEffect(() => setText(notes), [notes]);
+  const changed = text !== notes;
+  async function save() {
+    setState('saving');
+    const res = await onSave(text);
+    setState(res.ok ? 'saved' : 'failed');
+  }
+  return (
+    <Box sx={{ mt: 1 }}>
+      <TextField
+        label="Note"
+        size="small"
+        fullWidth
+        multiline
+        maxRows={4}
+        value={text}
+        onChange={(e) => {
+          setText(e.target.value.slice(0, 10_000));
+          setState('idle');
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && changed) void save();
+        }}
+        slotProps={{ htmlInput: { 'data-testid': 'voicemail-note' } }}
+      />
+      {(changed || state !== 'idle') && (
+        <Stack direction="row" sx={{ alignItems: 'center', gap: 1, mt: 0.5 }}>
+          <Button size="small" variant="outlined" onClick={() => void save()} disabled={!changed || state === 'saving'} data-testid="voicemail-note-save">
+            Save note
+          </Button>
+          <Typography variant="caption" color={state === 'failed' ? 'error' : 'text.secondary'} aria-live="polite">
+            {state === 'saved' ? 'Saved.' : state === 'failed' ? 'Not saved: try again.' : ''}
+          </Typography>
+        </Stack>
+      )}
+    </Box>
   );
 }

@@ -1,5 +1,5 @@
 // A fake window.api for component tests: every method records its request and answers from a table.
-import type { Api, CardStatusValue, Channel, OpProgressValue } from '../../shared/ipc/contract.js';
+import type { Api, CardStatusValue, Channel, OpProgressValue, SyncStatusValue } from '../../shared/ipc/contract.js';
 import { CHANNELS, methodName } from '../../shared/ipc/channels.js';
 
 export interface FakeApi {
@@ -9,6 +9,10 @@ export interface FakeApi {
   emitProgress(p: OpProgressValue): void;
   /** Pushes a card:status event to every onCardStatus subscriber. */
   emitCardStatus(s: CardStatusValue): void;
+  /** Pushes library:changed, sync:status and notify:open to their subscribers. */
+  emitLibraryChanged(): void;
+  emitSyncStatus(s: SyncStatusValue): void;
+  emitNotifyOpen(id: string): void;
 }
 
 export function installFakeApi(): FakeApi {
@@ -33,6 +37,21 @@ export function installFakeApi(): FakeApi {
     cardStatus.add(cb);
     return () => cardStatus.delete(cb);
   };
+  const libraryChanged = new Set<() => void>();
+  const syncStatus = new Set<(s: SyncStatusValue) => void>();
+  const notifyOpen = new Set<(e: { id: string }) => void>();
+  api.onLibraryChanged = (cb: () => void) => {
+    libraryChanged.add(cb);
+    return () => libraryChanged.delete(cb);
+  };
+  api.onSyncStatus = (cb: (s: SyncStatusValue) => void) => {
+    syncStatus.add(cb);
+    return () => syncStatus.delete(cb);
+  };
+  api.onNotifyOpen = (cb: (e: { id: string }) => void) => {
+    notifyOpen.add(cb);
+    return () => notifyOpen.delete(cb);
+  };
   Object.defineProperty(window, 'api', { value: api, configurable: true });
   return {
     api: api as unknown as Api,
@@ -40,5 +59,8 @@ export function installFakeApi(): FakeApi {
     answer: (m, fn) => void answers.set(m, fn),
     emitProgress: (p) => progress.forEach((l) => l(p)),
     emitCardStatus: (s) => cardStatus.forEach((l) => l(s)),
+    emitLibraryChanged: () => libraryChanged.forEach((l) => l()),
+    emitSyncStatus: (s) => syncStatus.forEach((l) => l(s)),
+    emitNotifyOpen: (id) => notifyOpen.forEach((l) => l({ id })),
   };
 }

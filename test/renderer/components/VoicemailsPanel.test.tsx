@@ -24,7 +24,7 @@ const row = (id: string) => rows().find((r) => r.getAttribute('data-id') === id)
 const calls = (m: string) => fake.calls.filter((c) => c.method === m).map((c) => c.req as Record<string, unknown>);
 const key = (k: string, init: KeyboardEventInit = {}) => fireEvent.keyDown(document.activeElement ?? document.body, { key: k, ...init });
 
-describe('VoicemailsPanel', () => {
+describe('VoicemailsPanel', { timeout: 20_000 }, () => {
   it('shows when the selected voicemail was left and that it is kept, above its player', async () => {
     const date = '2026-01-10T12:00:00Z';
     listing([{ ...vm(1), from: '12065550143', date }]);
@@ -41,6 +41,7 @@ describe('VoicemailsPanel', () => {
     render(<VoicemailsPanel enabled />);
     expect(screen.getByTestId('voicemail-skeleton')).toBeTruthy();
     expect(screen.getByTestId('voicemail-count').textContent).not.toMatch(/\b0 voicemails/);
+    await waitFor(() => expect(calls('voicemailList')).toHaveLength(1));
     await act(async () => answer({ ok: false, error: { code: 'net.offline', message: 'The server cannot be reached', retryable: true } }));
     expect(screen.getByTestId('voicemail-load-failed').querySelector('[data-code="net.offline"]')).toBeTruthy();
     listing([vm(1), vm(2)]);
@@ -186,5 +187,97 @@ describe('VoicemailsPanel', () => {
     expect(rows().map((r) => r.getAttribute('data-id'))).toEqual(['VV-Mail/Inbox/1']);
     fireEvent.change(screen.getByTestId('voicemail-search'), { target: { value: 'nobody' } });
     expect(screen.getByTestId('voicemail-empty').textContent).toBe('No voicemail matches.');
+  });
+});
+
+describe('VoicemailsPanel over the local library', { timeout: 20_000 }, () => {
+  const lib = (i: number, over: Record<string, unknown> = {}) => ({
+    ...vm(i),
+    readPending: false,
+    stored: true,
+    goneFromServerAt: null,
+    firstSeen: Date.now() - 10 * hour,
+    notes: '',
+    labels: [],
+    ...over,
+  });
+  function library(voicemails: ReturnType<typeof lib>[], live = true) {
+    fake.answer('libraryList', async () => ({ ok: true, value: { msisdn: '+12065550100', live, voicemails, stats: null } }));
+  }
+  const syncIdle = { state: 'idle' as const, lastSyncAt: Date.now() - 60_000, lastError: null, nextAt: null, progress: null };
+
+  it('shows archived-only voicemail marked, notes, the sync state, and checks now instead of re-listing', async () => {
+    library([lib(1, { notes: 'call the dentist' }), lib(2, { goneFromServerAt: Date.now() - hour })]);
+    fake.answer('syncStatus', async () => ({ ok: true, value: syncIdle }));
+    fake.answer('syncNow', async () => ({ ok: true, value: { newVoicemails: 0, downloaded: 0, goneFromServer: 0, failed: 0, complete: true } }));
+    render(<VoicemailsPanel enabled />);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(row('VV-Mail/Inbox/2').getAttribute('data-archived')).toBe('true');
+    expect(row('VV-Mail/Inbox/1').textContent).toContain('call the dentist');
+    expect(screen.getByTestId('sync-state').textContent).toMatch(/^Checked Today /);
+    // The library lists; the server list is not asked for.
+    expect(calls('voicemailList')).toEqual([]);
+    fireEvent.click(screen.getByTestId('voicemail-refresh'));
+    expect(screen.getByTestId('voicemail-refresh').textContent).toBe('Check now');
+    await waitFor(() => expect(calls('syncNow')).toHaveLength(1));
+    act(() => fake.emitSyncStatus({ ...syncIdle, state: 'syncing', progress: { phase: 'download', done: 2, total: 5 } }));
+    expect(screen.getByTestId('sync-state').textContent).toBe('Checking for voicemail… 2 of 5');
+    act(() => fake.emitSyncStatus({ ...syncIdle, lastError: { code: 'net.offline', message: 'offline', retryable: true } }));
+    expect(screen.getByTestId('sync-state').textContent).toMatch(/^Last check failed: /);
+    // Filter: archived only.
+    fireEvent.change(screen.getByTestId('voicemail-filter'), { target: { value: 'archived' } });
+    expect(rows().map((r) => r.getAttribute('data-id'))).toEqual(['VV-Mail/Inbox/2']);
+  });
+
+  it('offline: says the list is what this computer keeps', async () => {
+    library([lib(1)], false);
+    render(<VoicemailsPanel enabled={false} />);
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    expect(screen.getByTestId('sync-state').textContent).toContain('Offline');
+  });
+
+  it('delete says the library keeps the copy, and the voicemail stays, archived only; read state goes to the library', async () => {
+    library([lib(1), lib(2, { stored: false, read: false })]);
+    render(<VoicemailsPanel enabled />);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    fireEvent.click(row('VV-Mail/Inbox/1'));
+    fireEvent.click(screen.getByTestId('item-delete'));
+    const dialog = await screen.findByTestId('confirm-dialog');
+    expect(dialog.textContent).toContain("The carrier's copy is deleted for good.");
+    expect(dialog.textContent).toContain('Your local library keeps its copy.');
+    fireEvent.click(within(dialog).getByTestId('confirm-ok'));
+    await waitFor(() => expect(row('VV-Mail/Inbox/1').getAttribute('data-archived')).toBe('true'));
+    expect(calls('voicemailDelete').map((r) => r.ids)).toEqual([['VV-Mail/Inbox/1']]);
+    expect(calls('syncNow').length).toBeGreaterThan(0);
+    // One without a local copy: the question says it is gone for good.
+    fireEvent.click(row('VV-Mail/Inbox/2'));
+    fireEvent.click(screen.getByTestId('item-delete'));
+    expect((await screen.findByTestId('confirm-dialog')).textContent).toContain('VVM Desk keeps no copy');
+    fireEvent.click(screen.getByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    fireEvent.click(screen.getByText('Mark as read'));
+    await waitFor(() => expect(calls('libraryMarkRead')).toEqual([{ ids: ['VV-Mail/Inbox/2'], read: true }]));
+    expect(calls('voicemailMarkRead')).toEqual([]);
+  });
+
+  it('saves a note on the open voicemail to the library', async () => {
+    library([lib(1, { notes: 'old' })]);
+    render(<VoicemailsPanel enabled />);
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    fireEvent.click(row('VV-Mail/Inbox/1'));
+    const note = (await screen.findByTestId('voicemail-note')) as HTMLTextAreaElement;
+    expect(note.value).toBe('old');
+    fireEvent.change(note, { target: { value: 'call back Monday' } });
+    fireEvent.click(screen.getByTestId('voicemail-note-save'));
+    await waitFor(() => expect(calls('librarySetNote')).toEqual([{ id: 'VV-Mail/Inbox/1', notes: 'call back Monday' }]));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+  });
+
+  it('a notification click opens its voicemail', async () => {
+    library([lib(1), lib(2)]);
+    render(<VoicemailsPanel enabled />);
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    act(() => fake.emitNotifyOpen('VV-Mail/Inbox/2'));
+    await waitFor(() => expect(row('VV-Mail/Inbox/2').getAttribute('aria-current')).toBe('true'));
   });
 });
