@@ -13,7 +13,7 @@ import {
   EF_AD, EF_DIR, EF_DOMAIN, EF_GBABP, EF_GBANL, EF_ICCID, EF_IMPI, EF_IMPU, EF_IMSI, EF_IST,
   IST_SERVICE_GBA, aidHasPrefix, type FileOwner, type RecordEf, type TransparentEf,
 } from '../../protocol/uicc/files.js';
-import { encodeAuthSuccess, encodeAuthSyncFailure, parseAuthRequest, P2_CONTEXT_3G, P2_CONTEXT_GBA } from '../../protocol/uicc/authenticate.js';
+import { cardAuthSuccess as encodeAuthSuccess, cardAuthSyncFailure as encodeAuthSyncFailure, parseCardAuthenticate, CARD_P2_3G as P2_CONTEXT_3G, CARD_P2_GBA as P2_CONTEXT_GBA } from './authenticate-card.js';
 import { PIN1 } from '../../protocol/uicc/commands.js';
 import { buildAuts, milenage, openAutn } from '../../protocol/milenage.js';
 import { toggleGbaUMac } from '../../protocol/gba/gba-u.js';
@@ -386,7 +386,8 @@ export class SimulatedUicc {
     if (!c.data) return { sw: 0x6700 };
     if (!this.pinSatisfied()) return { sw: 0x6982 };
     if (c.p2 === P2_CONTEXT_GBA && !(ch.df === 'ISIM' && this.profile.gbaU)) return { sw: 0x9864 };
-    const req = parseAuthRequest(c.p2, c.data);
+    const req = parseCardAuthenticate(c.p2, c.data);
+    if (req === null) return { sw: 0x6a80 };
     if (req.mode === 'gbaNaf') {
       const boot = this.gbaKs;
       if (!boot) return { sw: 0x6985 }; // no bootstrap yet (TS 31.103 7.1.2.3)

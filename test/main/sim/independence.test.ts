@@ -13,7 +13,7 @@ import vectors from '../../fixtures/vectors/gba-kdf.json' with { type: 'json' };
 const ROOT = resolve(import.meta.dirname, '../../..');
 const SIM = join(ROOT, 'main', 'sim');
 
-/** Client modules the simulators must not use: digest parsing/formatting/computation, URL parsing, NAF identity, KDF, Ub bodies. */
+/** Client modules the simulators must not use: digest parsing/formatting/computation, URL parsing, NAF identity, KDF, Ub bodies, AUTHENTICATE. */
 const FORBIDDEN = [
   'main/protocol/digest/',
   'main/protocol/mstore/',
@@ -21,6 +21,7 @@ const FORBIDDEN = [
   'main/protocol/gba/kdf.ts',
   'main/protocol/gba/nonce.ts',
   'main/protocol/gba/bootstrapping-info.ts',
+  'main/protocol/uicc/authenticate.ts',
 ];
 
 function sources(dir: string): string[] {

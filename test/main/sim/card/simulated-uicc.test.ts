@@ -137,6 +137,20 @@ describe('SimulatedUicc: AKA (MILENAGE, TS 33.102 Annex C)', () => {
     expect(tx(card, authenticate3g(0, RAND, forged)).sw).toBe(0x9862);
     expect(toHex(card.highestSqn)).toBe('000000000021');
   });
+  it('refuses AUTHENTICATE data of any other shape with 6A80 (its own parser, not the client\'s)', () => {
+    const card = new SimulatedUicc(demoProfile({ gbaU: true }));
+    tx(card, selectAid(0, ISIM_AID_PREFIX));
+    const r16 = toHex(RAND);
+    const bad = [
+      `0088008121 0f${r16.slice(2)} 10${r16}`, // 15-byte RAND
+      `0088008123 10${r16} 10${r16} 00`, // a trailing item
+      `0088008122 10${r16} 11${r16}`, // a length past the end
+      `0088008423 df10${r16} 10${r16}`, // unknown GBA mode tag
+      `0088008403 de0000`, // NAF derivation with empty values
+    ];
+    for (const hex of bad) expect(parseResponse(card.transmit(fromHex(hex.replace(/ /g, '') + '00'))).sw, hex).toBe(0x6a80);
+  });
+
   it('works in the USIM too, and needs the PIN when enabled', () => {
     const card = new SimulatedUicc(demoProfile({ pin: '1234', isim: false }));
     tx(card, selectAid(0, USIM_AID_PREFIX));
