@@ -1,6 +1,7 @@
 // Bulk actions of the voicemail tab: split into requests the relay accepts, and the outcome in words
 // ("Exported 1 of 3: 2 failed (No longer on the server)"). Pure, so the wording is tested directly.
 import type { AppError } from '../shared/errors.js';
+import { describeError } from './messages.js';
 
 /** The relay takes at most this many objects per bulk request (ObjectIds in the contract). */
 export const MAX_PER_REQUEST = 100;
@@ -86,10 +87,10 @@ export function outcomeText(o: BulkOutcome): { severity: 'success' | 'warning' |
     const rest = o.total - o.succeeded - failed;
     return { severity: 'info', text: `Cancelled: ${done.toLowerCase()} ${o.succeeded} of ${o.total}${failed > 0 ? `, ${failed} failed` : ''}${rest > 0 ? `, ${rest} not attempted` : ''}.` };
   }
-  if (o.error && o.succeeded === 0 && failed === 0) return { severity: 'error', text: `${VERB[o.kind][1]} failed: ${o.error.message}` };
+  if (o.error && o.succeeded === 0 && failed === 0) return { severity: 'error', text: `${VERB[o.kind][1]} failed: ${describeError(o.error).text}` };
   if (failed === 0 && !o.error) return { severity: 'success', text: `${done} ${voicemails(o.succeeded)}.` };
   const notDone = o.total - o.succeeded;
-  const why = failed > 0 ? reasons(o.failures) : (o.error?.message ?? '');
+  const why = failed > 0 ? reasons(o.failures) : o.error ? describeError(o.error).text : '';
   if (o.succeeded === 0) return { severity: 'error', text: `${done} none of ${o.total}: ${notDone} failed (${why}).` };
   return { severity: 'warning', text: `${done} ${o.succeeded} of ${o.total}: ${notDone} failed (${why}).` };
 }

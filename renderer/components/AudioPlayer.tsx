@@ -6,6 +6,7 @@
 import { forwardRef, useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent } from 'react';
 import WaveSurfer from 'wavesurfer.js';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import IconButton from '@mui/material/IconButton';
 import LinearProgress from '@mui/material/LinearProgress';
 import MenuItem from '@mui/material/MenuItem';
@@ -55,7 +56,9 @@ export const AudioPlayer = forwardRef<AudioPlayerHandle, AudioPlayerProps>(funct
   const [duration, setDuration] = useState(0);
   const [speed, setSpeed] = useState<Speed>(() => (speedControl ? loadSpeed() : 1));
   const [volume, setVolume] = useState(loadVolume);
-  const { run } = op;
+  const { run, cancel } = op;
+  // Bumped by Retry: loads the audio again after a failure or a cancel.
+  const [attempt, setAttempt] = useState(0);
   // Read by the wavesurfer set-up without making speed and volume re-create the player.
   const prefs = useRef({ speed, volume });
   prefs.current = { speed, volume };
@@ -107,7 +110,7 @@ export const AudioPlayer = forwardRef<AudioPlayerHandle, AudioPlayerProps>(funct
       ws.current = null;
       if (url) URL.revokeObjectURL(url);
     };
-  }, [load, run, onPlayed, height]);
+  }, [load, run, onPlayed, height, attempt]);
 
   const togglePlay = useCallback(() => void ws.current?.playPause(), []);
   useImperativeHandle(ref, () => ({ togglePlay }), [togglePlay]);
@@ -136,13 +139,25 @@ export const AudioPlayer = forwardRef<AudioPlayerHandle, AudioPlayerProps>(funct
   const ready = op.state === 'done';
   return (
     <Box sx={{ p: 2 }} data-testid="audio-player">
-      {op.state === 'running' &&
-        (op.progress?.totalBytes ? (
-          <LinearProgress aria-label="Loading audio" variant="determinate" value={Math.min(100, ((op.progress.transferredBytes ?? 0) / op.progress.totalBytes) * 100)} sx={{ mb: 1 }} />
-        ) : (
-          <LinearProgress aria-label="Loading audio" sx={{ mb: 1 }} />
-        ))}
+      {op.state === 'running' && (
+        // A download that hangs (a slow card, a stuck server) can be stopped.
+        <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, mb: 1 }}>
+          {op.progress?.totalBytes ? (
+            <LinearProgress aria-label="Loading audio" variant="determinate" value={Math.min(100, ((op.progress.transferredBytes ?? 0) / op.progress.totalBytes) * 100)} sx={{ flex: 1 }} />
+          ) : (
+            <LinearProgress aria-label="Loading audio" sx={{ flex: 1 }} />
+          )}
+          <Button size="small" onClick={cancel} data-testid="audio-cancel">
+            Cancel
+          </Button>
+        </Box>
+      )}
       <ErrorAlert error={op.error} />
+      {(op.state === 'failed' || op.state === 'cancelled') && (
+        <Button size="small" variant="outlined" onClick={() => setAttempt((n) => n + 1)} sx={{ mb: 1 }} data-testid="audio-retry">
+          {op.state === 'cancelled' ? 'Load again' : 'Retry'}
+        </Button>
+      )}
       <Box sx={{ display: 'flex', alignItems: 'center', gap: 2, minWidth: 0 }}>
         <IconButton
           aria-label={playing ? 'Pause' : 'Play'}
