@@ -85,14 +85,19 @@ export interface GbaBootstrapper {
  * - GBA_U: the AKA run, the EF_GBABP write and the NAF derivations of one bootstrap form ONE section,
  *   because the card keeps only the last bootstrap's Ks (TS 31.103 7.1.2.1, TS 33.220 5.3.2).
  * - GBA_ME: Ks = CK || IK lives in this process after AUTHENTICATE, so the digest answer to the BSF and the
- *   NAF key derivation run outside the section and concurrent bootstraps overlap them. The challenge
- *   request stays inside, with the card operation: a USIM accepts an SQN only above the highest it has
+ *   NAF key derivation run outside the section and concurrent bootstraps overlap them. Challenges must
+ *   reach the card in the order the BSF issued them: a USIM accepts an SQN only above the highest it has
  *   accepted (TS 33.102 6.3.3, Annex C.2; one IND slot per serving node) and the BSF hands out rising SQNs
- *   in request order, so a challenge must reach the card before the next one is fetched. Otherwise
- *   concurrent bootstraps could present their challenges out of order and force resyncs.
+ *   in request order. So challenge requests go one at a time through their own FIFO (`fetch`), and each
+ *   bootstrap takes its place in the card's FIFO (`lock`) BEFORE it lets the next challenge request go:
+ *   card order = issue order, while the next challenge is already on its way during this AKA (the card
+ *   is the only serial resource). After a resync (rare) challenges fetched before it carry SQNs the card
+ *   now refuses; those bootstraps resync in turn.
  */
 interface CardGate {
   lock: FifoLock;
+  /** GBA_ME challenge requests, one at a time, in the order the card will run them. */
+  fetch: FifoLock;
   /** B-TID of the last GBA_U bootstrap stored on this card. */
   current: string | null;
 }
@@ -101,7 +106,7 @@ const gates = new WeakMap<AkaCard, CardGate>();
 function gateFor(card: AkaCard): CardGate {
   let g = gates.get(card);
   if (g === undefined) {
-    g = { lock: new FifoLock(), current: null };
+    g = { lock: new FifoLock(), fetch: new FifoLock(), current: null };
     gates.set(card, g);
   }
   return g;
@@ -112,24 +117,42 @@ function exclusive<T>(card: AkaCard, signal: AbortSignal | undefined, fn: (gate:
   return gate.lock.run(() => fn(gate), signal);
 }
 
-/** The part of one bootstrap that holds the card: entered before the challenge request, left after AKA. */
+/**
+ * The ordered part of one bootstrap: entered before the challenge request, `challenged` once its answer is
+ * in (from then on the bootstrap holds the card), left after AKA.
+ */
 interface CardSection {
   enter(): Promise<void>;
+  challenged(): Promise<void>;
   leave(): void;
 }
 
 /** GBA_U: the caller already holds the whole bootstrap exclusively. */
-const HELD: CardSection = { enter: async () => {}, leave: () => {} };
+const HELD: CardSection = { enter: async () => {}, challenged: async () => {}, leave: () => {} };
 
 function akaSection(card: AkaCard, signal: AbortSignal | undefined): CardSection {
-  let release: (() => void) | null = null;
+  const gate = gateFor(card);
+  let releaseFetch: (() => void) | null = null;
+  let releaseCard: (() => void) | null = null;
+  let queued = false;
   return {
     async enter() {
-      release ??= await gateFor(card).lock.acquire(signal);
+      releaseFetch ??= await gate.fetch.acquire(signal);
+    },
+    async challenged() {
+      if (queued) return;
+      queued = true;
+      // Queue for the card first (acquire enqueues at once), then let the next challenge request go.
+      const ticket = gate.lock.acquire(signal);
+      releaseFetch?.();
+      releaseFetch = null;
+      releaseCard = await ticket;
     },
     leave() {
-      release?.();
-      release = null;
+      releaseFetch?.();
+      releaseFetch = null;
+      releaseCard?.();
+      releaseCard = null;
     },
   };
 }
@@ -258,6 +281,7 @@ async function bootstrap(deps: GbaBootstrapDeps, opts: BootstrapOptions, gate: C
     }
     if (!ch.qop.includes('auth-int') && ch.qop.length > 0 && !ch.qop.includes('auth')) throw malformed('challenge', bsf, new DigestSyntaxError('badParam', 'no usable qop'));
     const qop = ch.qop.length === 0 ? undefined : ch.qop.includes('auth-int') ? 'auth-int' : 'auth';
+    await section.challenged();
     const outcome = await runCard(rand, autn);
     if (outcome.kind === 'macFailure') {
       throw new GbaError('gba.networkNotAuthentic', 'The card could not authenticate the network (AKA MAC failure)', {
