@@ -3,10 +3,13 @@
 // of the folder. A crash leaves either no file or the complete one under its final name (plus, at worst, a
 // `.tmp` file that recovery removes). Files are 0600 in 0700 folders: voicemails are private.
 //
-// Synchronous on purpose: the library calls these inside a SQLite write transaction, which is what keeps
-// another process's recovery sweep from removing a file between its write and its row.
+// Writes normally run asynchronously (off the event loop, so a sync keeps its downloads and card operations
+// flowing) BEFORE the transaction that references the file; a recovery sweep leaves files younger than a
+// grace period alone, and the transaction re-checks the file under the write lock (rewriting it
+// synchronously in the rare case a sweep took it), so a row never points at a missing file.
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsError } from '../../errors.js';
 import { errno } from '../fs/atomic-write.js';
@@ -112,6 +115,37 @@ export class PayloadFiles {
     }
   }
 
+  /** {@link PayloadFiles.write} without blocking the event loop (same steps, through fs/promises). */
+  async writeAsync(sha256: string, bytes: Uint8Array): Promise<void> {
+    const final = this.path(sha256);
+    const dir = join(this.root, sha256.slice(0, 2));
+    const tmp = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const fh = await open(tmp, 'wx', 0o600);
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, final);
+      try {
+        const dh = await open(dir, 'r');
+        try {
+          await dh.sync();
+        } finally {
+          await dh.close();
+        }
+      } catch {
+        // Some platforms (Windows) cannot open a folder: the rename is still atomic there.
+      }
+    } catch (e) {
+      await unlink(tmp).catch(() => {});
+      throw diskError(e, 'store a voicemail in the library', final);
+    }
+  }
+
   /** Removes a payload file (recovery only). */
   remove(sha256: string): void {
     try {
@@ -121,11 +155,20 @@ export class PayloadFiles {
     }
   }
 
+  /** Last modification time of a payload file (ms), or null. */
+  mtime(sha256: string): number | null {
+    try {
+      return statSync(this.path(sha256)).mtimeMs;
+    } catch {
+      return null;
+    }
+  }
+
   /**
-   * Every file in the payload folder: complete payloads by hash, and the temporary files of interrupted
-   * writes (removed here; only ever called while holding the database's write lock, so no writer is mid-way).
+   * Every file in the payload folder: complete payloads by hash; temporary files of interrupted writes
+   * last modified before `staleBefore` are removed (younger ones may belong to a write in progress).
    */
-  scan(): { payloads: string[]; removedTemp: number } {
+  scan(staleBefore: number): { payloads: string[]; removedTemp: number } {
     const payloads: string[] = [];
     let removedTemp = 0;
     let subdirs: string[];
@@ -146,6 +189,7 @@ export class PayloadFiles {
         if (SHA256_HEX.test(n) && n.startsWith(sub)) payloads.push(n);
         else if (TEMP.test(n)) {
           try {
+            if (statSync(join(this.root, sub, n)).mtimeMs >= staleBefore) continue;
             unlinkSync(join(this.root, sub, n));
             removedTemp++;
           } catch {

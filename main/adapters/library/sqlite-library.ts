@@ -2,10 +2,13 @@
 // payload folder. One library per line: <dataDir>/library/<ICCID>_<MSISDN digits>/{library.sqlite3,payloads/}.
 //
 // Crash safety (the process may be killed at any instruction):
-// - a payload is written (temp, fsync, rename) INSIDE the write transaction that then inserts its
-//   `payloads` row and points the voicemail at it; a crash before COMMIT leaves an unreferenced file, which
-//   recovery removes. Recovery runs under the same write lock (BEGIN IMMEDIATE), so it can never remove the
-//   file of another process's transaction in flight;
+// - a payload is written (temp, fsync, rename) BEFORE the transaction that inserts its `payloads` row and
+//   points the voicemail at it; that transaction re-checks the file under the write lock. A crash in
+//   between leaves a complete but unreferenced file: the next store of the same audio adopts it, recovery
+//   removes it once older than a grace period (so it never takes the file of a write in flight in another
+//   process; and if it ever did, the re-check under the lock writes it again);
+// - synchronous=NORMAL in WAL mode: a power cut may lose the last commits, never consistency; a lost commit
+//   only loses a reference to a durable file (swept or adopted later), never the other way round;
 // - listing changes are one transaction each: all or nothing;
 // - ids are UNIQUE, payload names are their hash: no duplicates.
 import Database from 'better-sqlite3';
@@ -28,6 +31,8 @@ const MAX_SEARCH = 200;
 const MAX_NOTES = 10_000;
 const MAX_LABELS = 50;
 const MAX_LABEL = 60;
+/** Unreferenced payload files and temp files younger than this are left alone by recovery (a write in flight). */
+export const ORPHAN_GRACE_MS = 60_000;
 
 /** The folder name of a line's library (validated: it becomes a path). */
 export function libraryFolderName(key: LibraryKey): string {
@@ -180,8 +185,8 @@ class SqliteLibrary implements LibraryPort {
       const db = new Database(this.dbPath, { timeout: 10_000 });
       try {
         db.pragma('journal_mode = WAL');
-        // FULL: a committed row survives a power cut, so it never outlives an un-synced file either.
-        db.pragma('synchronous = FULL');
+        // NORMAL (WAL): see the file comment; rows are committed only after their files are durable.
+        db.pragma('synchronous = NORMAL');
         db.pragma('foreign_keys = ON');
         return db;
       } catch (e) {
@@ -243,11 +248,12 @@ class SqliteLibrary implements LibraryPort {
     return guarded('check the library', this.dbPath, () =>
       this.db
         .transaction((): RecoveryReport => {
-          const { payloads: onDisk, removedTemp } = this.files.scan();
+          const staleBefore = Date.now() - ORPHAN_GRACE_MS;
+          const { payloads: onDisk, removedTemp } = this.files.scan(staleBefore);
           const known = new Map((this.db.prepare('SELECT sha256, size FROM payloads').all() as { sha256: string; size: number }[]).map((r) => [r.sha256, r.size]));
           let removedOrphans = 0;
           for (const sha of onDisk) {
-            if (!known.has(sha)) {
+            if (!known.has(sha) && (this.files.mtime(sha) ?? 0) < staleBefore) {
               this.files.remove(sha);
               removedOrphans++;
             }
@@ -358,18 +364,20 @@ class SqliteLibrary implements LibraryPort {
     ];
   }
 
-  storePayload(kind: 'voicemail' | 'greeting', id: string, bytes: Uint8Array): string {
+  async storePayload(kind: 'voicemail' | 'greeting', id: string, bytes: Uint8Array): Promise<string> {
     const sha = sha256Hex(bytes);
     const table = kind === 'voicemail' ? 'voicemails' : 'greetings';
+    // File first, durable under its final name (a complete file already there is adopted: names are hashes).
+    if (this.files.size(sha) !== bytes.length) await this.files.writeAsync(sha, bytes);
     return guarded('store a voicemail in the library', this.files.path(sha), () =>
       this.db
         .transaction(() => {
           const exists = this.db.prepare(`SELECT 1 FROM ${table} WHERE id = ?`).get(id);
           if (exists === undefined) throw new RangeError(`no ${kind} ${id.slice(0, 80)} in the library`);
+          // Re-checked under the write lock: a recovery sweep in another process may have taken it.
+          if (this.files.size(sha) !== bytes.length) this.files.write(sha, bytes);
           const known = this.db.prepare('SELECT size FROM payloads WHERE sha256 = ?').get(sha) as { size: number } | undefined;
-          if (known === undefined || this.files.size(sha) !== bytes.length) {
-            // File first (durable under its final name), then the rows: see the file comment.
-            this.files.write(sha, bytes);
+          if (known === undefined || known.size !== bytes.length) {
             this.db.prepare('INSERT OR REPLACE INTO payloads (sha256, size, stored_at) VALUES (?, ?, ?)').run(sha, bytes.length, Date.now());
           }
           this.db.prepare(`UPDATE ${table} SET sha256 = ? WHERE id = ?`).run(sha, id);

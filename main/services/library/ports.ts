@@ -139,7 +139,7 @@ export interface LibraryStats {
 export interface RecoveryReport {
   /** Temporary files of interrupted writes, removed. */
   removedTemp: number;
-  /** Payload files no row references (a crash between the file and its row), removed. */
+  /** Payload files no row references (a crash between the file and its row), removed once older than a grace period. */
   removedOrphans: number;
   /** Rows whose payload file was missing or damaged: their payload reference is dropped (downloaded again while the server has it). */
   droppedPayloads: string[];
@@ -168,10 +168,11 @@ export interface LibraryPort {
   /** Objects still listed by the server whose payload is not stored yet. */
   missingPayloads(): MissingPayload[];
   /**
-   * Stores a payload and attaches it to its row: hash, write once (temp + fsync + rename), then the row,
-   * in that order. Returns the SHA-256 (hex). The caller has checked the size against the listing.
+   * Stores a payload and attaches it to its row: hash, write once (temp + fsync + rename, off the event
+   * loop), then the row, in that order. Resolves with the SHA-256 (hex). The caller has checked the size
+   * against the listing.
    */
-  storePayload(kind: 'voicemail' | 'greeting', id: string, bytes: Uint8Array): string;
+  storePayload(kind: 'voicemail' | 'greeting', id: string, bytes: Uint8Array): Promise<string>;
   /** Local read-state changes waiting to be sent (only for objects the server still lists). */
   pendingReadChanges(): { id: string; read: boolean }[];
   /** The server confirmed these read states: pending cleared, server state updated. */

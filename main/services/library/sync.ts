@@ -38,7 +38,7 @@ export interface SyncOptions {
   onProgress?: (p: Progress) => void;
   /** Folders to sync (default both). */
   folders?: readonly ('voicemail' | 'greeting')[];
-  /** Downloads in flight at once (default 4: enough to keep one card busy while round trips overlap). */
+  /** Downloads in flight at once (default 6: enough to keep one card busy while the round trips of the others overlap). */
   concurrency?: number;
 }
 
@@ -205,7 +205,7 @@ async function downloadAll(deps: SyncDeps, missing: MissingPayload[], report: Sy
         const p = await deps.mstore.download(m.payloadPath, { expectedSize: m.size, ...(signal && { signal }) });
         throwIfAborted(signal);
         stage = 'store';
-        deps.library.storePayload(m.kind, m.id, p.bytes);
+        await deps.library.storePayload(m.kind, m.id, p.bytes);
         report.downloaded++;
         report.bytes += p.bytes.length;
       } catch (e) {
@@ -220,7 +220,7 @@ async function downloadAll(deps: SyncDeps, missing: MissingPayload[], report: Sy
       progress({ phase: 'download', done, total, transferredBytes: report.bytes });
     }
   };
-  const n = Math.max(1, Math.min(opts.concurrency ?? 4, total));
+  const n = Math.max(1, Math.min(opts.concurrency ?? 6, total));
   const results = await Promise.allSettled(Array.from({ length: n }, worker));
   for (const r of results) if (r.status === 'rejected') throw r.reason;
   if (diskError !== null) {

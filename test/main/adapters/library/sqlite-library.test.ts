@@ -2,13 +2,13 @@
 // once under their SHA-256 with private modes, recovery of interrupted writes, search, read-state queue,
 // two lines kept apart, typed disk errors.
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Voicemail } from '../../../../shared/domain/mstore.js';
 import { FsError } from '../../../../main/errors.js';
-import { ftsQuery, libraryFolderName, openLibraryStore } from '../../../../main/adapters/library/sqlite-library.js';
+import { ORPHAN_GRACE_MS, ftsQuery, libraryFolderName, openLibraryStore } from '../../../../main/adapters/library/sqlite-library.js';
 import type { LibraryPort, ListedObject } from '../../../../main/services/library/ports.js';
 
 const KEY = { iccid: '8901260123456789012', msisdn: '+12065550100' };
@@ -83,15 +83,15 @@ describe('listings', () => {
 });
 
 describe('payloads', () => {
-  it('stores a payload once under its SHA-256, 0600 in 0700 folders, and reads it back checked', () => {
+  it('stores a payload once under its SHA-256, 0600 in 0700 folders, and reads it back checked', async () => {
     const l = open();
     l.recordVoicemailListing([vm(1), vm(2)], [], 1);
     expect(l.missingPayloads().map((m) => m.id).sort()).toEqual([vm(1).item.id, vm(2).item.id].sort());
     const same = bytesOf(1);
-    const sha = l.storePayload('voicemail', vm(1).item.id, same);
+    const sha = await l.storePayload('voicemail', vm(1).item.id, same);
     expect(sha).toBe(createHash('sha256').update(same).digest('hex'));
     // Identical audio in another voicemail: one file, two rows.
-    expect(l.storePayload('voicemail', vm(2).item.id, same)).toBe(sha);
+    expect(await l.storePayload('voicemail', vm(2).item.id, same)).toBe(sha);
     const files = payloadFiles(l);
     expect(files).toHaveLength(1);
     expect(statSync(files[0] ?? '').mode & 0o777).toBe(0o600);
@@ -103,25 +103,35 @@ describe('payloads', () => {
     expect(l.hasPayload(sha, true)).toBe(true);
   });
 
-  it('recovery removes temp files and unreferenced files, and drops references to damaged files', () => {
+  it('recovery removes old temp files and unreferenced files (young ones may be a write in flight), and drops references to damaged files', async () => {
     let l = open();
     l.recordVoicemailListing([vm(1), vm(2)], [], 1);
-    const sha1 = l.storePayload('voicemail', vm(1).item.id, bytesOf(1));
-    const sha2 = l.storePayload('voicemail', vm(2).item.id, bytesOf(2));
+    const sha1 = await l.storePayload('voicemail', vm(1).item.id, bytesOf(1));
+    const sha2 = await l.storePayload('voicemail', vm(2).item.id, bytesOf(2));
     l.close();
     // A crash mid-write: a temp file; a crash between file and row: a file no row knows.
     const orphan = createHash('sha256').update('orphan').digest('hex');
-    writeFileSync(join(dir, 'library', libraryFolderName(KEY), 'payloads', sha1.slice(0, 2), `.${sha1}.0123456789ab.tmp`), 'partial');
+    const tmpFile = join(dir, 'library', libraryFolderName(KEY), 'payloads', sha1.slice(0, 2), `.${sha1}.0123456789ab.tmp`);
+    writeFileSync(tmpFile, 'partial');
     const orphanDir = join(dir, 'library', libraryFolderName(KEY), 'payloads', orphan.slice(0, 2));
-    rmSync(orphanDir, { recursive: true, force: true });
     mkdirSync(orphanDir, { recursive: true });
     writeFileSync(join(orphanDir, orphan), 'orphan');
+    const young = createHash('sha256').update('young').digest('hex');
+    mkdirSync(join(orphanDir, '..', young.slice(0, 2)), { recursive: true });
+    const youngFile = join(orphanDir, '..', young.slice(0, 2), young);
+    writeFileSync(youngFile, 'young');
+    const old = (Date.now() - ORPHAN_GRACE_MS - 5000) / 1000;
+    utimesSync(tmpFile, old, old);
+    utimesSync(join(orphanDir, orphan), old, old);
     // Disk damage: a stored file cut short.
     truncateSync(join(dir, 'library', libraryFolderName(KEY), 'payloads', sha2.slice(0, 2), sha2), 3);
     l = open();
     const r = l.verify();
     expect(r.droppedPayloads).toEqual([]); // recovery already ran on open
     expect(existsSync(join(orphanDir, orphan))).toBe(false);
+    expect(existsSync(tmpFile)).toBe(false);
+    expect(existsSync(youngFile)).toBe(true);
+    rmSync(youngFile);
     expect(l.getVoicemail(vm(2).item.id)?.sha256).toBeNull();
     expect(l.missingPayloads().map((m) => m.id)).toEqual([vm(2).item.id]);
     expect(l.getVoicemail(vm(1).item.id)?.sha256).toBe(sha1);
