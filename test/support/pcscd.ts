@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { connect } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { PcscReaderPort } from '../../main/adapters/pcsc/pcsc-reader.js';
-import { attachToVpcd, VPCD_PORTS, type VpcdAttachment } from '../../main/sim/card/vpcd-card.js';
+import { attachToVpcd, VPCD_PORTS, type VpcdAttachment, type VpcdOptions } from '../../main/sim/card/vpcd-card.js';
 import type { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 
 const INSTALL = 'Install the PC/SC stack with: sudo bash scripts/install-system-deps.sh (pcscd, libpcsclite-dev, vsmartcard-vpcd)';
@@ -114,7 +114,7 @@ export interface PcscdHarness {
   /** True when this harness started pcscd (and will stop it). */
   readonly startedByUs: boolean;
   /** Attaches a simulated card to a vpcd slot and waits until pcscd reports it present. */
-  attach(card: SimulatedUicc, slot?: 0 | 1): Promise<VpcdAttachment>;
+  attach(card: SimulatedUicc, slot?: 0 | 1, opts?: Pick<VpcdOptions, 'delayMs'>): Promise<VpcdAttachment>;
   /** Waits until pcscd reports the slot empty (after a removal). */
   waitAbsent(slot?: 0 | 1): Promise<void>;
   /** Removes attached cards, stops pcscd if we started it, releases the lock. */
@@ -169,7 +169,7 @@ export async function startPcscd(): Promise<PcscdHarness> {
   };
   return {
     startedByUs: child !== null,
-    async attach(card, slot = 0) {
+    async attach(card, slot = 0, opts = {}) {
       // A card removed just before may still be reported present: wait until pcscd saw it go.
       await waitFor(async () => !(await slotPresent(slot)), 10_000, `${VPCD_READERS[slot]} to be empty before attaching`);
       let att: VpcdAttachment | null = null;
@@ -177,7 +177,7 @@ export async function startPcscd(): Promise<PcscdHarness> {
       const start = Date.now();
       for (;;) {
         try {
-          att = await attachToVpcd(card, { port: VPCD_PORTS[slot] });
+          att = await attachToVpcd(card, { ...opts, port: VPCD_PORTS[slot] });
           break;
         } catch (e) {
           if (Date.now() - start > 8000) throw new Error(`cannot connect the virtual card to vpcd on port ${VPCD_PORTS[slot]}: ${(e as Error).message}. ${INSTALL}`);

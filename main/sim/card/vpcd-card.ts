@@ -14,6 +14,8 @@ export interface VpcdOptions {
   host?: string;
   port?: number;
   signal?: AbortSignal;
+  /** Benchmarks: how long the card takes to answer a command APDU (ms; default 0, answered at once). */
+  delayMs?: (apdu: Uint8Array) => number;
 }
 
 /** A simulated card attached to vpcd. */
@@ -61,7 +63,11 @@ export function attachToVpcd(card: SimulatedUicc, opts: VpcdOptions = {}): Promi
         socket.destroy();
         return;
       }
-      send(card.transmit(msg));
+      const response = card.transmit(msg);
+      const ms = opts.delayMs?.(msg) ?? 0;
+      // vpcd sends the next command only after this answer, so a delayed answer cannot overtake another.
+      if (ms > 0) setTimeout(() => socket.destroyed || send(response), ms);
+      else send(response);
     };
     socket.on('data', (chunk: Buffer) => {
       const merged = new Uint8Array(buf.length + chunk.length);
