@@ -21,6 +21,11 @@ import { useColorScheme } from '@mui/material/styles';
 import { DEFAULT_BSF, DEFAULT_SERVER, type Settings } from '../../shared/settings.js';
 import type { AppError } from '../../shared/errors.js';
 import type { ReaderEntryValue } from '../../shared/ipc/contract.js';
+import type { z } from 'zod';
+import type { CaSummarySchema } from '../../shared/ipc/contract.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+
+type CaSummaryValue = z.infer<typeof CaSummarySchema>;
 import { api, newOpId } from '../api.js';
 import { ErrorAlert } from './ErrorAlert.js';
 
@@ -44,9 +49,9 @@ export const FIELD_LABELS: Record<string, string> = {
   connectTimeoutMs: 'Connect timeout',
   readTimeoutMs: 'Read timeout',
   maxResponseBytes: 'Largest response',
-  syncIntervalMinutes: 'Check for new voicemail every',
-  expiryWarningDays: 'Warn before expiry',
-  inboxFullWarningMessages: 'Warn when the inbox is nearly full',
+  syncIntervalMinutes: 'Check every (minutes)',
+  expiryWarningDays: 'Warn days before expiry',
+  inboxFullWarningMessages: 'Warn when this few left',
 };
 
 /** "settings.caPem.0" -> "Extra CA certificates". */
@@ -111,6 +116,7 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
   const [error, setError] = useState<AppError | null>(null);
   const [caError, setCaError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [pendingCa, setPendingCa] = useState<{ name: string; pem: string; certificates: CaSummaryValue[] } | null>(null);
   const { mode, setMode } = useColorScheme();
 
   const show = useCallback((s: Settings) => {
@@ -163,7 +169,13 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
       setCaError(`${file.name} is not a PEM certificate (it should start with -----BEGIN CERTIFICATE-----).`);
       return;
     }
-    if (settings) edit({ caPem: [...settings.caPem, text.trim()] });
+    // Shown with its subject, issuer and fingerprint before it is trusted (main parses it).
+    const d = await api().settingsDescribeCa({ pem: text.trim() });
+    if (!d.ok) {
+      setCaError(`${file.name} could not be read as a certificate.`);
+      return;
+    }
+    setPendingCa({ name: file.name, pem: text.trim(), certificates: d.value.certificates });
   }
 
   const invalidFields = error?.code === 'ipc.invalidRequest' && Array.isArray(error.detail?.fields) ? [...new Set(error.detail.fields.map((f) => fieldLabel(String(f))))] : null;
@@ -285,6 +297,49 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
           />
         </Button>
         {caError && <Alert severity="warning">{caError}</Alert>}
+        <ConfirmDialog
+          open={pendingCa !== null}
+          title="Trust this certificate authority?"
+          confirmLabel="Trust it"
+          danger
+          onCancel={() => setPendingCa(null)}
+          onConfirm={() => {
+            const ca = pendingCa;
+            setPendingCa(null);
+            if (ca) edit({ caPem: [...settings.caPem, ca.pem] });
+          }}
+        >
+          {pendingCa && (
+            <Box data-testid="ca-describe" sx={{ typography: 'body2', overflowWrap: 'anywhere' }}>
+              Servers whose certificates it signed will be trusted for the voicemail server and the BSF ({pendingCa.name}):
+              {pendingCa.certificates.map((c) => (
+                <Box key={c.fingerprint256} component="dl" sx={{ my: 1, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, mb: 0.5 } }}>
+                  <dt>Subject</dt>
+                  <dd>{c.subject}</dd>
+                  <dt>Issued by</dt>
+                  <dd>{c.issuer}</dd>
+                  <dt>Valid</dt>
+                  <dd>
+                    {c.validFrom} to {c.validTo}
+                  </dd>
+                  <dt>SHA-256 fingerprint</dt>
+                  <dd>{c.fingerprint256}</dd>
+                  {!c.isCa && <Alert severity="warning">This is not a CA certificate: it cannot vouch for other servers.</Alert>}
+                </Box>
+              ))}
+            </Box>
+          )}
+        </ConfirmDialog>
+      </Paper>
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          New voicemail and reminders
+        </Typography>
+        <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
+          <TextField size="small" type="number" label="Check every (minutes)" value={settings.syncIntervalMinutes} onChange={(e) => edit({ syncIntervalMinutes: Math.round(Number(e.target.value)) })} slotProps={{ htmlInput: { min: 1, max: 1440 } }} sx={{ width: 190 }} />
+          <TextField size="small" type="number" label="Warn days before expiry" value={settings.expiryWarningDays} onChange={(e) => edit({ expiryWarningDays: Math.round(Number(e.target.value)) })} helperText="0: never" slotProps={{ htmlInput: { min: 0, max: 60 } }} sx={{ width: 190 }} />
+          <TextField size="small" type="number" label="Warn when this few left" value={settings.inboxFullWarningMessages} onChange={(e) => edit({ inboxFullWarningMessages: Math.round(Number(e.target.value)) })} helperText="Messages before the inbox is full; 0: never" slotProps={{ htmlInput: { min: 0, max: 100 } }} sx={{ width: 190 }} />
+        </Stack>
       </Paper>
       <Paper variant="outlined" sx={section}>
         <Typography variant="subtitle1" component="h2" gutterBottom>
