@@ -78,40 +78,45 @@ export function rowLabel(v: VoicemailItem, now: number): string {
 const ListStyles = memo(function ListStyles() {
   return (
     <GlobalStyles
-      styles={(theme) => ({
-        '.vvm-row': {
-          position: 'absolute',
-          left: 0,
-          right: 0,
-          height: ROW_HEIGHT,
-          display: 'flex',
-          alignItems: 'center',
-          gap: theme.spacing(1),
-          paddingLeft: theme.spacing(1),
-          paddingRight: theme.spacing(1.5),
-          cursor: 'pointer',
-          borderBottom: `1px solid ${theme.palette.divider}`,
-          outline: 'none',
-          color: theme.palette.text.primary,
-        },
-        '.vvm-row[aria-selected="true"], .vvm-row:hover': { backgroundColor: theme.palette.action.hover },
-        '.vvm-row[aria-current="true"]': { backgroundColor: theme.palette.action.selected },
-        // A visible focus ring in both themes (inside the row, so nothing clips it).
-        '.vvm-row:focus-visible': { outline: `2px solid ${theme.palette.primary.main}`, outlineOffset: -2 },
-        '.vvm-dot': { width: 10, height: 10, flex: 'none', borderRadius: '50%' },
-        '.vvm-row[data-read="false"] .vvm-dot': { backgroundColor: theme.palette.primary.main },
-        // A native checkbox in the theme's colour: a mouse target only (the row's aria-selected says it).
-        '.vvm-tick': { width: 16, height: 16, margin: 0, flex: 'none', cursor: 'pointer', accentColor: theme.palette.primary.main },
-        '.vvm-texts': { minWidth: 0, flex: 1 },
-        '.vvm-line, .vvm-sub': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
-        '.vvm-line': { ...theme.typography.body1 },
-        '.vvm-row[data-read="false"] .vvm-line': { fontWeight: 700 },
-        '.vvm-sub': { ...theme.typography.body2, color: theme.palette.text.secondary },
-        '.vvm-expiry': { ...theme.typography.caption, flex: 'none', color: theme.palette.text.secondary },
-        '.vvm-expiry[data-expiry="soon"]': { color: theme.palette.warning.dark, fontWeight: 700 },
-        '.vvm-expiry[data-expiry="expired"]': { color: theme.palette.error.main, fontWeight: 700 },
-        '.vvm-archived': { ...theme.typography.caption, flex: 'none', border: `1px solid ${theme.palette.divider}`, borderRadius: 12, padding: '1px 8px', color: theme.palette.text.secondary },
-      })}
+      styles={(theme) => {
+        // With CSS variables (light and dark schemes) the colours must be the variables, so a scheme
+        // switch recolours the rows without a render; plain themes (tests) have no `vars`.
+        const palette = (theme.vars ?? theme).palette;
+        return {
+          '.vvm-row': {
+            position: 'absolute',
+            left: 0,
+            right: 0,
+            height: ROW_HEIGHT,
+            display: 'flex',
+            alignItems: 'center',
+            gap: theme.spacing(1),
+            paddingLeft: theme.spacing(1),
+            paddingRight: theme.spacing(1.5),
+            cursor: 'pointer',
+            borderBottom: `1px solid ${palette.divider}`,
+            outline: 'none',
+            color: palette.text.primary,
+          },
+          '.vvm-row[aria-selected="true"], .vvm-row:hover': { backgroundColor: palette.action.hover },
+          '.vvm-row[aria-current="true"]': { backgroundColor: palette.action.selected },
+          // A visible focus ring in both themes (inside the row, so nothing clips it).
+          '.vvm-row:focus-visible': { outline: `2px solid ${palette.primary.main}`, outlineOffset: -2 },
+          '.vvm-dot': { width: 10, height: 10, flex: 'none', borderRadius: '50%' },
+          '.vvm-row[data-read="false"] .vvm-dot': { backgroundColor: palette.primary.main },
+          // A native checkbox in the theme's colour: a mouse target only (the row's aria-selected says it).
+          '.vvm-tick': { width: 16, height: 16, margin: 0, flex: 'none', cursor: 'pointer', accentColor: palette.primary.main },
+          '.vvm-texts': { minWidth: 0, flex: 1 },
+          '.vvm-line, .vvm-sub': { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+          '.vvm-line': { ...theme.typography.body1 },
+          '.vvm-row[data-read="false"] .vvm-line': { fontWeight: 700 },
+          '.vvm-sub': { ...theme.typography.body2, color: palette.text.secondary },
+          '.vvm-expiry': { ...theme.typography.caption, flex: 'none', color: palette.text.secondary },
+          '.vvm-expiry[data-expiry="soon"]': { color: palette.warning.dark, fontWeight: 700 },
+          '.vvm-expiry[data-expiry="expired"]': { color: palette.error.main, fontWeight: 700 },
+          '.vvm-archived': { ...theme.typography.caption, flex: 'none', border: `1px solid ${palette.divider}`, borderRadius: 12, padding: '1px 8px', color: palette.text.secondary },
+        };
+      }}
     />
   );
 });

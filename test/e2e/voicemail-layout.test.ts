@@ -108,6 +108,33 @@ describe('voicemail tab layout at small windows (Chromium + web harness)', () =>
     });
   }
 
+  it('dark scheme (the OS setting): row text, secondary text and expiry keep a contrast of 4.5:1 on the pane', async () => {
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(harness.entryUrl);
+    await expect.poll(() => page.getByTestId('voicemail-row').count(), { timeout: 30_000 }).toBeGreaterThan(2);
+    const worst = await page.evaluate<{ name: string; ratio: number; bg: string }>(`(() => {
+      const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+      const pane = document.querySelector('[data-testid="voicemail-column"]');
+      const bg = rgb(getComputedStyle(pane).backgroundColor);
+      let worst = { name: '', ratio: 99, bg: getComputedStyle(pane).backgroundColor };
+      for (const sel of ['.vvm-line', '.vvm-sub', '.vvm-expiry']) {
+        for (const el of document.querySelectorAll('[data-testid="voicemail-row"]:not([aria-current]):not([aria-selected="true"]) ' + sel)) {
+          const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg);
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < worst.ratio) worst = { name: sel + ' ' + getComputedStyle(el).color, ratio, bg: worst.bg };
+        }
+      }
+      return worst;
+    })()`);
+    await page.screenshot({ path: join(SCREENSHOTS, 'voicemail-dark.png'), animations: 'disabled' });
+    // The pane really is dark (the scheme followed the OS), and the worst text on it still reads.
+    expect(worst.bg).not.toBe('rgb(255, 255, 255)');
+    expect(worst.ratio, worst.name).toBeGreaterThanOrEqual(4.5);
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('logged no script error and no CSP violation', () => {
     expect(pageErrors).toEqual([]);
   });
