@@ -79,8 +79,8 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
   if (startsWith(bytes, AMR_WB_MAGIC)) throw invalid('This is AMR-WB (wideband) audio; only AMR-NB is supported here.', { offset: 0 });
   if (startsWith(bytes, AMR_MC_MAGIC)) throw invalid('Multi-channel AMR files are not supported.', { offset: 0 });
   if (!isAmrNb(bytes)) throw invalid('Not an AMR-NB file: the "#!AMR\\n" header is missing at byte 0.', { offset: 0 });
-  // Every frame is at least one byte, so this holds them all; one typed array, no growing list.
-  const offsets = new Uint32Array(bytes.length - AMR_MAGIC.length);
+  // Pass 1 checks and counts the frames; pass 2 fills an array of exactly that size (no growing list,
+  // no allocation in proportion to the worst case).
   let frames = 0;
   const modeCounts = [0, 0, 0, 0, 0, 0, 0, 0];
   let sid = 0;
@@ -107,10 +107,15 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
     if (ft <= 7) modeCounts[ft] = (modeCounts[ft] ?? 0) + 1;
     else if (ft === AMR_FT_SID) sid++;
     else noData++;
-    offsets[frames++] = pos;
+    frames++;
     pos += size;
   }
   if (frames === 0) throw new AudioError('audio.empty', 'The AMR-NB file has a header but no audio frames.', { hint: 'Record or choose a longer file.' });
+  const offsets = new Uint32Array(frames);
+  for (let i = 0, p = AMR_MAGIC.length; i < frames; i++) {
+    offsets[i] = p;
+    p += amrFrameSize(((bytes[p] ?? 0) >> 3) & 0x0f) ?? 1;
+  }
   return {
     codec: 'amr-nb',
     sampleRate: 8000,
@@ -121,7 +126,7 @@ export function parseAmr(bytes: Uint8Array): AmrInfo {
     sidFrames: sid,
     noDataFrames: noData,
     badQualityFrames: bad,
-    frameOffsets: offsets.slice(0, frames),
+    frameOffsets: offsets,
     byteLength: bytes.length,
   };
 }
