@@ -65,9 +65,19 @@ export function libraryImplementations(library: MailboxLibrary | null): Pick<Imp
     'library:setNote': async (req) => need().setNotes(req.id, req.notes),
     'library:markRead': async (req) => need().markRead(req.ids, req.read),
     'library:archiveDelete': (req, ctx) => need().archiveThenDelete(req.ids, ctx),
-    'sync:now': async () => {
-      const r = await need().syncNow();
-      return { newVoicemails: r.newItems.length, downloaded: r.downloaded, goneFromServer: r.goneFromServer.length, failed: r.failures.length, complete: r.complete };
+    'sync:now': async (_req, ctx) => {
+      const lib = need();
+      // The caller sees the sync's progress on its op id (the check it started, or the one it joined).
+      const off = lib.watch((e) => {
+        const p = e.kind === 'syncStatus' ? e.status.progress : null;
+        if (p) ctx.onProgress({ phase: p.phase, ...(p.done !== undefined && { done: p.done }), ...(p.total !== undefined && { total: p.total }) });
+      });
+      try {
+        const r = await lib.syncNow();
+        return { newVoicemails: r.newItems.length, downloaded: r.downloaded, goneFromServer: r.goneFromServer.length, failed: r.failures.length, complete: r.complete };
+      } finally {
+        off();
+      }
     },
     'sync:status': async () => syncStatusValue(need().syncStatus()),
   };

@@ -6,6 +6,9 @@ import { LibraryVoicemail, SyncStatus } from '../../../shared/ipc/contract.js';
 import { libraryImplementations, libraryVoicemailValue, syncStatusValue } from '../../../main/ipc/library-implementations.js';
 import type { LibraryVoicemail as Row } from '../../../main/services/library/ports.js';
 import type { OpContext } from '../../../main/ipc/dispatch.js';
+import type { MailboxLibrary, MailboxLibraryEvent } from '../../../main/services/mailbox/mailbox-library.js';
+import type { SyncReport } from '../../../main/services/library/sync.js';
+import type { Progress } from '../../../main/services/ports.js';
 
 const ROW: Row = {
   id: 'VV-Mail/Inbox/1', from: '12065550123', date: '2026-11-01T12:00:00Z', expires: '2026-12-01T12:00:00Z', duration: 12, size: 2000, filename: 'a.amr',
@@ -34,5 +37,24 @@ describe('library channels', () => {
     await expect(impls['library:list']({ search: '' }, ctx)).rejects.toMatchObject({ name: 'AppConfigError', code: 'config.invalid' });
     await expect(impls['sync:now']({ opId: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a' }, ctx)).rejects.toMatchObject({ code: 'config.invalid' });
     await expect(impls['sync:status']({}, ctx)).rejects.toMatchObject({ code: 'config.invalid' });
+  });
+
+  it('sync:now reports the sync progress on the caller\'s op id while it runs, and stops listening after', async () => {
+    const listeners = new Set<(e: MailboxLibraryEvent) => void>();
+    const status = (progress: Progress | null) => ({ state: 'syncing' as const, lastSyncAt: null, lastError: null, nextAt: null, failures: 0, progress });
+    const report: SyncReport = { newItems: [], newGreetings: [], downloaded: 2, bytes: 10, updatedFlags: [], pushedFlags: [], goneFromServer: ['x'], returned: [], failures: [], complete: true, startedAt: 0, finishedAt: 1 };
+    const fakeLibrary = {
+      watch: (l: (e: MailboxLibraryEvent) => void) => (listeners.add(l), () => void listeners.delete(l)),
+      async syncNow() {
+        for (const p of [{ phase: 'list' }, { phase: 'download', done: 1, total: 2, transferredBytes: 5 }]) for (const l of listeners) l({ kind: 'syncStatus', status: status(p) });
+        return report;
+      },
+    } as unknown as MailboxLibrary;
+    const seen: Progress[] = [];
+    const ctx = { signal: new AbortController().signal, onProgress: (p: Progress) => seen.push(p) } as unknown as OpContext;
+    const r = await libraryImplementations(fakeLibrary)['sync:now']({ opId: '3d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a' }, ctx);
+    expect(r).toEqual({ newVoicemails: 0, downloaded: 2, goneFromServer: 1, failed: 0, complete: true });
+    expect(seen).toEqual([{ phase: 'list' }, { phase: 'download', done: 1, total: 2 }]);
+    expect(listeners.size).toBe(0);
   });
 });
