@@ -6,7 +6,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
-import { createDesktopIpc } from '../../main/app.js';
+import { createDesktopIpc, type DesktopBackend } from '../../main/app.js';
+import { watchLibraryEvents } from '../../main/ipc/library-implementations.js';
 import type { DesktopEngine } from '../../main/ipc/implementations.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
 
@@ -36,13 +37,22 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
 }
 
 /** The web harness over `engine`, with card status pushes. */
-export function serve(web: { rendererDir: string; shimFile: string }, engine: DesktopEngine, pins: PinStore, exportDir: string, host: { showFolder?(dir: string): Promise<void> } = {}): Promise<WebHarness> {
-  const { dispatcher, feed, media } = createDesktopIpc({ engine, pins }, { chooseExportDirectory: async () => exportDir, ...host });
+export function serve(
+  web: { rendererDir: string; shimFile: string },
+  engine: DesktopEngine,
+  pins: PinStore,
+  exportDir: string,
+  host: { showFolder?(dir: string): Promise<void>; library?: DesktopBackend['library'] } = {},
+): Promise<WebHarness> {
+  const { library, ...rest } = host;
+  const { dispatcher, feed, media } = createDesktopIpc({ engine, pins, library: library ?? null }, { chooseExportDirectory: async () => exportDir, ...rest });
   return startWebHarness({
     dispatcher,
     ...web,
     audio: (id) => media.get(id),
     watchCardStatus: (push) => feed.watch(push),
+    // With a library: its change and sync-state events, as Electron sends them.
+    ...(library && { watchEvents: (push) => watchLibraryEvents(library, { changed: () => push('library:changed', {}), syncStatus: (s) => push('sync:status', s) }) }),
   });
 }
 

@@ -27,6 +27,8 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
   const rows = () => page.getByTestId('voicemail-row');
   const row = (id: string) => page.locator(`[data-testid="voicemail-row"][data-id="${id}"]`);
   const ids = async () => Promise.all((await rows().all()).map((r) => r.getAttribute('data-id')));
+  // The Node project has no DOM types: page-side code goes in as a string.
+  const focused = (attr: string) => page.evaluate<string | null>(`document.activeElement?.getAttribute(${JSON.stringify(attr)}) ?? null`);
   const engine = () => {
     if (!backend) throw new Error('no backend');
     return backend.engine;
@@ -87,7 +89,7 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     const second = (await ids())[1];
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-id'))).toBe(second);
+    await expect.poll(() => focused('data-id')).toBe(second);
     await page.keyboard.press('Enter');
     await expect.poll(() => row(second ?? '').getAttribute('aria-current')).toBe('true');
     const play = page.getByTestId('play-button');
@@ -106,7 +108,7 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
     await expect.poll(() => page.getByTestId('bulk-bar').count()).toBe(0);
 
     await page.keyboard.press('Control+f');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('voicemail-search');
+    await expect.poll(() => focused('data-testid')).toBe('voicemail-search');
     await page.keyboard.press('Escape');
     await row(second ?? '').focus();
     await page.keyboard.press('?');
@@ -173,7 +175,7 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
     await row(target).focus();
     await page.keyboard.press('Delete');
     await dialog.waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('confirm-cancel');
+    await expect.poll(() => focused('data-testid')).toBe('confirm-cancel');
     await page.keyboard.press('Enter');
     await expect.poll(() => dialog.count()).toBe(0);
     expect((await engine().listVoicemails({})).length).toBe(before.length);
