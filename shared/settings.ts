@@ -99,6 +99,18 @@ export const SettingsSchema = z.object({
   expiryWarningDays: z.number().int().min(0).max(60).default(3),
   /** "Inbox nearly full" when this many messages or fewer are left before the quota; 0 = never. */
   inboxFullWarningMessages: z.number().int().min(0).max(100).default(3),
+  /**
+   * File names of exports from the window: placeholders {date} {time} {from} {duration} {ext} (and the
+   * CLI's others); absent = '{date} {time} {from} ({duration}).{ext}'. One line, no folders.
+   */
+  exportTemplate: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((t) => !/[/\\]/.test(t) && !Array.from(t).some((c) => c.charCodeAt(0) < 0x20), 'one file name, no folders')
+    .optional(),
+  /** A manifest written beside exports from the window: none, JSON or CSV. */
+  exportManifest: z.enum(['none', 'json', 'csv']).default('none'),
 });
 
 /** Validated settings. */

@@ -33,7 +33,7 @@ import { ErrorAlert } from './ErrorAlert.js';
 export const STAGING_SERVER = 'https://wsg2.stg.sip.t-mobile.com/phone20/mStoreRelay';
 
 /** Optional text fields: an empty box means "not set". */
-type OptionalKey = 'reader' | 'imei' | 'msisdn' | 'nafFqdn';
+type OptionalKey = 'reader' | 'imei' | 'msisdn' | 'nafFqdn' | 'exportTemplate';
 
 /** The labels of the fields, also used to name the ones main refused (never the key names). */
 export const FIELD_LABELS: Record<string, string> = {
@@ -52,6 +52,8 @@ export const FIELD_LABELS: Record<string, string> = {
   syncIntervalMinutes: 'Check every (minutes)',
   expiryWarningDays: 'Warn days before expiry',
   inboxFullWarningMessages: 'Warn when this few left',
+  exportTemplate: 'File names',
+  exportManifest: 'Manifest',
 };
 
 /** "settings.caPem.0" -> "Extra CA certificates". */
@@ -70,7 +72,7 @@ function withOptional(s: Settings, key: OptionalKey, value: string): Settings {
 /** Trims the optional fields (only on save, so typing a space still works) and drops empty ones. */
 function normalised(s: Settings): Settings {
   let next = s;
-  for (const key of ['reader', 'imei', 'msisdn', 'nafFqdn'] as const) next = withOptional(next, key, (next[key] ?? '').trim());
+  for (const key of ['reader', 'imei', 'msisdn', 'nafFqdn', 'exportTemplate'] as const) next = withOptional(next, key, (next[key] ?? '').trim());
   return { ...next, server: next.server.trim() };
 }
 
@@ -339,6 +341,19 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
           <TextField size="small" type="number" label="Check every (minutes)" value={settings.syncIntervalMinutes} onChange={(e) => edit({ syncIntervalMinutes: Math.round(Number(e.target.value)) })} slotProps={{ htmlInput: { min: 1, max: 1440 } }} sx={{ width: 190 }} />
           <TextField size="small" type="number" label="Warn days before expiry" value={settings.expiryWarningDays} onChange={(e) => edit({ expiryWarningDays: Math.round(Number(e.target.value)) })} helperText="0: never" slotProps={{ htmlInput: { min: 0, max: 60 } }} sx={{ width: 190 }} />
           <TextField size="small" type="number" label="Warn when this few left" value={settings.inboxFullWarningMessages} onChange={(e) => edit({ inboxFullWarningMessages: Math.round(Number(e.target.value)) })} helperText="Messages before the inbox is full; 0: never" slotProps={{ htmlInput: { min: 0, max: 100 } }} sx={{ width: 190 }} />
+        </Stack>
+      </Paper>
+      <Paper variant="outlined" sx={section}>
+        <Typography variant="subtitle1" component="h2" gutterBottom>
+          Export
+        </Typography>
+        <Stack spacing={1.5}>
+          <TextField size="small" label="File names" placeholder="{date} {time} {from} ({duration}).{ext}" value={settings.exportTemplate ?? ''} onChange={(e) => editOptional('exportTemplate', e.target.value)} helperText="{date} {time} {from} {duration} {ext}; empty: the default. The folder is asked for at each export; the format is chosen there." />
+          <TextField select size="small" label="Manifest" value={settings.exportManifest} slotProps={{ select: { native: true } }} onChange={(e) => edit({ exportManifest: e.target.value === 'json' || e.target.value === 'csv' ? e.target.value : 'none' })} helperText="A list of the exported voicemails beside the files" sx={{ maxWidth: 320 }}>
+            <option value="none">None</option>
+            <option value="csv">CSV (spreadsheets)</option>
+            <option value="json">JSON</option>
+          </TextField>
         </Stack>
       </Paper>
       <Paper variant="outlined" sx={section}>

@@ -223,7 +223,9 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
       useCases.checkBulk(await useCases.remove(await ready(opts), ids, opts), 'Delete');
     },
     async exportVoicemails(ids, format, dir, opts) {
-      const result = await useCases.exportVoicemails(await ready(opts), deps.audio, ids, { ...opts, format, outDir: dir, onExists: 'suffix' });
+      // File names and the manifest as the settings say (the window's Settings tab).
+      const naming = { ...(settings.exportTemplate !== undefined && { template: settings.exportTemplate }), ...(settings.exportManifest !== 'none' && { manifest: settings.exportManifest }) };
+      const result = await useCases.exportVoicemails(await ready(opts), deps.audio, ids, { ...opts, format, outDir: dir, onExists: 'suffix', ...naming });
       // An id the server no longer lists (deleted from another phone, expired) fails; it is never skipped silently.
       const gone = result.failed.filter((f) => f.error.code === 'http.notFound').map((f) => ({ id: f.id, reason: 'No longer on the server' }));
       const failed = result.failed.filter((f) => f.error.code !== 'http.notFound');
