@@ -24,7 +24,9 @@ export function sha256Hex(bytes: Uint8Array): string {
 
 /** FsError for a failed disk operation: fs.failed with the errno (ENOSPC, EACCES, EROFS, ...) in detail. */
 export function diskError(e: unknown, what: string, path: string): FsError {
-  const code = errno(e) ?? (e instanceof Error && 'code' in e && e.code === 'SQLITE_FULL' ? 'ENOSPC' : 'unknown');
+  // SQLite's own codes become the errno they stand for, so callers branch on one vocabulary.
+  const raw = errno(e) ?? 'unknown';
+  const code = raw === 'SQLITE_FULL' ? 'ENOSPC' : raw === 'SQLITE_READONLY' ? 'EROFS' : raw;
   const hint =
     code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL'
       ? 'Free some disk space and try again; nothing already stored was lost.'

@@ -151,8 +151,13 @@ async function syncLocked(deps: SyncDeps, opts: SyncOptions): Promise<SyncReport
     return v === null ? [] : [v];
   });
   report.finishedAt = clock.now();
+  try {
+    library.recordSync(report.finishedAt);
+  } catch (e) {
+    // The disk filled up (or turned read-only) at the very end: everything above stands, say so.
+    failures.push({ kind: 'voicemail', id: null, stage: 'store', error: toAppError(e) });
+  }
   report.complete = failures.length === 0;
-  library.recordSync(report.finishedAt);
   logger?.info('library sync', {
     new: newVoicemails.length, downloaded: report.downloaded, updated: report.updatedFlags.length, pushed: report.pushedFlags.length,
     gone: report.goneFromServer.length, failures: failures.length, ms: report.finishedAt - startedAt,
