@@ -17,7 +17,7 @@ export function DemoBanner({ onWhatIsNeeded }: DemoBannerProps) {
       sx={{ mb: 2 }}
       data-testid="demo-banner"
       action={
-        <Button color="inherit" size="small" onClick={onWhatIsNeeded}>
+        <Button color="inherit" size="small" onClick={onWhatIsNeeded} sx={{ whiteSpace: 'nowrap' }}>
           What do I need?
         </Button>
       }
