@@ -12,7 +12,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { mkdir, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FsError } from '../../errors.js';
-import { errno } from '../fs/atomic-write.js';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, errno } from '../fs/atomic-write.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const TEMP = /^\.[0-9a-f]{64}\.[0-9a-f]{12}\.tmp$/;
@@ -38,7 +38,7 @@ export function diskError(e: unknown, what: string, path: string): FsError {
 
 /** Creates a folder (and parents) with mode 0700. */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
 function fsyncDir(dir: string): void {
@@ -92,7 +92,7 @@ export class PayloadFiles {
     let fd: number | null = null;
     try {
       ensurePrivateDir(dir);
-      fd = openSync(tmp, 'wx', 0o600);
+      fd = openSync(tmp, 'wx', PRIVATE_FILE_MODE);
       let off = 0;
       while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
       fsyncSync(fd);
@@ -123,8 +123,8 @@ export class PayloadFiles {
     const dir = join(this.root, sha256.slice(0, 2));
     const tmp = join(dir, `.${sha256}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      const fh = await open(tmp, 'wx', 0o600);
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+      const fh = await open(tmp, 'wx', PRIVATE_FILE_MODE);
       try {
         await fh.writeFile(bytes);
         await fh.sync();

@@ -20,6 +20,7 @@ import type {
   LibraryGreeting, LibraryKey, LibraryPort, LibraryStats, LibraryStorePort, LibraryVoicemail, ListedObject, ListingChanges, MissingPayload,
   RecoveryReport, VoicemailQuery,
 } from '../../services/library/ports.js';
+import { PRIVATE_FILE_MODE } from '../fs/atomic-write.js';
 import { MIGRATIONS } from './migrations.js';
 import { PayloadFiles, diskError, ensurePrivateDir, sha256Hex } from './payload-files.js';
 
@@ -199,7 +200,7 @@ class SqliteLibrary implements LibraryPort {
         this.migrate();
         for (const f of [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`]) {
           try {
-            chmodSync(join(dir, f), 0o600);
+            chmodSync(join(dir, f), PRIVATE_FILE_MODE);
           } catch {
             // not created (yet)
           }
