@@ -39,7 +39,8 @@ export const theme = createTheme({
     MuiCssBaseline: {
       styleOverrides: {
         // Keyboard focus is always visible, on every control, in both schemes.
-        ':focus-visible': { outline: '2px solid currentColor', outlineOffset: 2 },
+        // `body` outranks the components' own `outline: 0` (same specificity otherwise, and they load later).
+        'body :focus-visible': { outline: '2px solid currentColor', outlineOffset: 2 },
       },
     },
   },

@@ -154,6 +154,30 @@ describe('window shell e2e (Chromium + web harness, demo mode)', () => {
     expect(report).not.toMatch(/Digest|nonce|Authorization|response=|B-TID|btid/i);
   });
 
+  it('keyboard focus is visible on every control it reaches', async () => {
+    await tab('Settings');
+    await page.getByTestId('settings-save').focus();
+    const seen: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate<{ tag: string; outline: string; width: number } | null>(
+        `(() => {
+          const e = document.activeElement; if (!e || e === document.body) return null;
+          const tag = (e.getAttribute('aria-label') || e.textContent || e.tagName).trim().slice(0, 30);
+          // A text field or select shows focus on its outlined frame (2 px in the primary colour).
+          const frame = e.closest('.MuiOutlinedInput-root.Mui-focused')?.querySelector('.MuiOutlinedInput-notchedOutline');
+          if (frame) { const f = getComputedStyle(frame); return { tag, outline: f.borderTopStyle, width: parseFloat(f.borderTopWidth) }; }
+          const s = getComputedStyle(e);
+          return { tag, outline: s.outlineStyle, width: parseFloat(s.outlineWidth) };
+        })()`,
+      );
+      if (f) seen.push(`${f.tag}:${f.outline}:${f.width}`);
+    }
+    expect(seen.length).toBeGreaterThan(5);
+    // Every focused control draws a ring of at least 2 px: an outline, or a text field's focused frame.
+    for (const s of seen) expect(s, s).toMatch(/:(solid|auto):[2-9]/);
+  });
+
   for (const [width, height] of [
     [720, 520],
     [800, 600],
