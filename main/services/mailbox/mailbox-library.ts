@@ -174,6 +174,8 @@ export function createMailboxLibrary(deps: MailboxLibraryDeps): MailboxLibrary {
       const known = ids.filter((id) => lib.getVoicemail(id) !== null);
       if (known.length === 0) throw new HttpError('http.notFound', 'Those voicemails are not in the library', { hint: 'Refresh the list.' });
       lib.markRead(known, read);
+      // The badge follows at once, not only after the next sync.
+      deps.notifier.unreadCount(lib.stats().unread);
       emit({ kind: 'changed' });
       // With the card there the change goes to the server right away; without it, at the next sync.
       if (cardLine !== null) void scheduler.syncNow().catch(() => {});

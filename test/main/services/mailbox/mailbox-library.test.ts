@@ -135,6 +135,10 @@ describe('mailbox library', () => {
       // Notes and read state change offline; the audio plays from the library.
       library.setNotes(id, 'call back about the invoice');
       library.markRead([id], true);
+      // The badge follows a local change at once.
+      expect(notifier.recorded.filter((r) => r.kind === 'unreadCount').at(-1)).toEqual({ kind: 'unreadCount', count: library.view().stats?.unread });
+      // The new voicemail arrived unread and is read now: as many unread as before it came.
+      expect(library.view().stats?.unread).toBe(first.stats?.unread);
       expect(library.view({ search: 'invoice' }).voicemails.map((v) => v.id)).toEqual([id]);
       const audio = await library.audio(id, {});
       expect(audio?.durationSec).toBeCloseTo(5, 1);
