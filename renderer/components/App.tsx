@@ -88,8 +88,15 @@ export function App() {
     () => ({
       go(d: WindowDestination) {
         if (d === 'pin') setPinOpen(true);
-        // The log is opened from Diagnostics, which also says where it is.
-        else show(d === 'settings' ? 'settings' : 'diagnostics');
+        else if (d === 'settings') show('settings');
+        else if (d === 'diagnostics') show('diagnostics');
+        // The log file in the file manager; where the host cannot show it, Diagnostics says where it is.
+        else
+          void api()
+            .logReveal({})
+            .then((r) => {
+              if (!r.ok || !r.value.shown) show('diagnostics');
+            });
       },
     }),
     [show],

@@ -99,3 +99,17 @@ describe('App shell', () => {
     await waitFor(() => expect(screen.getByTestId('panel-diagnostics').hidden).toBe(false));
   }, 15_000);
 });
+
+describe('App: the log', () => {
+  it('"Open the log" on an internal error reveals the log file, or shows Diagnostics where it cannot', async () => {
+    fake.answer('cardStatus', async () => status('ready'));
+    fake.answer('voicemailList', async () => ({ ok: false, error: { code: 'internal', message: 'Internal error (details are in the log)', retryable: false, action: 'openLog' } }));
+    fake.answer('logReveal', async () => ({ ok: true, value: { shown: false } }));
+    render(<App />);
+    const go = await screen.findByTestId('error-go');
+    expect(go.textContent).toBe('Open the log');
+    act(() => go.click());
+    await waitFor(() => expect(fake.calls.some((c) => c.method === 'logReveal')).toBe(true));
+    await waitFor(() => expect(screen.getByTestId('panel-diagnostics').hidden).toBe(false));
+  }, 15_000);
+});
