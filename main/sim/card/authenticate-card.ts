@@ -44,7 +44,7 @@ export function parseCardAuthenticate(p2: number, data: Uint8Array): CardAuthReq
 }
 
 function lvs(tag: number, items: Uint8Array[]): Uint8Array {
-  const parts = [Uint8Array.of(tag)];
+  const parts: Uint8Array[] = [Uint8Array.of(tag)];
   for (const it of items) parts.push(Uint8Array.of(it.length), it);
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
