@@ -1,6 +1,5 @@
 // Demo mode said plainly: the mailbox, the callers and the SIM are simulated; a real SIM ends the demo.
 import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
 import Button from '@mui/material/Button';
 
 /** Props of {@link DemoBanner}. */
@@ -14,7 +13,7 @@ export function DemoBanner({ onWhatIsNeeded }: DemoBannerProps) {
   return (
     <Alert
       severity="info"
-      sx={{ mb: 2 }}
+      sx={{ mb: 2, py: 0 }}
       data-testid="demo-banner"
       action={
         <Button color="inherit" size="small" onClick={onWhatIsNeeded} sx={{ whiteSpace: 'nowrap' }}>
@@ -22,8 +21,7 @@ export function DemoBanner({ onWhatIsNeeded }: DemoBannerProps) {
         </Button>
       }
     >
-      <AlertTitle>Demo mode</AlertTitle>
-      These voicemails and callers are fictional, played by a simulated SIM and carrier. Insert your SIM in a card reader to use your own line: the window switches to it by itself.
+      <strong>Demo mode:</strong> these voicemails and callers are fictional. Insert your SIM in a card reader to use your own line; the window switches to it by itself.
     </Alert>
   );
 }
