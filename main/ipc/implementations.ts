@@ -2,6 +2,7 @@
 // needs. No Electron here, so the loopback web harness runs exactly these functions too. The engine
 // (the mailbox, main/services/mailbox, built in main/app/desktop.ts) owns the business logic; this file only maps requests, the keychain choice and
 // the export folder prompt.
+import { CHECKS } from '../services/diagnostics/diagnostics.js';
 import type { CardStatusValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
 import type { EngineAudio, EngineCardStatus, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
@@ -20,6 +21,8 @@ export interface DesktopHost {
   chooseExportDirectory(): Promise<string | null>;
   /** Opens a folder main chose (the last export's) in the system file manager. */
   showFolder?(dir: string): Promise<void>;
+  /** Shows the app's log file in the file manager; false when it cannot. No path reaches the renderer. */
+  revealLog?(): Promise<boolean>;
   /**
    * Keeps decoded audio for the host's `/media/audio/<id>` route (Range support, so <audio> can seek);
    * hosts without such a route leave it out and the renderer plays the bytes it got.
@@ -69,6 +72,15 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     },
     'card:info': (_req, ctx) => engine.cardInfo(ctx),
     'card:readers': (_req, ctx) => engine.listReaders(ctx),
+    'diagnostics:run': async (_req, ctx) => {
+      const result = await engine.diagnose({
+        signal: ctx.signal,
+        // Live status per step: phase "<step>:running" when it starts, "<step>:ok|failed" when it ends.
+        onStep: (i, id, r) => ctx.onProgress({ phase: `${id}:${r ? r.status : 'running'}`, done: r ? i + 1 : i, total: CHECKS.length }),
+      });
+      return { ...result, requests: engine.requests() };
+    },
+    'log:reveal': async () => ({ shown: host.revealLog ? await host.revealLog() : false }),
     'card:unlock': async (req, ctx) => {
       const outcome = await engine.unlock(req.pin, ctx);
       // Stored only after the card accepted it (the card is open now, so its ICCID is known), and only

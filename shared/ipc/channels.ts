@@ -30,6 +30,8 @@ export const CHANNELS = [
   'settings:describeCa',
   'pin:store',
   'pin:forget',
+  'diagnostics:run',
+  'log:reveal',
   'library:list',
   'library:setNote',
   'library:markRead',

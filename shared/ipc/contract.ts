@@ -136,6 +136,28 @@ export const CaSummarySchema = z
   .object({ subject: z.string().max(4096), issuer: z.string().max(4096), validFrom: z.string().max(64), validTo: z.string().max(64), fingerprint256: z.string().max(128), isCa: z.boolean() })
   .strict();
 
+/** One diagnostics step's outcome (main/services/diagnostics): what was found, or the error that stopped the run. */
+export const DiagnosticStep = z.object({
+  id: z.string().max(32),
+  title: z.string().max(80),
+  status: z.enum(['ok', 'failed', 'skipped']),
+  detail: z.string().max(2000),
+  error: AppErrorSchema.optional(),
+});
+
+/** One HTTP request of the app as the request log keeps it: no headers, no bodies, no query. */
+export const RequestLogEntry = z.object({
+  at: z.string().max(40),
+  method: z.string().max(16),
+  url: z.string().max(600),
+  status: z.number().int().nullable(),
+  ms: z.number().min(0),
+  error: z.string().max(64).optional(),
+});
+
+/** A diagnostics run: the steps in order and the recent requests. Progress: phase `<step id>:<running|ok|failed>`. */
+export const DiagnosticsReport = z.object({ ok: z.boolean(), steps: z.array(DiagnosticStep).max(32), requests: z.array(RequestLogEntry).max(500) });
+
 
 /** A voicemail of the local library (issue 9): what the server said plus local state. */
 export const LibraryVoicemail = z.object({
@@ -245,6 +267,9 @@ export const contract = {
   'settings:describeCa': { req: z.object({ pem: z.string().max(64 * 1024) }).strict(), res: z.object({ certificates: z.array(CaSummarySchema).min(1).max(16) }).strict() },
   'pin:store': { req: z.object({ pin: SimPin }).strict(), res: z.void() },
   'pin:forget': { req: z.object({}).strict(), res: z.void() },
+  'diagnostics:run': { req: z.object({ opId: OpId }).strict(), res: DiagnosticsReport },
+  /** Shows the app's log file in the file manager; `shown` false where the host cannot (the web harness). */
+  'log:reveal': { req: z.object({}).strict(), res: z.object({ shown: z.boolean() }) },
   /** `search`: words to find in callers, notes and labels; '' lists everything. */
   'library:list': { req: z.object({ search: z.string().max(200) }).strict(), res: LibraryListing },
   'library:setNote': { req: z.object({ id: ObjectIdSchema, notes: z.string().max(10_000) }).strict(), res: z.void() },
@@ -296,6 +321,10 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
 export type CardStatusValue = z.infer<typeof CardStatus>;
 /** See {@link CardInfo}. */
 export type CardInfoValue = z.infer<typeof CardInfo>;
+/** See {@link DiagnosticsReport}. */
+export type DiagnosticsReportValue = z.infer<typeof DiagnosticsReport>;
+/** See {@link DiagnosticStep}. */
+export type DiagnosticStepValue = z.infer<typeof DiagnosticStep>;
 /** See {@link ReaderEntry}. */
 export type ReaderEntryValue = z.infer<typeof ReaderEntry>;
 /** See {@link PlayableAudio}. */
