@@ -210,11 +210,16 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
   const measure = useCallback(() => {
     const sp = scrollParent?.current ?? own.current;
     if (!sp) return;
+    // The rows in view are those inside the scroller's box AND inside the window: when the page lays the
+    // scroller out taller than the window (an ancestor scrolls instead), only what the window shows counts,
+    // so 5,000 voicemails never become 5,000 rows whatever the layout around the list.
+    const box = sp.getBoundingClientRect();
+    const visTop = Math.max(box.top, 0);
+    const visBottom = Math.min(box.bottom, window.innerHeight || box.bottom);
     const lb = listbox.current;
-    // Without rows yet (empty, loading) the scroller's height is still known: the first rows drawn are
-    // then exactly the visible ones, in one render.
-    const listTop = lb ? lb.getBoundingClientRect().top - sp.getBoundingClientRect().top + sp.scrollTop : sp.scrollTop;
-    const next = { top: sp.scrollTop - listTop, height: sp.clientHeight };
+    // Without rows yet (empty, loading) the list will start where the scroller's content starts.
+    const listTop = lb ? lb.getBoundingClientRect().top : box.top - sp.scrollTop;
+    const next = { top: visTop - listTop, height: Math.max(0, visBottom - visTop) };
     setView((v) => (v.top === next.top && v.height === next.height ? v : next));
   }, [scrollParent]);
 
@@ -222,11 +227,14 @@ export const VoicemailList = forwardRef<VoicemailListHandle, VoicemailListProps>
     const sp = scrollParent?.current ?? own.current;
     if (!sp) return;
     measure();
-    sp.addEventListener('scroll', measure, { passive: true });
+    // Any scroll (the list's scroller or an ancestor) and any resize moves the rows in view.
+    document.addEventListener('scroll', measure, { capture: true, passive: true });
+    window.addEventListener('resize', measure);
     const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
     ro?.observe(sp);
     return () => {
-      sp.removeEventListener('scroll', measure);
+      document.removeEventListener('scroll', measure, { capture: true });
+      window.removeEventListener('resize', measure);
       ro?.disconnect();
     };
   }, [measure, scrollParent, loading, empty]);

@@ -2,7 +2,7 @@
 // actions on one voicemail or on the ticked ones. Every call goes through window.api; the rules live in
 // main. Deleting asks first; bulk actions report progress, the outcome and the failures where they were
 // started, and can be cancelled; the keyboard reaches everything (`?` lists the shortcuts).
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -427,6 +427,11 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp =
     [view, activeId, tickRange],
   );
 
+  // Stable for the memoised controls: they need not redraw when the list's data arrives.
+  const arrowDownRef = useRef(() => {});
+  arrowDownRef.current = () => move(view.findIndex((v) => v.id === activeId) < 0 ? 'first' : 0, false);
+  const arrowDown = useCallback(() => arrowDownRef.current(), []);
+
   const shortcuts: Shortcut[] = [
     { key: 'f', mod: true, inFields: true, run: () => search.current?.focus() },
     { key: 'ArrowDown', run: () => move(1, false) },
@@ -493,45 +498,7 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp =
                 {sync.text}
               </Typography>
             )}
-            <TextField
-              inputRef={search}
-              size="small"
-              fullWidth
-              type="search"
-              placeholder="Search number, name, notes"
-              value={text}
-              onChange={(e) => setText(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape' && text !== '') {
-                  e.stopPropagation();
-                  setText('');
-                } else if (e.key === 'ArrowDown') {
-                  e.preventDefault();
-                  move(view.findIndex((v) => v.id === activeId) < 0 ? 'first' : 0, false);
-                }
-              }}
-              slotProps={{
-                htmlInput: { 'aria-label': 'Search voicemail', 'data-testid': 'voicemail-search' },
-                input: { endAdornment: <InputAdornment position="end" sx={{ color: 'text.secondary', fontSize: 12 }}>{`${modKeyName()}+F`}</InputAdornment> },
-              }}
-              sx={{ mt: 0.5 }}
-            />
-            <Stack direction="row" sx={{ gap: 1, mt: 1, minWidth: 0 }}>
-              <TextField select size="small" label="Show" value={filter} onChange={(e) => setFilter(FILTERS.find((f) => f === e.target.value) ?? 'all')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-filter' } }}>
-                {FILTERS.map((f) => (
-                  <MenuItem key={f} value={f} data-testid={`filter-${f}`}>
-                    {FILTER_LABEL[f]}
-                  </MenuItem>
-                ))}
-              </TextField>
-              <TextField select size="small" label="Sort" value={sort} onChange={(e) => setSort(SORTS.find((s) => s === e.target.value) ?? 'newest')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-sort' } }}>
-                {SORTS.map((s) => (
-                  <MenuItem key={s} value={s} data-testid={`sort-${s}`}>
-                    {SORT_LABEL[s]}
-                  </MenuItem>
-                ))}
-              </TextField>
-            </Stack>
+            <ListControls searchRef={search} text={text} onText={setText} filter={filter} onFilter={setFilter} sort={sort} onSort={setSort} onArrowDown={arrowDown} />
           </Box>
           {list.state === 'running' && (
             <Stack direction="row" sx={{ alignItems: 'center', gap: 1, px: 1.5, py: 0.5 }}>
@@ -736,6 +703,67 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp =
     </Box>
   );
 }
+
+interface ListControlsProps {
+  searchRef: RefObject<HTMLInputElement | null>;
+  text: string;
+  onText(t: string): void;
+  filter: VoicemailFilter;
+  onFilter(f: VoicemailFilter): void;
+  sort: VoicemailSort;
+  onSort(s: VoicemailSort): void;
+  onArrowDown(): void;
+}
+
+/**
+ * Search, filter and sort. Memoised: the list's data arriving (5,000 voicemails) redraws the rows, not
+ * these three MUI fields.
+ */
+const ListControls = memo(function ListControls({ searchRef, text, onText, filter, onFilter, sort, onSort, onArrowDown }: ListControlsProps) {
+  return (
+    <>
+      <TextField
+        inputRef={searchRef}
+        size="small"
+        fullWidth
+        type="search"
+        placeholder="Search number, name, notes"
+        value={text}
+        onChange={(e) => onText(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape' && text !== '') {
+            e.stopPropagation();
+            onText('');
+          } else if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            onArrowDown();
+          }
+        }}
+        slotProps={{
+          htmlInput: { 'aria-label': 'Search voicemail', 'data-testid': 'voicemail-search' },
+          input: { endAdornment: <InputAdornment position="end" sx={{ color: 'text.secondary', fontSize: 12 }}>{`${modKeyName()}+F`}</InputAdornment> },
+        }}
+        sx={{ mt: 0.5 }}
+      />
+      <Stack direction="row" sx={{ gap: 1, mt: 1, minWidth: 0 }}>
+        <TextField select size="small" label="Show" value={filter} onChange={(e) => onFilter(FILTERS.find((f) => f === e.target.value) ?? 'all')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-filter' } }}>
+          {FILTERS.map((f) => (
+            <MenuItem key={f} value={f} data-testid={`filter-${f}`}>
+              {FILTER_LABEL[f]}
+            </MenuItem>
+          ))}
+        </TextField>
+        <TextField select size="small" label="Sort" value={sort} onChange={(e) => onSort(SORTS.find((x) => x === e.target.value) ?? 'newest')} sx={{ flex: 1, minWidth: 0 }} slotProps={{ htmlInput: { 'data-testid': 'voicemail-sort' } }}>
+          {SORTS.map((x) => (
+            <MenuItem key={x} value={x} data-testid={`sort-${x}`}>
+              {SORT_LABEL[x]}
+            </MenuItem>
+          ))}
+        </TextField>
+      </Stack>
+    </>
+  );
+});
 
 /** Progress with Cancel while an action runs; its outcome (and, after an export, the folder) when done. */
 function StatusLine({ status, onCancel, onClose }: { status: ActionStatus; onCancel(): void; onClose(): void }) {
