@@ -22,6 +22,8 @@ describe('voicemail tab over the local library (Chromium + web harness, demo mai
   let pageErrors: string[] = [];
 
   const rows = () => page.getByTestId('voicemail-row');
+  // How many voicemails the list holds (windowed: only the rows in view are in the DOM).
+  const count = () => page.getByTestId('voicemail-list').getAttribute('data-count').then(Number);
   const row = (id: string) => page.locator(`[data-testid="voicemail-row"][data-id="${id}"]`);
   const engine = () => {
     if (!backend) throw new Error('no backend');
@@ -52,7 +54,7 @@ describe('voicemail tab over the local library (Chromium + web harness, demo mai
     await expect.poll(() => page.getByTestId('voicemail-refresh').textContent(), { timeout: 30_000 }).toBe('Check now');
     await page.getByTestId('voicemail-refresh').click();
     await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 60_000 }).toMatch(/^Checked Today /);
-    await expect.poll(() => rows().count(), { timeout: 30_000 }).toBe(listed.length);
+    await expect.poll(() => count(), { timeout: 30_000 }).toBe(listed.length);
     expect(await page.locator('[data-testid="voicemail-row"][data-archived="true"]').count()).toBe(0);
   });
 
@@ -70,7 +72,7 @@ describe('voicemail tab over the local library (Chromium + web harness, demo mai
     expect((await engine().listVoicemails({})).some((v) => v.id === target)).toBe(false);
     await page.getByRole('combobox', { name: 'Show' }).click();
     await page.getByTestId('filter-archived').click();
-    await expect.poll(() => rows().count()).toBe(1);
+    await expect.poll(() => count()).toBe(1);
     expect(await rows().first().getAttribute('data-id')).toBe(target);
     // It still plays: from the library's copy.
     await row(target).click();
@@ -87,7 +89,7 @@ describe('voicemail tab over the local library (Chromium + web harness, demo mai
     await page.getByTestId('voicemail-note-save').click();
     await expect.poll(() => row(target).textContent(), { timeout: 15_000 }).toContain('Plumber quote');
     await page.getByTestId('voicemail-search').fill('kitchen');
-    await expect.poll(() => rows().count()).toBe(1);
+    await expect.poll(() => count()).toBe(1);
     expect(await rows().first().getAttribute('data-id')).toBe(target);
     await page.getByTestId('voicemail-search').fill('');
   });
