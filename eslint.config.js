@@ -41,7 +41,7 @@ export default tseslint.config(
             target: ['./main/{protocol,services,ipc}/**', './main/adapters/!(demo)/**', './main/cli/*.ts', './main/cli/commands/!(card).ts',
               './main/windows.ts', './main/electron-main.ts', './renderer/**', './preload/**', './shared/**'],
             from: './main/sim',
-            message: 'Only main/app.ts, main/adapters/demo, `card simulate`, the web harness and tests use the simulators.',
+            message: 'Only main/app.ts and main/app/, main/adapters/demo, `card simulate`, the web harness and tests use the simulators.',
           },
           {
             target: ['./main/!(web-harness)/**', './main/*.ts', './renderer/**', './preload/**', './shared/**'],
