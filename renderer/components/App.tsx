@@ -38,11 +38,25 @@ export type TabId = (typeof TABS)[number]['id'];
 /** How often the card is looked for while there is none. */
 export const CARD_POLL_MS = 3000;
 
-/** A tab's panel: mounted once visited, hidden (not unmounted) while another tab shows. */
-function TabPanel({ id, current, visited, children }: { id: TabId; current: TabId; visited: ReadonlySet<TabId>; children: ReactNode }) {
+/**
+ * A tab's panel: mounted once visited, hidden (not unmounted) while another tab shows. A `fill` panel
+ * takes the window's remaining height (the voicemail list scrolls inside itself), at least 420 px (with
+ * the first-run note open in a small window the page scrolls instead); the others take their natural
+ * height and the window scrolls.
+ */
+function TabPanel({ id, current, visited, fill = false, children }: { id: TabId; current: TabId; visited: ReadonlySet<TabId>; fill?: boolean; children: ReactNode }) {
   if (!visited.has(id)) return null;
+  const shown = id === current;
   return (
-    <Box role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={id !== current} data-testid={`panel-${id}`}>
+    <Box
+      role="tabpanel"
+      id={`panel-${id}`}
+      aria-labelledby={`tab-${id}`}
+      hidden={!shown}
+      data-testid={`panel-${id}`}
+      // `display` is set here, so it must say "none" itself: a CSS display wins over the hidden attribute.
+      sx={{ display: shown ? (fill ? 'flex' : 'block') : 'none', flexDirection: 'column', flex: fill ? '1 0 0' : 'none', minHeight: fill ? 420 : undefined }}
+    >
       {children}
     </Box>
   );
@@ -123,11 +137,11 @@ export function App() {
             ))}
           </Tabs>
         </AppBar>
-        <Box component="main" sx={{ flex: 1, p: { xs: 1.5, sm: 2 }, overflowY: 'auto', overflowX: 'hidden', bgcolor: 'background.default', minWidth: 0 }}>
+        <Box component="main" sx={{ flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column', p: { xs: 1.5, sm: 2 }, overflowY: 'auto', overflowX: 'hidden', bgcolor: 'background.default', minWidth: 0, '& > .MuiAlert-root': { flexShrink: 0 } }}>
           {firstRun.open && <Welcome onDone={firstRun.dismiss} />}
           {demo && <DemoBanner onWhatIsNeeded={firstRun.reopen} />}
           {status && status.state !== 'ready' && <CardAdvice state={status.state} onUnlock={() => setPinOpen(true)} />}
-          <TabPanel id="voicemail" current={tab} visited={visited}>
+          <TabPanel id="voicemail" current={tab} visited={visited} fill>
             <VoicemailsPanel key={mailbox} enabled={enabled} />
           </TabPanel>
           <TabPanel id="greetings" current={tab} visited={visited}>
