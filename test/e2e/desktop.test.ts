@@ -2,77 +2,68 @@
 // channel implementations through the loopback web harness (the stand-in for Electron, which cannot be
 // downloaded here). The microphone is Chromium's fake capture device fed from a WAV made with espeak-ng.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DesktopEngine } from '../../main/ipc/implementations.js';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
-import { buildWeb, launch, need, SCREENSHOTS, serve } from './support.js';
+import { demoBackend, listedCount, need, openMailbox, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 describe('renderer e2e (Chromium + web harness)', () => {
+  let win: E2eWindow | undefined;
   let work: string;
   let harness: WebHarness;
-  let browser: BrowserContext;
   let page: Page;
   const uploads: { amr: Uint8Array | null; bytes: number; mimeType: string | null; activate: boolean }[] = [];
   const previews: { bytes: number; mimeType: string; amr: Uint8Array }[] = [];
   let engine: DesktopEngine;
-  let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
-  // How many voicemails the list holds (windowed: only the rows in view are in the DOM).
-  const listCount = () => page.getByTestId('voicemail-list').getAttribute('data-count').then(Number);
 
   beforeAll(async () => {
     need('espeak-ng', 'apt-get install -y espeak-ng');
     need('sox', 'apt-get install -y sox');
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-'));
-    const web = buildWeb(work);
+    win = await openWindow('vvm-e2e-', async (dir) => {
+      // The fake microphone: speech padded with silence, 48 kHz mono 16-bit (what Chromium's fake capture expects).
+      const speech = join(dir, 'speech.wav');
+      const mic = join(dir, 'mic.wav');
+      execFileSync('espeak-ng', ['-w', speech, "Hi, you've reached the desk. Leave a message after the tone."]);
+      execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0.2', '1']);
 
-    // The fake microphone: speech padded with silence, 48 kHz mono 16-bit (what Chromium's fake capture expects).
-    const speech = join(work, 'speech.wav');
-    const mic = join(work, 'mic.wav');
-    execFileSync('espeak-ng', ['-w', speech, "Hi, you've reached the desk. Leave a message after the tone."]);
-    execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0.2', '1']);
-
-    // The real desktop engine in demo mode: simulated SIM, BSF and relay, real GBA/digest/mstore/audio.
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore() });
-    const base = backend.engine;
-    engine = {
-      ...base,
-      previewGreeting: async (input, opts) => {
-        const p = await base.previewGreeting(input, opts);
-        previews.push({ bytes: input.audio.length, mimeType: input.mimeType, amr: p.amr });
-        return p;
-      },
-      uploadGreeting: async (input, opts) => {
-        uploads.push('amr' in input ? { amr: input.amr, bytes: input.amr.length, mimeType: null, activate: input.activate } : { amr: null, bytes: input.audio.length, mimeType: input.mimeType, activate: input.activate });
-        return base.uploadGreeting(input, opts);
-      },
-    };
-    harness = await serve(web, engine, backend.pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work, ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`]));
+      // The real desktop engine in demo mode, with the greeting previews and uploads recorded.
+      const backend = await demoBackend(dir);
+      const base = backend.engine;
+      engine = {
+        ...base,
+        previewGreeting: async (input, opts) => {
+          const p = await base.previewGreeting(input, opts);
+          previews.push({ bytes: input.audio.length, mimeType: input.mimeType, amr: p.amr });
+          return p;
+        },
+        uploadGreeting: async (input, opts) => {
+          uploads.push('amr' in input ? { amr: input.amr, bytes: input.amr.length, mimeType: null, activate: input.activate } : { amr: null, bytes: input.audio.length, mimeType: input.mimeType, activate: input.activate });
+          return base.uploadGreeting(input, opts);
+        },
+      };
+      return {
+        engine,
+        pins: backend.pins,
+        chromiumArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`],
+        close: () => backend.close(),
+      };
+    });
+    ({ work, harness, page, pageErrors } = win);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('lists voicemails, plays one with its waveform and marks it read', async () => {
-    await page.goto(harness.entryUrl);
-    await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state')).toBe('ready');
     // What main holds, to compare the page against (the demo mailbox's content is the simulator's business).
-    const expected = await engine.listVoicemails({});
+    const expected = await openMailbox(page, harness, engine);
     const unread = expected.filter((v) => !v.read);
     expect(unread.length, 'the demo mailbox needs an unread voicemail').toBeGreaterThan(0);
-    await expect.poll(() => listCount()).toBe(expected.length);
     expect(await page.getByTestId('voicemail-count').textContent()).toContain(`${unread.length} new`);
 
     const first = page.locator(`[data-testid="voicemail-row"][data-id="${unread[0]?.id}"]`);
@@ -129,7 +120,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await page.getByTestId('item-delete').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByText('Deleted 1 voicemail.').waitFor();
-    await expect.poll(() => listCount()).toBe(before.length - 1);
+    await expect.poll(() => listedCount(page)).toBe(before.length - 1);
     const after = await engine.listVoicemails({});
     expect(after).toHaveLength(before.length - 1);
   });
@@ -147,7 +138,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
     await page.getByTestId('bulk-delete').click();
     await page.getByTestId('confirm-ok').click();
     await page.getByText('Deleted 2 voicemails.').waitFor();
-    await expect.poll(() => listCount()).toBe(before.length - 2);
+    await expect.poll(() => listedCount(page)).toBe(before.length - 2);
     expect((await engine.listVoicemails({})).map((v) => v.id)).toEqual(before.filter((v) => !ticked.includes(v.id)).map((v) => v.id));
   });
 

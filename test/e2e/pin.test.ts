@@ -1,11 +1,9 @@
 // The SIM PIN dialog in Chromium against the real engine: a PIN-protected simulated SIM in the
 // in-process reader, the demo carrier (simulated BSF + relay) on loopback, the real card service, GBA,
 // mstore client and keychain policy (with an in-memory store standing in for the OS keychain).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
 import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
 import { createMailbox } from '../../main/services/mailbox/mailbox.js';
@@ -14,45 +12,47 @@ import type { WebHarness } from '../../main/web-harness/server.js';
 import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { defaultSettings } from '../../shared/settings.js';
-import { buildWeb, launch, SCREENSHOTS, serve } from './support.js';
+import { openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 const SIM_PIN = '2468';
 
 describe('SIM PIN dialog e2e', () => {
-  let work: string;
-  let carrier: DemoCarrier | undefined;
+  let win: E2eWindow | undefined;
   let harness: WebHarness | undefined;
-  let browser: BrowserContext | undefined;
   let page: Page;
   let pageErrors: string[] = [];
   let engine: ReturnType<typeof createMailbox> | undefined;
   const pins = memoryPinStore();
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-pin-'));
-    const web = buildWeb(work);
-    carrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
-    const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
-    // The demo subscriber's keys, with PIN1 enabled.
-    const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
-    const pinSource = createDesktopPinSource(pins);
-    engine = createMailbox({
-      open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
-      audio: createAudioEngine({ env: process.env }),
-      pinSource,
-      settings,
-      demo: false,
+    win = await openWindow('vvm-e2e-pin-', async (work) => {
+      const carrier: DemoCarrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
+      const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
+      // The demo subscriber's keys, with PIN1 enabled.
+      const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
+      const pinSource = createDesktopPinSource(pins);
+      const mailbox = createMailbox({
+        open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+        audio: createAudioEngine({ env: process.env }),
+        pinSource,
+        settings,
+        demo: false,
+      });
+      engine = mailbox;
+      return {
+        engine: mailbox,
+        pins,
+        close: async () => {
+          await mailbox.close();
+          await carrier.close();
+        },
+      };
     });
-    harness = await serve(web, engine, pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work));
+    ({ harness, page, pageErrors } = win);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    await carrier?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('asks for the PIN, reports a wrong one with the tries left, unlocks and remembers the right one', async () => {

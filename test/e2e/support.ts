@@ -2,14 +2,19 @@
 // into a temporary folder, the web harness over a given engine, and Chromium via playwright-core with a
 // fresh user-data dir and page-error collection.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
-import { createDesktopIpc, type DesktopBackend } from '../../main/app.js';
+import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from '../../main/app.js';
 import { watchLibraryEvents } from '../../main/ipc/library-implementations.js';
 import type { DesktopEngine } from '../../main/ipc/implementations.js';
+import { memoryPinStore } from '../../main/web-harness/run.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
+import { defaultSettings } from '../../shared/settings.js';
+import type { Voicemail } from '../../shared/domain/mstore.js';
 
 /** Debian's Chromium (apt-get install -y chromium). */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -36,13 +41,19 @@ export function buildWeb(work: string): { rendererDir: string; shimFile: string 
   return { rendererDir: join(work, 'renderer'), shimFile: join(work, 'web-harness', 'api-shim.js') };
 }
 
+/** What the harness hands the window besides the engine: the export folder opener, the library side. */
+export interface HarnessHost {
+  showFolder?(dir: string): Promise<void>;
+  library?: DesktopBackend['library'];
+}
+
 /** The web harness over `engine`, with card status pushes. */
 export function serve(
   web: { rendererDir: string; shimFile: string },
   engine: DesktopEngine,
   pins: PinStore,
   exportDir: string,
-  host: { showFolder?(dir: string): Promise<void>; library?: DesktopBackend['library'] } = {},
+  host: HarnessHost = {},
 ): Promise<WebHarness> {
   const { library, ...rest } = host;
   const { dispatcher, feed, media } = createDesktopIpc({ engine, pins, library: library ?? null }, { chooseExportDirectory: async () => exportDir, ...rest });
@@ -74,4 +85,80 @@ export async function launch(work: string, extraArgs: string[] = []): Promise<{ 
     if (r.status() >= 400) pageErrors.push(`HTTP ${r.status()} ${new URL(r.url()).pathname}`);
   });
   return { browser, page, pageErrors };
+}
+
+/** The real desktop backend in demo mode (simulated SIM, BSF and relay; real GBA, digest, mstore and audio), its demo files in `work`. */
+export function demoBackend(work: string, opts: { dataDir?: string } = {}): Promise<DesktopBackend> {
+  return createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore(), ...opts });
+}
+
+/** What a test serves to the window, and how to close it. */
+export interface Served {
+  engine: DesktopEngine;
+  pins: PinStore;
+  host?: HarnessHost;
+  /** Extra Chromium flags (the fake microphone). */
+  chromiumArgs?: string[];
+  close(): Promise<void>;
+}
+
+/** A window under test: Chromium on the harness over what `start` served, all in a temporary folder. */
+export interface E2eWindow {
+  work: string;
+  harness: WebHarness;
+  browser: BrowserContext;
+  page: Page;
+  pageErrors: string[];
+  /** Closes Chromium, the harness and what was served, then removes the folder. */
+  close(): Promise<void>;
+}
+
+/**
+ * Makes a temporary folder named from `prefix`, builds the web into it, serves what `start` makes there
+ * (exports go to <work>/export) and launches Chromium; what was opened is closed again if a step fails.
+ */
+export async function openWindow(prefix: string, start: (work: string) => Promise<Served>): Promise<E2eWindow> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  let served: Served | undefined;
+  let harness: WebHarness | undefined;
+  const closeServed = async (): Promise<void> => {
+    await harness?.close();
+    await served?.close();
+    rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    const web = buildWeb(work);
+    served = await start(work);
+    harness = await serve(web, served.engine, served.pins, join(work, 'export'), served.host);
+    const { browser, page, pageErrors } = await launch(work, served.chromiumArgs);
+    const opened = harness;
+    return {
+      work,
+      harness: opened,
+      browser,
+      page,
+      pageErrors,
+      close: async () => {
+        await browser.close();
+        await closeServed();
+      },
+    };
+  } catch (e) {
+    await closeServed();
+    throw e;
+  }
+}
+
+/** How many voicemails the list holds (the list is windowed: only the rows in view are in the DOM). */
+export function listedCount(page: Page): Promise<number> {
+  return page.getByTestId('voicemail-list').getAttribute('data-count').then(Number);
+}
+
+/** Loads the window, waits for the card to be ready and the list to hold what `engine` lists; returns that listing. */
+export async function openMailbox(page: Page, harness: WebHarness, engine: DesktopEngine): Promise<Voicemail[]> {
+  await page.goto(harness.entryUrl);
+  await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+  const all = await engine.listVoicemails({});
+  await expect.poll(() => listedCount(page), { timeout: 30_000 }).toBe(all.length);
+  return all;
 }

@@ -2,22 +2,18 @@
 // mode (simulated SIM, BSF and strict relay; real GBA, digest, mstore client, AMR decoding and export):
 // delete asks first, a bulk export with items gone from the server reports the partial failure where it
 // was started, keyboard shortcuts, playback speed (remembered), search and filter.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
+import type { DesktopBackend } from '../../main/app.js';
 import { formatPhone } from '../../renderer/format.js';
-import { buildWeb, launch, SCREENSHOTS, serve } from './support.js';
+import { demoBackend, listedCount, openMailbox, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let harness: WebHarness;
-  let browser: BrowserContext;
   let page: Page;
   let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
@@ -26,7 +22,7 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
 
   const rows = () => page.getByTestId('voicemail-row');
   // How many voicemails the list holds (the list is windowed: only the rows in view are in the DOM).
-  const listed = () => page.getByTestId('voicemail-list').getAttribute('data-count').then(Number);
+  const listed = () => listedCount(page);
   const row = (id: string) => page.locator(`[data-testid="voicemail-row"][data-id="${id}"]`);
   const ids = async () => Promise.all((await rows().all()).map((r) => r.getAttribute('data-id')));
   // The Node project has no DOM types: page-side code goes in as a string.
@@ -37,27 +33,21 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
   };
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-vm-'));
-    exportDir = join(work, 'export');
-    mkdirSync(exportDir);
-    const web = buildWeb(work);
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore() });
-    harness = await serve(web, backend.engine, backend.pins, exportDir, { showFolder: async (dir) => void shown.push(dir) });
-    ({ browser, page, pageErrors } = await launch(work));
+    win = await openWindow('vvm-e2e-vm-', async (work) => {
+      exportDir = join(work, 'export');
+      mkdirSync(exportDir);
+      const b = (backend = await demoBackend(work));
+      return { engine: b.engine, pins: b.pins, host: { showFolder: async (dir) => void shown.push(dir) }, close: () => b.close() };
+    });
+    ({ harness, page, pageErrors } = win);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('lists the demo mailbox', async () => {
-    await page.goto(harness.entryUrl);
-    await expect.poll(() => page.getByTestId('card-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
-    const all = await engine().listVoicemails({});
-    await expect.poll(() => listed(), { timeout: 30_000 }).toBe(all.length);
+    await openMailbox(page, harness, engine());
   });
 
   it('search by a piece of the number and the unread filter narrow the list', async () => {

@@ -1,16 +1,11 @@
 // The voicemail tab at the minimum window (720x520) and at 800x600, in Debian's Chromium through the web
 // harness over the demo mailbox: nothing scrolls sideways, no control is cut off by its pane or the
 // window, the player's controls and the actions wrap, and the list still shows rows.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
-import { buildWeb, launch, SCREENSHOTS, serve } from './support.js';
+import { demoBackend, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 /** What overflows, measured in the page (a string: the Node project has no DOM types). */
 const MEASURE = `(() => {
@@ -54,26 +49,21 @@ interface Measured {
 }
 
 describe('voicemail tab layout at small windows (Chromium + web harness)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let harness: WebHarness;
-  let browser: BrowserContext;
   let page: Page;
-  let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-layout-'));
-    const web = buildWeb(work);
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore() });
-    harness = await serve(web, backend.engine, backend.pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work));
+    win = await openWindow('vvm-e2e-layout-', async (work) => {
+      const b = await demoBackend(work);
+      return { engine: b.engine, pins: b.pins, close: () => b.close() };
+    });
+    ({ harness, page, pageErrors } = win);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   for (const [width, height] of [

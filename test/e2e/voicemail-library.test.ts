@@ -2,28 +2,24 @@
 // desktop backend in demo mode with a data folder (simulated SIM, BSF and relay; real sync into the SQLite
 // library). The tab shows the sync state, Check now syncs, a deleted voicemail whose audio the library
 // holds stays listed and marked archived only, and notes are saved and searchable.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
-import { buildWeb, launch, serve } from './support.js';
+import type { DesktopBackend } from '../../main/app.js';
+import { demoBackend, listedCount, openWindow, type E2eWindow } from './support.js';
 
 describe('voicemail tab over the local library (Chromium + web harness, demo mailbox)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let harness: WebHarness;
-  let browser: BrowserContext;
   let page: Page;
   let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
 
   const rows = () => page.getByTestId('voicemail-row');
   // How many voicemails the list holds (windowed: only the rows in view are in the DOM).
-  const count = () => page.getByTestId('voicemail-list').getAttribute('data-count').then(Number);
+  const count = () => listedCount(page);
   const row = (id: string) => page.locator(`[data-testid="voicemail-row"][data-id="${id}"]`);
   const engine = () => {
     if (!backend) throw new Error('no backend');
@@ -31,19 +27,16 @@ describe('voicemail tab over the local library (Chromium + web harness, demo mai
   };
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-lib-'));
-    mkdirSync(join(work, 'export'));
-    const web = buildWeb(work);
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore(), dataDir: join(work, 'data') });
-    harness = await serve(web, backend.engine, backend.pins, join(work, 'export'), { library: backend.library });
-    ({ browser, page, pageErrors } = await launch(work));
+    win = await openWindow('vvm-e2e-lib-', async (work) => {
+      mkdirSync(join(work, 'export'));
+      const b = (backend = await demoBackend(work, { dataDir: join(work, 'data') }));
+      return { engine: b.engine, pins: b.pins, host: { library: b.library }, close: () => b.close() };
+    });
+    ({ harness, page, pageErrors } = win);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('lists the library after the first sync and says when it checked', async () => {
