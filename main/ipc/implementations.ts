@@ -6,7 +6,8 @@ import { CHECKS } from '../services/diagnostics/diagnostics.js';
 import type { CardStatusValue, GreetingPreviewValue, PlayableAudioValue, ExportOutcomeValue } from '../../shared/ipc/contract.js';
 import type { EngineAudio, EngineCardStatus, GreetingRecording, Mailbox as DesktopEngine } from '../services/mailbox/types.js';
 import type { PinStore } from '../adapters/keychain/keychain-pin-store.js';
-import { AppConfigError, CardError, FsError, throwIfAborted } from '../errors.js';
+import { AppConfigError, CardError, FsError, throwIfAborted, toAppError } from '../errors.js';
+import { exportNaming } from '../services/mailbox/mailbox.js';
 import type { Implementations } from './dispatch.js';
 import { libraryImplementations } from './library-implementations.js';
 import type { MailboxLibrary } from '../services/mailbox/mailbox-library.js';
@@ -105,7 +106,24 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
       if (dir === null) return { written: 0, cancelled: true, failed: [], folder: null };
       throwIfAborted(ctx.signal);
       lastExportDir = dir;
-      const { written, failed } = await engine.exportVoicemails(req.ids, req.format, dir, ctx);
+      // What the library holds is exported from its copy (offline too, and voicemails the server no longer
+      // has); only the rest is downloaded.
+      const local = await library?.exportStored(req.ids, { ...ctx, format: req.format, outDir: dir, onExists: 'suffix', ...exportNaming(engine.getSettings()) });
+      const rest = local ? local.rest : req.ids;
+      const failed = (local?.result.failed ?? []).map((f) => ({ id: f.id, reason: f.error.message }));
+      let written = local?.result.files.length ?? 0;
+      if (rest.length > 0) {
+        try {
+          const server = await engine.exportVoicemails(rest, req.format, dir, ctx);
+          written += server.written;
+          failed.push(...server.failed);
+        } catch (e) {
+          // With nothing written at all, the error is the answer; otherwise the rest are reported by id.
+          const err = toAppError(e);
+          if (written === 0 || err.code === 'op.cancelled') throw e;
+          failed.push(...rest.map((id) => ({ id, reason: err.message })));
+        }
+      }
       return { written, cancelled: false, failed: failed.map((f) => ({ id: f.id, reason: f.reason.slice(0, 1000) })), folder: dir };
     },
     'export:showFolder': async () => {

@@ -5,7 +5,8 @@
 // (notifications.ts) and change events for the window.
 import { AppConfigError, HttpError, throwIfAborted } from '../../errors.js';
 import type { AudioEngine } from '../audio/engine.js';
-import { archiveThenDelete, type ArchiveDeleteReport } from '../library/archive.js';
+import { archiveThenDelete, exportFromLibrary, type ArchiveDeleteReport } from '../library/archive.js';
+import type { ExportOptions, ExportResult } from '../audio/export.js';
 import type { LibraryKey, LibraryPort, LibraryStats, LibraryStorePort, LibraryVoicemail, VoicemailQuery } from '../library/ports.js';
 import { syncMailbox, type SyncReport } from '../library/sync.js';
 import type { Clock, Logger, OpOptions } from '../ports.js';
@@ -55,6 +56,11 @@ export interface MailboxLibrary {
   archiveThenDelete(ids: string[] | 'all', opts: OpOptions): Promise<ArchiveDeleteReport>;
   /** A voicemail's audio from the library (offline, and for voicemails the server no longer has); null when not stored. */
   audio(id: string, opts: OpOptions): Promise<EngineAudio | null>;
+  /**
+   * Exports the voicemails of `ids` whose audio the library holds (offline too, and those the server no
+   * longer has); `rest` are the ids it does not hold, for the server. Null when there is no library line.
+   */
+  exportStored(ids: string[], opts: ExportOptions): Promise<{ result: ExportResult; rest: string[] } | null>;
   watch(listener: (e: MailboxLibraryEvent) => void): () => void;
   close(): void;
 }
@@ -197,6 +203,15 @@ export function createMailboxLibrary(deps: MailboxLibraryDeps): MailboxLibrary {
       // The playback cache is keyed by the server id, as for a download: the same audio either way.
       const a = await deps.audio.playback.prepare(id, async () => bytes, opts);
       return { wav: a.wav, peaks: { min: a.peaks.min, max: a.peaks.max }, durationSec: a.durationMs / 1000 };
+    },
+    async exportStored(ids, opts) {
+      const { key } = shownLine();
+      if (key === null) return null;
+      const lib = libraryOf(key);
+      const held = new Set(ids.filter((id) => (lib.getVoicemail(id)?.sha256 ?? null) !== null));
+      const rest = ids.filter((id) => !held.has(id));
+      const result = held.size > 0 ? await exportFromLibrary({ library: lib, exporter: deps.audio.exporter }, { ids: [...held] }, opts) : { files: [], failed: [] };
+      return { result, rest };
     },
     watch(listener) {
       listeners.add(listener);

@@ -59,6 +59,11 @@ function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus |
   }
 }
 
+/** File names and manifest for exports from the window, as the Settings tab set them. */
+export function exportNaming(settings: Settings): { template?: string; manifest?: 'json' | 'csv' } {
+  return { ...(settings.exportTemplate !== undefined && { template: settings.exportTemplate }), ...(settings.exportManifest !== 'none' && { manifest: settings.exportManifest }) };
+}
+
 /** Builds the mailbox; `close()` releases the card, the demo carrier and the reader context. */
 export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<void> } {
   let settings = deps.settings;
@@ -224,8 +229,7 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
     },
     async exportVoicemails(ids, format, dir, opts) {
       // File names and the manifest as the settings say (the window's Settings tab).
-      const naming = { ...(settings.exportTemplate !== undefined && { template: settings.exportTemplate }), ...(settings.exportManifest !== 'none' && { manifest: settings.exportManifest }) };
-      const result = await useCases.exportVoicemails(await ready(opts), deps.audio, ids, { ...opts, format, outDir: dir, onExists: 'suffix', ...naming });
+      const result = await useCases.exportVoicemails(await ready(opts), deps.audio, ids, { ...opts, format, outDir: dir, onExists: 'suffix', ...exportNaming(settings) });
       // An id the server no longer lists (deleted from another phone, expired) fails; it is never skipped silently.
       const gone = result.failed.filter((f) => f.error.code === 'http.notFound').map((f) => ({ id: f.id, reason: 'No longer on the server' }));
       const failed = result.failed.filter((f) => f.error.code !== 'http.notFound');

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../main/ipc/dispatch.js';
 import { createImplementations } from '../../../main/ipc/implementations.js';
 import { createStandInEngine } from '../../support/stand-in-engine.js';
+import type { MailboxLibrary } from '../../../main/services/mailbox/mailbox-library.js';
 
 const op = () => crypto.randomUUID();
 const noPins = { get: async () => null, set: async () => {}, delete: async () => false };
 
-function setup(answers: (string | null)[]) {
+function setup(answers: (string | null)[], library: MailboxLibrary | null = null) {
   const asked: number[] = [];
   const shown: string[] = [];
   const engine = createStandInEngine();
@@ -20,7 +21,7 @@ function setup(answers: (string | null)[]) {
         return answers.shift() ?? null;
       },
       showFolder: async (dir) => void shown.push(dir),
-    }),
+    }, library),
   );
   return { d, engine, asked, shown };
 }
@@ -55,6 +56,24 @@ describe('export folder', () => {
     expect(asked).toHaveLength(2);
     await d.dispatch('export:showFolder', {}, () => {});
     expect(shown).toEqual(['/exports/first', '/exports/second']);
+  });
+
+  it('what the library holds is exported from its copy (also voicemails the server no longer has); only the rest goes to the server', async () => {
+    const fromLibrary: string[][] = [];
+    const library = {
+      exportStored: async (ids: string[], o: { outDir: string }) => {
+        fromLibrary.push(ids);
+        expect(o.outDir).toBe('/exports/lib');
+        const held = ids.filter((id) => id.startsWith('archived/'));
+        const files = held.map((id) => ({ id, file: `${id.slice(9)}.wav`, from: null, date: '2024-01-01T00:00:00Z', durationMs: 1000, format: 'wav' as const, bytes: 10 }));
+        return { result: { files, failed: [] }, rest: ids.filter((id) => !id.startsWith('archived/')) };
+      },
+    } as unknown as MailboxLibrary;
+    const { d, engine } = setup(['/exports/lib'], library);
+    const [v] = await engine.listVoicemails({});
+    const r = await d.dispatch('voicemail:export', { ids: ['archived/a', 'archived/b', v?.id ?? ''], format: 'wav', opId: op() }, () => {});
+    expect(r).toEqual({ ok: true, value: { written: 3, cancelled: false, failed: [], folder: '/exports/lib' } });
+    expect(fromLibrary).toEqual([['archived/a', 'archived/b', v?.id ?? '']]);
   });
 
   it('refuses a path smuggled into either request', async () => {

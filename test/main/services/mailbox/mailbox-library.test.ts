@@ -2,7 +2,7 @@
 // test can pull, the simulated carrier (BSF + strict relay) on loopback, a real SQLite library, a
 // recording notifier and a fake clock for the scheduler. Sync on insertion, exactly one notification per
 // new voicemail, the library offline when the card goes (and no sync then), sync again on re-insertion.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -156,8 +156,8 @@ describe('mailbox library', () => {
     }
   });
 
-  it('archive, then delete: only voicemails with a verified local copy leave the server; the library keeps them', async () => {
-    const { mailbox, library } = setup();
+  it('archive, then delete: only voicemails with a verified local copy leave the server; the library keeps them and exports them offline', async () => {
+    const { reader, mailbox, library } = setup();
     try {
       await mailbox.probe({});
       await until('the first sync', () => library.syncStatus().lastSyncAt !== null);
@@ -172,6 +172,17 @@ describe('mailbox library', () => {
       const kept = library.view().voicemails.filter((v) => v.id === a.id || v.id === b.id);
       expect(kept).toHaveLength(2);
       expect(kept.every((v) => v.goneFromServerAt !== null && v.sha256 !== null)).toBe(true);
+
+      // Exported from the library copy, with the card gone (offline), though the server no longer has them;
+      // an id the library does not hold is handed back for the server.
+      reader.remove();
+      await until('the scheduler to stop', () => library.syncStatus().state === 'stopped');
+      const out = join(work, 'export');
+      const exported = await library.exportStored([a.id, b.id, 'VV-Mail/Inbox/not-there'], { format: 'wav', outDir: out, onExists: 'suffix' });
+      expect(exported?.rest).toEqual(['VV-Mail/Inbox/not-there']);
+      expect(exported?.result.failed).toEqual([]);
+      expect(exported?.result.files.map((f) => f.id).sort()).toEqual([a.id, b.id].sort());
+      for (const f of exported?.result.files ?? []) expect(readFileSync(join(out, f.file)).subarray(0, 4).toString('latin1')).toBe('RIFF');
     } finally {
       library.close();
       await mailbox.close();
