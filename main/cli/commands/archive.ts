@@ -1,14 +1,12 @@
 // `vvm-desk archive list | export | prune-server`: the local library (filled by `vvm-desk sync` and the
 // window). `list` and `export` need no card or network; `prune-server` syncs first, then deletes from the
 // server only voicemails whose local copy is verified.
-import { join, resolve } from 'node:path';
 import { createAudioEngine } from '../../app.js';
-import { EXPORT_FORMATS } from '../../services/audio/export.js';
 import { archiveThenDelete, exportFromLibrary, type LibrarySelection } from '../../services/library/archive.js';
 import type { LibraryKey, LibraryPort, LibraryVoicemail } from '../../services/library/ports.js';
 import { syncMailbox } from '../../services/library/sync.js';
 import { UsageError, type Command, type CommandContext, type CommandGroup } from '../framework.js';
-import { fmtDuration, idArgs, reportBulk, stderrLogger } from './mstore-common.js';
+import { exportedLines, exportOptions, fmtDuration, idArgs, reportBulk, stderrLogger } from './mstore-common.js';
 import { libraryStore, withSessionLibrary } from './sync.js';
 
 const SYSTEM_CLOCK = { now: () => Date.now(), monotonic: () => performance.now() };
@@ -82,38 +80,25 @@ const exportCommand: Command = {
   },
   run: (ctx) => {
     const ids = ctx.args.length > 0 ? idArgs(ctx) : undefined;
-    const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
-    if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    const out = ctx.options.out;
-    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
-    const manifest = ctx.options.manifest;
-    if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be csv or json');
-    const onEx = ctx.options['on-exists'];
-    if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
+    const opts = exportOptions(ctx);
+    const { outDir } = opts;
     const since = dateOption(ctx, 'since');
     const until = dateOption(ctx, 'until');
     const caller = typeof ctx.options.caller === 'string' ? ctx.options.caller : undefined;
     if (caller !== undefined && !/^\+?\d{1,15}$/.test(caller)) throw new UsageError('--caller takes a phone number (digits, optional +)');
     const search = typeof ctx.options.search === 'string' ? ctx.options.search : undefined;
-    const template = ctx.options.template;
-    const outDir = resolve(ctx.io.cwd, out);
     const sel: LibrarySelection = { ...(ids && { ids }), ...(since !== undefined && { since }), ...(until !== undefined && { until }), ...(caller !== undefined && { caller }), ...(search !== undefined && { search }) };
     return withOfflineLibrary(ctx, async (lib) => {
       const audio = createAudioEngine({ env: ctx.io.env });
       const r = await exportFromLibrary({ library: lib, exporter: audio.exporter }, sel, {
-        format,
-        outDir,
+        ...opts,
         signal: ctx.signal,
-        ...(typeof template === 'string' && { template }),
-        ...(manifest !== undefined && { manifest }),
-        ...(onEx !== undefined && { onExists: onEx }),
         onProgress: (p) => {
           if (ctx.global.verbose && p.done !== undefined) ctx.io.stderr(`[info] exported ${p.done}/${p.total ?? 0}\n`);
         },
       });
       ctx.print({ outDir, ...r }, () => {
-        const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
-        if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
+        const lines = exportedLines(outDir, r);
         for (const f of r.failed) lines.push(`failed ${f.id}: ${f.error.message} [${f.error.code}]`);
         if (r.files.length === 0 && r.failed.length === 0) lines.push('nothing matched');
         return lines.join('\n') + '\n';

@@ -2,12 +2,13 @@
 // (card -> GBA -> relay, or demo mode) with the CLI's SIM PIN source, id arguments, bulk result reporting and
 // safe downloads.
 import { statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { BulkItemResult, FolderKind, FolderQuota } from '../../../shared/domain/mstore.js';
 import { openMstoreSession, type MstoreSession } from '../../app.js';
 import { writeFileAtomic } from '../../adapters/fs/atomic-write.js';
 import { objectPathProblem } from '../../protocol/mstore/urls.js';
 import { sanitizeFilename } from '../../protocol/mstore/filename.js';
+import { EXPORT_FORMATS, type ExportOptions, type ExportResult } from '../../services/audio/export.js';
 import * as mailbox from '../../services/mailbox/use-cases.js';
 import type { Logger } from '../../services/ports.js';
 import { UsageError, type Command, type CommandContext } from '../framework.js';
@@ -48,6 +49,36 @@ export function idArgs(ctx: CommandContext, min = 1, max = Infinity): string[] {
     if (p !== null) throw new UsageError(`not a valid id: ${JSON.stringify(id.slice(0, 80))} (${p})`);
   }
   return ids;
+}
+
+/**
+ * The options every export command takes: --format, --out DIR (required, relative to the working folder),
+ * --template, --manifest json|csv and --on-exists error|suffix.
+ */
+export function exportOptions(ctx: CommandContext): Pick<ExportOptions, 'format' | 'outDir' | 'template' | 'manifest' | 'onExists'> {
+  const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
+  if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const out = ctx.options.out;
+  if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
+  const manifest = ctx.options.manifest;
+  if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be json or csv');
+  const onEx = ctx.options['on-exists'];
+  if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
+  const template = ctx.options.template;
+  return {
+    format,
+    outDir: resolve(ctx.io.cwd, out),
+    ...(typeof template === 'string' && { template }),
+    ...(manifest !== undefined && { manifest }),
+    ...(onEx !== undefined && { onExists: onEx }),
+  };
+}
+
+/** The lines naming what an export wrote into `outDir`: each file, then the manifest. */
+export function exportedLines(outDir: string, r: Pick<ExportResult, 'files' | 'manifest'>): string[] {
+  const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
+  if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
+  return lines;
 }
 
 /** Prints per-item bulk results; returns 1 if any failed (listing them on stderr). */

@@ -1,11 +1,9 @@
 // `vvm-desk voicemail show | list | download ID [FILE] | export ID... | delete ID... | mark-read ID... | mark-unread ID...`.
-import { join, resolve } from 'node:path';
 import type { Voicemail } from '../../../shared/domain/mstore.js';
 import { createAudioEngine } from '../../app.js';
-import { EXPORT_FORMATS } from '../../services/audio/export.js';
 import * as mailbox from '../../services/mailbox/use-cases.js';
-import { UsageError, type Command, type CommandGroup } from '../framework.js';
-import { deleteCommand, downloadCommand, fmtDuration, idArgs, quotaCommand, reportBulk, warnRejected, withMstore } from './mstore-common.js';
+import type { Command, CommandGroup } from '../framework.js';
+import { deleteCommand, downloadCommand, exportedLines, exportOptions, fmtDuration, idArgs, quotaCommand, reportBulk, warnRejected, withMstore } from './mstore-common.js';
 
 function listText(items: Voicemail[]): string {
   if (items.length === 0) return 'no voicemails\n';
@@ -54,31 +52,18 @@ const exportCommand: Command = {
   },
   run: (ctx) => {
     const ids = idArgs(ctx);
-    const format = EXPORT_FORMATS.find((f) => f === ctx.options.format);
-    if (!format) throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    const out = ctx.options.out;
-    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required');
-    const manifest = ctx.options.manifest;
-    if (manifest !== undefined && manifest !== 'json' && manifest !== 'csv') throw new UsageError('--manifest must be json or csv');
-    const onEx = ctx.options['on-exists'];
-    if (onEx !== undefined && onEx !== 'error' && onEx !== 'suffix') throw new UsageError('--on-exists must be error or suffix (export never overwrites)');
-    const template = ctx.options.template;
-    const outDir = resolve(ctx.io.cwd, out);
+    const opts = exportOptions(ctx);
+    const { outDir } = opts;
     return withMstore(ctx, async (s) => {
       const r = await mailbox.exportVoicemails(s, createAudioEngine({ env: ctx.io.env }), ids, {
-        format,
-        outDir,
+        ...opts,
         signal: ctx.signal,
-        ...(typeof template === 'string' && { template }),
-        ...(manifest !== undefined && { manifest }),
-        ...(onEx !== undefined && { onExists: onEx }),
         onProgress: (p) => {
           if (ctx.global.verbose && p.done !== undefined) ctx.io.stderr(`[info] exported ${p.done}/${p.total ?? ids.length}\n`);
         },
       });
       ctx.print({ outDir, ...r }, () => {
-        const lines = r.files.map((f) => `saved ${join(outDir, f.file)} (${(f.durationMs / 1000).toFixed(1)} s, ${f.bytes} bytes)`);
-        if (r.manifest) lines.push(`manifest ${join(outDir, r.manifest)}`);
+        const lines = exportedLines(outDir, r);
         for (const f of r.failed) lines.push(`failed ${f.id}: ${f.error.message} [${f.error.code}]${f.error.hint ? ` (${f.error.hint})` : ''}`);
         return lines.join('\n') + '\n';
       });
