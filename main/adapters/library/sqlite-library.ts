@@ -306,13 +306,7 @@ class SqliteLibrary implements LibraryPort {
             if (old.gone_at !== null) changes.returned.push(v.id);
             if (old.server_read !== row.server_read || old.keep !== row.keep || old.expires !== row.expires) changes.updated.push(v.id);
           }
-          const present = this.db.prepare('SELECT id FROM voicemails WHERE gone_at IS NULL').all() as { id: string }[];
-          const markGone = this.db.prepare('UPDATE voicemails SET gone_at = ?, read_pending = NULL WHERE id = ?');
-          for (const { id } of present) {
-            if (listed.has(id)) continue;
-            markGone.run(at, id);
-            changes.gone.push(id);
-          }
+          this.markUnlisted('voicemails', listed, at, changes.gone);
           return changes;
         })
         .immediate(),
@@ -343,17 +337,23 @@ class SqliteLibrary implements LibraryPort {
             if (old.gone_at !== null) changes.returned.push(g.id);
             if (old.active !== row.active) changes.updated.push(g.id);
           }
-          const present = this.db.prepare('SELECT id FROM greetings WHERE gone_at IS NULL').all() as { id: string }[];
-          const markGone = this.db.prepare('UPDATE greetings SET gone_at = ? WHERE id = ?');
-          for (const { id } of present) {
-            if (listed.has(id)) continue;
-            markGone.run(at, id);
-            changes.gone.push(id);
-          }
+          this.markUnlisted('greetings', listed, at, changes.gone);
           return changes;
         })
         .immediate(),
     );
+  }
+
+  /** Marks gone at `at` every row of `table` the server no longer lists (not in `listed`), adding its id to `gone`. */
+  private markUnlisted(table: 'voicemails' | 'greetings', listed: Set<string>, at: number, gone: string[]): void {
+    const present = this.db.prepare(`SELECT id FROM ${table} WHERE gone_at IS NULL`).all() as { id: string }[];
+    // A voicemail's queued read change has nothing left to go to once the server no longer has it.
+    const markGone = this.db.prepare(table === 'voicemails' ? 'UPDATE voicemails SET gone_at = ?, read_pending = NULL WHERE id = ?' : 'UPDATE greetings SET gone_at = ? WHERE id = ?');
+    for (const { id } of present) {
+      if (listed.has(id)) continue;
+      markGone.run(at, id);
+      gone.push(id);
+    }
   }
 
   missingPayloads(): MissingPayload[] {
