@@ -80,9 +80,9 @@ async function start(): Promise<void> {
   });
 
   const { dispatcher, feed, media } = createDesktopIpc(backend, {
-    async chooseExportDirectory() {
+    async chooseExportDirectory(suggested) {
       const win = BrowserWindow.getFocusedWindow();
-      const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'] };
+      const opts: Electron.OpenDialogOptions = { title: 'Export voicemail to…', properties: ['openDirectory', 'createDirectory'], ...(suggested !== undefined && { defaultPath: suggested }) };
       const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },

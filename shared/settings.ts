@@ -111,7 +111,23 @@ export const SettingsSchema = z.object({
     .optional(),
   /** A manifest written beside exports from the window: none, JSON or CSV. */
   exportManifest: z.enum(['none', 'json', 'csv']).default('none'),
+  /**
+   * The folder of the last export from the window, offered first by the next export's folder dialog (main
+   * sets it after the user picked a folder; it is never a place main writes to without the dialog).
+   */
+  exportFolder: z
+    .string()
+    .min(1)
+    .max(4096)
+    .refine((t) => !Array.from(t).some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), 'no control characters')
+    .optional(),
 });
+
+/**
+ * Settings that only shape what the window and exports do (names, manifest, folder, reminders): changing
+ * them never needs a new card, GBA or server session.
+ */
+export const LOCAL_ONLY_SETTINGS = ['exportTemplate', 'exportManifest', 'exportFolder', 'syncIntervalMinutes', 'expiryWarningDays', 'inboxFullWarningMessages'] as const;
 
 /** Validated settings. */
 export type Settings = z.infer<typeof SettingsSchema>;

@@ -166,7 +166,7 @@ export async function createDesktopBackend(opts: DesktopBackendOptions): Promise
 /** What a host (Electron's main process, or the web harness) gives {@link createDesktopIpc}. */
 export interface DesktopIpcOptions {
   /** Asks where to export voicemails; null = the user cancelled. */
-  chooseExportDirectory(): Promise<string | null>;
+  chooseExportDirectory(suggested?: string): Promise<string | null>;
   /** Opens a folder main chose (the last export's) in the file manager; without it "Show in folder" fails. */
   showFolder?(dir: string): Promise<void>;
   /** Shows the log file in the file manager (Diagnostics' "Show the log"); false when it cannot. */
@@ -188,7 +188,7 @@ export function createDesktopIpc(backend: Pick<DesktopBackend, 'engine' | 'pins'
   const media = createMediaCache();
   const feed = createCardStatusFeed(backend.engine, backend.pins);
   const impls = createImplementations(backend.engine, backend.pins, {
-    chooseExportDirectory: () => opts.chooseExportDirectory(),
+    chooseExportDirectory: (suggested) => opts.chooseExportDirectory(suggested),
     ...(opts.showFolder && { showFolder: opts.showFolder }),
     ...(opts.revealLog && { revealLog: opts.revealLog }),
     rememberAudio: (id, wav) => media.remember(id, wav),

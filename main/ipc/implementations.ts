@@ -19,7 +19,8 @@ export type { EngineAudio, EngineCardStatus, EngineGreetingPreview, GreetingReco
 /** What only the host (Electron, or the web harness) can provide. */
 export interface DesktopHost {
   /** Asks the user for an export folder; null when they cancel. The path never reaches the renderer. */
-  chooseExportDirectory(): Promise<string | null>;
+  /** Asks where to export; `suggested` is the folder of the last export (remembered in the settings). */
+  chooseExportDirectory(suggested?: string): Promise<string | null>;
   /** Opens a folder main chose (the last export's) in the system file manager. */
   showFolder?(dir: string): Promise<void>;
   /** Shows the app's log file in the file manager; false when it cannot. No path reaches the renderer. */
@@ -102,10 +103,13 @@ export function createImplementations(engine: DesktopEngine, pins: PinStore, hos
     'voicemail:markRead': (req, ctx) => engine.setRead(req.ids, req.read, ctx),
     'voicemail:delete': (req, ctx) => engine.deleteVoicemails(req.ids, ctx),
     'voicemail:export': async (req, ctx): Promise<ExportOutcomeValue> => {
-      const dir = req.sameFolder === true && lastExportDir !== null ? lastExportDir : await host.chooseExportDirectory();
+      const remembered = engine.getSettings().exportFolder;
+      const dir = req.sameFolder === true && lastExportDir !== null ? lastExportDir : await host.chooseExportDirectory(remembered);
       if (dir === null) return { written: 0, cancelled: true, failed: [], folder: null };
       throwIfAborted(ctx.signal);
       lastExportDir = dir;
+      // The folder is offered first next time, also after a restart (a local-only setting: no new session).
+      if (dir !== remembered) await engine.setSettings({ ...engine.getSettings(), exportFolder: dir });
       // What the library holds is exported from its copy (offline too, and voicemails the server no longer
       // has); only the rest is downloaded.
       const local = await library?.exportStored(req.ids, { ...ctx, format: req.format, outDir: dir, onExists: 'suffix', ...exportNaming(engine.getSettings()) });

@@ -348,7 +348,10 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
           Export
         </Typography>
         <Stack spacing={1.5}>
-          <TextField size="small" label="File names" placeholder="{date} {time} {from} ({duration}).{ext}" value={settings.exportTemplate ?? ''} onChange={(e) => editOptional('exportTemplate', e.target.value)} helperText="{date} {time} {from} {duration} {ext}; empty: the default. The folder is asked for at each export; the format is chosen there." />
+          <TextField size="small" label="File names" placeholder="{date} {time} {from} ({duration}).{ext}" value={settings.exportTemplate ?? ''} onChange={(e) => editOptional('exportTemplate', e.target.value)} helperText="{date} {time} {from} {duration} {ext}; empty: the default. The format is chosen at each export." />
+          <Typography variant="body2" color="text.secondary" data-testid="export-folder">
+            {settings.exportFolder !== undefined ? `Export folder: ${settings.exportFolder} (offered first at the next export)` : 'Export folder: asked at the first export, then remembered.'}
+          </Typography>
           <TextField select size="small" label="Manifest" value={settings.exportManifest} slotProps={{ select: { native: true } }} onChange={(e) => edit({ exportManifest: e.target.value === 'json' || e.target.value === 'csv' ? e.target.value : 'none' })} helperText="A list of the exported voicemails beside the files" sx={{ maxWidth: 320 }}>
             <option value="none">None</option>
             <option value="csv">CSV (spreadsheets)</option>

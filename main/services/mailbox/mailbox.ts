@@ -5,7 +5,7 @@
 // session whose card could not be opened (PIN needed, no card) is closed and opened afresh on the next
 // call, so a PIN typed in the dialog is used.
 import type { CardInfoValue } from '../../../shared/ipc/contract.js';
-import type { Settings } from '../../../shared/settings.js';
+import { LOCAL_ONLY_SETTINGS, type Settings } from '../../../shared/settings.js';
 import type { AudioEngine } from '../audio/engine.js';
 import type { PreparedGreeting } from '../audio/greeting.js';
 import type { Logger, OpOptions, ReaderEvent } from '../ports.js';
@@ -57,6 +57,16 @@ function statusFromError(e: unknown, base: EngineCardStatus): EngineCardStatus |
     default:
       return null;
   }
+}
+
+/** True when `a` and `b` differ at most in settings that need no new session ({@link LOCAL_ONLY_SETTINGS}). */
+function sameExceptLocal(a: Settings, b: Settings): boolean {
+  const local = new Set<string>(LOCAL_ONLY_SETTINGS);
+  const strip = (s: Settings): [string, unknown][] =>
+    Object.entries(s)
+      .filter(([k, v]) => !local.has(k) && v !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
 /** File names and manifest for exports from the window, as the Settings tab set them. */
@@ -281,6 +291,8 @@ export function createMailbox(deps: MailboxDeps): Mailbox & { close(): Promise<v
       const before = settings;
       settings = next;
       await deps.saveSettings?.(next);
+      // Only names, manifest, the export folder or reminders changed: the session stays as it is.
+      if (sameExceptLocal(before, next)) return settings;
       // Settings that do not concern the card (server, BSF, IMEI, timeouts, ...) keep the open card
       // session, so a SIM whose PIN was entered is not asked for it again (issue 10). Another reader, or
       // in demo mode another NAF identity (the simulated carrier is keyed by it), opens afresh.

@@ -76,6 +76,19 @@ describe('export folder', () => {
     expect(fromLibrary).toEqual([['archived/a', 'archived/b', v?.id ?? '']]);
   });
 
+  it('remembers the chosen folder in the settings and offers it first next time (also after a restart)', async () => {
+    const suggested: (string | undefined)[] = [];
+    const engine = createStandInEngine();
+    const d = createDispatcher(createImplementations(engine, noPins, { chooseExportDirectory: async (s) => (suggested.push(s), '/exports/kept') }));
+    const [v] = await engine.listVoicemails({});
+    await d.dispatch('voicemail:export', { ids: [v?.id ?? ''], format: 'wav', opId: op() }, () => {});
+    expect(engine.getSettings().exportFolder).toBe('/exports/kept');
+    // A new window (a restart) over the same settings: the dialog opens on the remembered folder.
+    const again = createDispatcher(createImplementations(engine, noPins, { chooseExportDirectory: async (s) => (suggested.push(s), null) }));
+    await again.dispatch('voicemail:export', { ids: [v?.id ?? ''], format: 'wav', opId: op() }, () => {});
+    expect(suggested).toEqual([undefined, '/exports/kept']);
+  });
+
   it('refuses a path smuggled into either request', async () => {
     const { d, shown } = setup(['/exports/first']);
     expect(await d.dispatch('export:showFolder', { dir: '/etc' }, () => {})).toMatchObject({ ok: false, error: { code: 'ipc.invalidRequest' } });
