@@ -35,6 +35,7 @@ import { MstoreClient } from '../../main/services/mstore/client.js';
 import { defaultSettings } from '../../shared/settings.js';
 import { startPcscd, VPCD_READERS } from '../support/pcscd.js';
 import type { LinesBenchResult } from './bench-result.js';
+import { benchAmr, benchVoicemails, isoSeconds } from './bench-mailbox.js';
 import { slowSerialCard } from './slow-card.js';
 
 /** The project folder (this file runs compiled, from out/test/bench/). */
@@ -51,24 +52,10 @@ const clock = { now: () => Date.now(), monotonic: () => performance.now() };
 const random = { bytes: (n: number) => new Uint8Array(randomBytes(n)) };
 const logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-function amr(frames: number, seed: number): string {
-  const out = Buffer.alloc(6 + frames * 32);
-  out.write('#!AMR\n', 'latin1');
-  for (let i = 0; i < frames; i++) {
-    out[6 + i * 32] = 0x3c;
-    out.fill((seed + i) & 0xff, 6 + i * 32 + 1, 6 + (i + 1) * 32);
-  }
-  return out.toString('base64');
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 async function carrier(profile: ReturnType<typeof demoProfile>): Promise<{ bsf: SimBsf; relay: RelayHandle }> {
   const bsf = await startBsf({ subscribers: [simSubscriber(profile)], latencyMs: RTT_MS });
   const relay = await startRelay({
-    scenario: { msisdn: MSISDN, voicemails: Array.from({ length: VOICEMAILS }, (_, i) => ({ from: `1425555${String(1000 + i)}`, date: iso(Date.UTC(2026, 10, 1) - i * 3600_000), audioBase64: amr(150 + i, i) })) },
+    scenario: { msisdn: MSISDN, voicemails: benchVoicemails(VOICEMAILS) },
     nafKey: nafKeyLookup(bsf.keyStore),
     latencyMs: RTT_MS,
   });
@@ -109,7 +96,7 @@ async function inProcess(): Promise<{ first: Phase; incr: Phase }> {
       return { wallMs, relayRequests: relayRequests(relay) - before.relay, bsfRequests: bsf.log.length - before.bsf, cardOps: card.ops - before.ops, downloaded: r.downloaded };
     };
     const first = await phase();
-    relay.addVoicemail({ from: '14255550999', date: iso(Date.UTC(2026, 10, 2)), audioBase64: amr(120, 99) });
+    relay.addVoicemail({ from: '14255550999', date: isoSeconds(Date.UTC(2026, 10, 2)), audioBase64: benchAmr(120, 99) });
     const incr = await phase();
     return { first, incr };
   } finally {

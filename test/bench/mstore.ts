@@ -20,22 +20,13 @@ import { nafKeyLookup } from '../../main/sim/carrier/key-store.js';
 import { startRelay } from '../../main/sim/carrier/relay.js';
 import { defaultSettings } from '../../shared/settings.js';
 import type { LinesBenchResult } from './bench-result.js';
+import { benchVoicemails } from './bench-mailbox.js';
 import { slowSerialCard } from './slow-card.js';
 
 const VOICEMAILS = 45;
 const RTT_MS = 40;
 const CARD_MS = 120;
 const CONCURRENCY = 4;
-
-function amr(frames: number, seed: number): string {
-  const out = Buffer.alloc(6 + frames * 32);
-  out.write('#!AMR\n', 'latin1');
-  for (let i = 0; i < frames; i++) {
-    out[6 + i * 32] = 0x3c;
-    out.fill((seed + i) & 0xff, 6 + i * 32 + 1, 6 + (i + 1) * 32);
-  }
-  return out.toString('base64');
-}
 
 /** Runs the benchmark once with the given concurrency. */
 async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequests: number; bsfRequests: number; cardOps: number; bytes: number; listed: number }> {
@@ -46,7 +37,7 @@ async function runOnce(concurrency: number): Promise<{ wallMs: number; relayRequ
   const relay = await startRelay({
     scenario: {
       msisdn,
-      voicemails: Array.from({ length: VOICEMAILS }, (_, i) => ({ from: `1425555${String(1000 + i)}`, date: new Date(Date.UTC(2026, 10, 1) - i * 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: amr(150 + i, i) })),
+      voicemails: benchVoicemails(VOICEMAILS),
     },
     nafKey: nafKeyLookup(bsf.keyStore),
     latencyMs: RTT_MS,
