@@ -6,6 +6,7 @@ import { AppConfigError } from '../errors.js';
 import type { LibraryVoicemail } from '../services/library/ports.js';
 import type { MailboxLibrary, MailboxLibraryEvent } from '../services/mailbox/mailbox-library.js';
 import type { SyncSchedulerStatus } from '../services/mailbox/sync-scheduler.js';
+import type { Progress } from '../services/ports.js';
 import type { Implementations } from './dispatch.js';
 
 type LibraryChannel = 'library:list' | 'library:setNote' | 'library:markRead' | 'library:archiveDelete' | 'sync:now' | 'sync:status';
@@ -38,8 +39,13 @@ export function syncStatusValue(s: SyncSchedulerStatus): SyncStatusValue {
     lastSyncAt: s.lastSyncAt,
     lastError: s.lastError,
     nextAt: s.nextAt,
-    progress: s.progress === null ? null : { phase: s.progress.phase, ...(s.progress.done !== undefined && { done: s.progress.done }), ...(s.progress.total !== undefined && { total: s.progress.total }) },
+    progress: s.progress === null ? null : syncProgressValue(s.progress),
   };
+}
+
+/** A sync's progress as the renderer sees it: the phase and the item counts (no byte counts). */
+function syncProgressValue(p: Progress): { phase: string; done?: number; total?: number } {
+  return { phase: p.phase, ...(p.done !== undefined && { done: p.done }), ...(p.total !== undefined && { total: p.total }) };
 }
 
 function noLibrary(): AppConfigError {
@@ -70,7 +76,7 @@ export function libraryImplementations(library: MailboxLibrary | null): Pick<Imp
       // The caller sees the sync's progress on its op id (the check it started, or the one it joined).
       const off = lib.watch((e) => {
         const p = e.kind === 'syncStatus' ? e.status.progress : null;
-        if (p) ctx.onProgress({ phase: p.phase, ...(p.done !== undefined && { done: p.done }), ...(p.total !== undefined && { total: p.total }) });
+        if (p) ctx.onProgress(syncProgressValue(p));
       });
       try {
         const r = await lib.syncNow();
