@@ -5,6 +5,7 @@
 //   GBA context (P2 0x84):  data = DD L RAND L AUTN  (bootstrapping) -> DB L RES | DC L AUTS
 //                           data = DE L NAF_Id L IMPI (NAF derivation) -> DB L Ks_ext_NAF
 // Each L is one byte (the values are at most 255 bytes here).
+import { concatBytes } from '../../../shared/bytes.js';
 
 /** P2 of the two security contexts the card supports. */
 export const CARD_P2_3G = 0x81;
@@ -46,13 +47,7 @@ export function parseCardAuthenticate(p2: number, data: Uint8Array): CardAuthReq
 function lvs(tag: number, items: Uint8Array[]): Uint8Array {
   const parts: Uint8Array[] = [Uint8Array.of(tag)];
   for (const it of items) parts.push(Uint8Array.of(it.length), it);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** `DB` + L value items: RES [CK IK], or Ks_ext_NAF. */
