@@ -13,6 +13,7 @@ import type { LibraryListingValue } from '../../shared/ipc/contract.js';
 import { defaultSettings } from '../../shared/settings.js';
 import { startPcscd, VPCD_READERS, type PcscdHarness } from '../support/pcscd.js';
 import { syntheticAmr } from '../main/services/mstore/harness.js';
+import { until } from '../support/until.js';
 
 const READER = VPCD_READERS[0];
 let pcsc: PcscdHarness;
@@ -31,14 +32,6 @@ afterAll(async () => {
   await pcsc?.release();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function until(what: string, cond: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('desktop background sync through pcscd + vpcd', () => {
   it('syncs on insertion, notifies exactly once for a new voicemail, stops when the card is pulled', async () => {
@@ -59,7 +52,7 @@ describe('desktop background sync through pcscd + vpcd', () => {
 
       const att = await pcsc.attach(carrier.card, 0);
       // Nobody asked: the PC/SC watcher saw the card, the mailbox opened it, the scheduler synced.
-      await until('the sync on insertion', () => library.syncStatus().lastSyncAt !== null && library.syncStatus().state === 'idle');
+      await until('the sync on insertion', () => library.syncStatus().lastSyncAt !== null && library.syncStatus().state === 'idle', 30_000, 50);
       const first = await d.dispatch('library:list', { search: '' }, () => {});
       if (!first.ok) throw new Error(first.error.message);
       const listed = first.value as LibraryListingValue;
@@ -77,7 +70,7 @@ describe('desktop background sync through pcscd + vpcd', () => {
       expect(att.apduCount).toBeGreaterThan(0);
 
       await att.remove();
-      await until('background sync to stop', () => library.syncStatus().state === 'stopped');
+      await until('background sync to stop', () => library.syncStatus().state === 'stopped', 30_000, 50);
       await pcsc.waitAbsent(0);
       const offline = await d.dispatch('library:list', { search: '' }, () => {});
       expect(offline).toMatchObject({ ok: true, value: { live: false } });

@@ -16,6 +16,7 @@ import { InProcessCardReader } from '../../../../main/sim/card/in-process-reader
 import { demoProfile } from '../../../../main/sim/card/profile.js';
 import { SimulatedUicc } from '../../../../main/sim/card/simulated-uicc.js';
 import { defaultSettings } from '../../../../shared/settings.js';
+import { until } from '../../../support/until.js';
 
 let demoDir: string;
 beforeEach(() => {
@@ -60,14 +61,6 @@ function setup(demoUntilCard: boolean, inserted: 'sim' | 'other' = 'sim') {
   return { engine, reader, realCard, opened, pushed };
 }
 
-async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('mailbox: automatic demo ends when a card is inserted', () => {
   it('switches from the demo card to the inserted card, and the pushed status says so', async () => {
     const { engine, reader, realCard, opened, pushed } = setup(true);
@@ -78,7 +71,7 @@ describe('mailbox: automatic demo ends when a card is inserted', () => {
 
       reader.insert(realCard);
       // The real card has PIN1 enabled and no PIN is known: the window is asked for it.
-      await until('the real card to report locked', () => engine.cardStatus().state === 'locked');
+      await until('the real card to report locked', () => engine.cardStatus().state === 'locked', 5000);
       expect(engine.cardStatus()).toMatchObject({ state: 'locked', demo: false, triesLeft: 3 });
       // The demo session, the look at the inserted card, the session on it.
       expect(opened).toEqual([true, false, false]);
@@ -100,7 +93,7 @@ describe('mailbox: automatic demo ends when a card is inserted', () => {
     try {
       await engine.probe({});
       reader.insert(realCard); // the event; the reader port the engine opens holds the other card
-      await until('the inserted card to be looked at', () => opened.length === 2);
+      await until('the inserted card to be looked at', () => opened.length === 2, 5000);
       await new Promise((r) => setTimeout(r, 50));
       expect(engine.cardStatus()).toMatchObject({ state: 'ready', demo: true });
       expect(opened).toEqual([true, false]);

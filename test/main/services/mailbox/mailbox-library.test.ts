@@ -17,6 +17,7 @@ import { memoryPinStore } from '../../../../main/web-harness/run.js';
 import { InProcessCardReader } from '../../../../main/sim/card/in-process-reader.js';
 import { syntheticAmr } from '../mstore/harness.js';
 import { defaultSettings } from '../../../../shared/settings.js';
+import { until } from '../../../support/until.js';
 
 let work: string;
 let carrier: DemoCarrier;
@@ -51,14 +52,6 @@ function manualTimers() {
       }
     },
   };
-}
-
-async function until(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function setup() {
@@ -103,7 +96,7 @@ describe('mailbox library', () => {
     try {
       expect(library.view()).toMatchObject({ line: null, voicemails: [] });
       await mailbox.probe({}); // the card is ready: background sync starts with a sync right away
-      await until('the first sync', () => library.syncStatus().lastSyncAt !== null);
+      await until('the first sync', () => library.syncStatus().lastSyncAt !== null, 10_000);
       const first = library.view();
       expect(first.live).toBe(true);
       expect(first.line?.msisdn).toMatch(/^\+\d+$/);
@@ -119,14 +112,14 @@ describe('mailbox library', () => {
 
       const id = carrier.relay.addVoicemail({ from: '12065550123', date: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), audioBase64: Buffer.from(syntheticAmr(250, 5)).toString('base64') });
       clock.fireAll(); // the interval elapsed
-      await until('the scheduled sync to store the new voicemail', () => library.view().voicemails.some((v) => v.id === id && v.sha256 !== null) && library.syncStatus().state === 'idle');
+      await until('the scheduled sync to store the new voicemail', () => library.view().voicemails.some((v) => v.id === id && v.sha256 !== null) && library.syncStatus().state === 'idle', 10_000);
       await library.syncNow(); // on demand: nothing new
       const news = notifier.recorded.filter((r) => r.kind === 'newVoicemail');
       expect(news).toEqual([{ kind: 'newVoicemail', notice: { id, from: '+12065550123', durationSec: 5, date: expect.any(String) } }]);
 
       // The card goes: background sync stops, the library stays readable (offline, last line used).
       reader.remove();
-      await until('the scheduler to stop', () => library.syncStatus().state === 'stopped');
+      await until('the scheduler to stop', () => library.syncStatus().state === 'stopped', 10_000);
       expect(clock.pending()).toBe(0);
       const offline = library.view();
       expect(offline.live).toBe(false);
@@ -146,7 +139,7 @@ describe('mailbox library', () => {
 
       // Inserted again: a sync on insertion sends the offline read state to the server.
       reader.insert(carrier.card);
-      await until('the sync on insertion', () => started() > before && library.syncStatus().state === 'idle');
+      await until('the sync on insertion', () => started() > before && library.syncStatus().state === 'idle', 10_000);
       expect(carrier.relay.snapshot().voicemails.find((v) => v.id === id)?.read).toBe(true);
       expect(library.view().voicemails.find((v) => v.id === id)?.readPending).toBeNull();
       expect(notifier.recorded.filter((r) => r.kind === 'newVoicemail')).toHaveLength(1);
@@ -160,7 +153,7 @@ describe('mailbox library', () => {
     const { reader, mailbox, library } = setup();
     try {
       await mailbox.probe({});
-      await until('the first sync', () => library.syncStatus().lastSyncAt !== null);
+      await until('the first sync', () => library.syncStatus().lastSyncAt !== null, 10_000);
       const [a, b] = library.view().voicemails;
       if (!a || !b) throw new Error('the demo carrier has voicemails');
       const report = await library.archiveThenDelete([a.id, b.id, 'VV-Mail/Inbox/not-there'], {});
@@ -176,7 +169,7 @@ describe('mailbox library', () => {
       // Exported from the library copy, with the card gone (offline), though the server no longer has them;
       // an id the library does not hold is handed back for the server.
       reader.remove();
-      await until('the scheduler to stop', () => library.syncStatus().state === 'stopped');
+      await until('the scheduler to stop', () => library.syncStatus().state === 'stopped', 10_000);
       const out = join(work, 'export');
       const exported = await library.exportStored([a.id, b.id, 'VV-Mail/Inbox/not-there'], { format: 'wav', outDir: out, onExists: 'suffix' });
       expect(exported?.rest).toEqual(['VV-Mail/Inbox/not-there']);
