@@ -12,30 +12,15 @@ import { CHALLENGE_LIMITS, DigestSyntaxError, parseChallenges } from '../../main
 import { buildBootstrappingInfo, MAX_BOOTSTRAPPING_INFO_BYTES, parseBootstrappingInfo } from '../../main/protocol/gba/bootstrapping-info.js';
 import { GbaFormatError } from '../../main/protocol/gba/format-error.js';
 import type { BenchResult } from './bench-result.js';
+import { perCallUs } from './per-call.js';
 
 const MB = 1 << 20;
 const NORMAL_CHALLENGE = 'Digest realm="3GPP-bootstrapping@wsg.t-mobile.com", nonce="a3f0c1d29b8e4f7a", algorithm=MD5, qop="auth,auth-int", opaque="5ccc069c403ebaf9"';
 const enc = new TextEncoder();
 const NORMAL_INFO = enc.encode(buildBootstrappingInfo('I1U8vpY3qJ0hiuZNrke/NQ==@bsf.msg.pc.t-mobile.com', '2030-01-01T00:00:00Z'));
 
-/** Median microseconds per call of `fn` (many calls per sample so timer resolution does not matter). */
-function perCallUs(fn: () => void, minMs = 40): number {
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    if (performance.now() - t >= minMs / 4) break;
-    n *= 2;
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < 7; s++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    samples.push(((performance.now() - t) * 1000) / n);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[3] ?? NaN;
-}
+/** How each parse is timed: samples of at least 10 ms, median of 7. */
+const TIMING = { minMs: 40, samples: 7 };
 
 /** Runs the parser and requires the typed error (or a result: near-limit inputs may be valid). */
 function expectTyped(fn: () => unknown): () => void {
@@ -60,8 +45,8 @@ function refusedTyped(fn: () => unknown): boolean {
 /** The benchmark as the runner calls it. */
 export async function bench(): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  const normalHeader = perCallUs(() => parseChallenges([NORMAL_CHALLENGE]));
-  const normalInfo = perCallUs(() => parseBootstrappingInfo(NORMAL_INFO));
+  const normalHeader = perCallUs(() => parseChallenges([NORMAL_CHALLENGE]), TIMING);
+  const normalInfo = perCallUs(() => parseBootstrappingInfo(NORMAL_INFO), TIMING);
 
   // 1 MB: refused, typed, at about the cost of an ordinary input.
   const hugeHeader = 'Digest realm="' + 'a'.repeat(MB) + '"';
@@ -69,10 +54,10 @@ export async function bench(): Promise<BenchResult[]> {
   const headerOk = refusedTyped(() => parseChallenges([hugeHeader]));
   const infoOk = refusedTyped(() => parseBootstrappingInfo(hugeInfo));
   // Compared with refusing a SMALL bad input: building the typed error (its stack) is the fixed cost.
-  const smallBadHeader = perCallUs(expectTyped(() => parseChallenges(['Digest realm="a", realm="b"'])));
-  const smallBadInfo = perCallUs(expectTyped(() => parseBootstrappingInfo(enc.encode('<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>x</btid></BootstrappingInfo>'))));
-  const hugeHeaderUs = perCallUs(expectTyped(() => parseChallenges([hugeHeader])));
-  const hugeInfoUs = perCallUs(expectTyped(() => parseBootstrappingInfo(hugeInfo)));
+  const smallBadHeader = perCallUs(expectTyped(() => parseChallenges(['Digest realm="a", realm="b"'])), TIMING);
+  const smallBadInfo = perCallUs(expectTyped(() => parseBootstrappingInfo(enc.encode('<BootstrappingInfo xmlns="uri:3gpp-gba"><btid>x</btid></BootstrappingInfo>'))), TIMING);
+  const hugeHeaderUs = perCallUs(expectTyped(() => parseChallenges([hugeHeader])), TIMING);
+  const hugeInfoUs = perCallUs(expectTyped(() => parseBootstrappingInfo(hugeInfo)), TIMING);
   out.push(
     { name: 'gba-hostile: 1 MB WWW-Authenticate refused, time / small bad header refused', value: hugeHeaderUs / smallBadHeader, unit: 'x', target: '<= 3x, typed error', ok: headerOk && hugeHeaderUs / smallBadHeader <= 3, note: `${(hugeHeaderUs / normalHeader).toFixed(1)}x an ordinary header parse` },
     { name: 'gba-hostile: 1 MB BootstrappingInfo refused, time / small bad body refused', value: hugeInfoUs / smallBadInfo, unit: 'x', target: '<= 3x, typed error', ok: infoOk && hugeInfoUs / smallBadInfo <= 3, note: `${(hugeInfoUs / normalInfo).toFixed(2)}x an ordinary body parse` },
@@ -80,7 +65,7 @@ export async function bench(): Promise<BenchResult[]> {
 
   // Just under the limits: the worst shapes scan linearly (per character, compared with plain letters).
   const n = CHALLENGE_LIMITS.maxChars - 16;
-  const plain = perCallUs(expectTyped(() => parseChallenges(['Digest a="' + 'a'.repeat(n - 12) + '"']))) / n;
+  const plain = perCallUs(expectTyped(() => parseChallenges(['Digest a="' + 'a'.repeat(n - 12) + '"'])), TIMING) / n;
   const shapes: Array<[string, string]> = [
     ['backslashes', '\\'.repeat(n)],
     ['quotes', '"'.repeat(n)],
@@ -92,7 +77,7 @@ export async function bench(): Promise<BenchResult[]> {
   let worst = 0;
   let worstName = '';
   for (const [name, s] of shapes) {
-    const r = perCallUs(expectTyped(() => parseChallenges([s]))) / s.length / plain;
+    const r = perCallUs(expectTyped(() => parseChallenges([s])), TIMING) / s.length / plain;
     if (r > worst) [worst, worstName] = [r, name];
   }
   out.push({ name: 'gba-hostile: worst 16 KB header shape, time per char / plain value', value: worst, unit: 'x', target: '<= 10x', ok: worst <= 10, note: worstName });
@@ -100,7 +85,7 @@ export async function bench(): Promise<BenchResult[]> {
   const m = MAX_BOOTSTRAPPING_INFO_BYTES - 200;
   const nested = enc.encode(`<?xml version="1.0"?><BootstrappingInfo xmlns="uri:3gpp-gba"><btid>a@b.c</btid><lifetime>2030-01-01T00:00:00Z</lifetime><o:x xmlns:o="urn:o">${'<o:a>'.repeat(Math.floor(m / 11))}${'</o:a>'.repeat(Math.floor(m / 11))}</o:x></BootstrappingInfo>`);
   const text = enc.encode(`<?xml version="1.0"?><BootstrappingInfo xmlns="uri:3gpp-gba"><btid>a@b.c</btid><lifetime>2030-01-01T00:00:00Z</lifetime><o:x xmlns:o="urn:o">${'a'.repeat(m - 200)}</o:x></BootstrappingInfo>`);
-  const nestedRatio = perCallUs(expectTyped(() => parseBootstrappingInfo(nested))) / nested.length / (perCallUs(expectTyped(() => parseBootstrappingInfo(text))) / text.length);
+  const nestedRatio = perCallUs(expectTyped(() => parseBootstrappingInfo(nested)), TIMING) / nested.length / (perCallUs(expectTyped(() => parseBootstrappingInfo(text)), TIMING) / text.length);
   out.push({ name: 'gba-hostile: 16 KB nested BootstrappingInfo, time per byte / flat text', value: nestedRatio, unit: 'x', target: '<= 10x', ok: nestedRatio <= 10 });
 
   // Memory: refusing 1 MB inputs 2000 times keeps nothing (heap growth after GC, in MB).

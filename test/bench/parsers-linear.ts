@@ -22,6 +22,7 @@ import { SettingsSchema } from '../../shared/settings.js';
 import { nafFqdnFromRealm } from '../../main/protocol/gba/naf-id.js';
 import { msisdnFromImpus } from '../../main/protocol/uicc/identity.js';
 import type { BenchResult } from './bench-result.js';
+import { perCallUs } from './per-call.js';
 
 const KB = 1024;
 const SIZES = [KB, 64 * KB, KB * KB] as const;
@@ -59,25 +60,8 @@ function warmUp(fn: () => void): void {
   for (let i = 0; i < 5 || performance.now() - t < 50; i++) fn();
 }
 
-/** Median microseconds per call of `fn` (repeated so timer resolution does not matter). */
-function perCallUs(fn: () => void, minMs = 20): number {
-  let n = 1;
-  for (;;) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    const took = performance.now() - t;
-    if (took >= minMs / 4 || took > 200) break;
-    n *= 2;
-  }
-  const samples: number[] = [];
-  for (let s = 0; s < 5; s++) {
-    const t = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    samples.push(((performance.now() - t) * 1000) / n);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[2] ?? NaN;
-}
+/** How each size is timed: samples of about 5 ms (at most 200 ms for the 1 MiB inputs), median of 5. */
+const TIMING = { minMs: 20, samples: 5, capMs: 200 };
 
 interface Case {
   name: string;
@@ -162,11 +146,11 @@ export async function bench(): Promise<BenchResult[]> {
         if (i === 2 && skipBig) break;
         const fn = c.make(size);
         warmUp(fn);
-        best[i] = Math.min(best[i] ?? Infinity, (perCallUs(fn) * 1000) / size);
+        best[i] = Math.min(best[i] ?? Infinity, (perCallUs(fn, TIMING) * 1000) / size);
         if (c.floor) {
           const f = c.floor(size);
           warmUp(f);
-          floor[i] = Math.min(floor[i] ?? Infinity, (perCallUs(f) * 1000) / size);
+          floor[i] = Math.min(floor[i] ?? Infinity, (perCallUs(f, TIMING) * 1000) / size);
         }
         // Quadratic code is ~64x per byte at 64 KiB; 16x leaves room for noise on a busy machine.
         if (i === 1 && round === 0 && rel(1) > 16 * rel(0)) skipBig = true;
