@@ -1,14 +1,13 @@
 // The built renderer in Debian's Chromium, driven by playwright-core, talking to the real main-process
 // channel implementations through the loopback web harness (the stand-in for Electron, which cannot be
 // downloaded here). The microphone is Chromium's fake capture device fed from a WAV made with espeak-ng.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { DesktopEngine } from '../../main/ipc/implementations.js';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { demoBackend, listedCount, need, openMailbox, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
+import { demoBackend, fakeMicrophone, listedCount, need, openMailbox, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 describe('renderer e2e (Chromium + web harness)', () => {
   let win: E2eWindow | undefined;
@@ -24,12 +23,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
     need('espeak-ng', 'apt-get install -y espeak-ng');
     need('sox', 'apt-get install -y sox');
     win = await openWindow('vvm-e2e-', async (dir) => {
-      // The fake microphone: speech padded with silence, 48 kHz mono 16-bit (what Chromium's fake capture expects).
-      const speech = join(dir, 'speech.wav');
-      const mic = join(dir, 'mic.wav');
-      execFileSync('espeak-ng', ['-w', speech, "Hi, you've reached the desk. Leave a message after the tone."]);
-      execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0.2', '1']);
-
+      const chromiumArgs = fakeMicrophone(dir, "Hi, you've reached the desk. Leave a message after the tone.", '0.2');
       // The real desktop engine in demo mode, with the greeting previews and uploads recorded.
       const backend = await demoBackend(dir);
       const base = backend.engine;
@@ -48,7 +42,7 @@ describe('renderer e2e (Chromium + web harness)', () => {
       return {
         engine,
         pins: backend.pins,
-        chromiumArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`],
+        chromiumArgs,
         close: () => backend.close(),
       };
     });

@@ -88,8 +88,20 @@ export async function launch(work: string, extraArgs: string[] = []): Promise<{ 
 }
 
 /** The real desktop backend in demo mode (simulated SIM, BSF and relay; real GBA, digest, mstore and audio), its demo files in `work`. */
-export function demoBackend(work: string, opts: { dataDir?: string } = {}): Promise<DesktopBackend> {
+export function demoBackend(work: string, opts: { dataDir?: string; demoLatencyMs?: number } = {}): Promise<DesktopBackend> {
   return createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore(), ...opts });
+}
+
+/**
+ * Chromium flags for a fake microphone saying `text` (espeak-ng), with `leadS` seconds of silence before and
+ * 1 s after, at 48 kHz mono 16-bit (what Chromium's fake capture expects). The WAVs are made in `work`.
+ */
+export function fakeMicrophone(work: string, text: string, leadS: string): string[] {
+  const speech = join(work, 'speech.wav');
+  const mic = join(work, 'mic.wav');
+  execFileSync('espeak-ng', ['-w', speech, text]);
+  execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', leadS, '1']);
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`];
 }
 
 /** What a test serves to the window, and how to close it. */

@@ -3,22 +3,16 @@
 // count down, the limit stops the take and says so, and the greeting goes up with the subject the user
 // gave it. Page time runs on Playwright's clock, so the 100 s pass in a moment; MediaRecorder records
 // the real seconds in between.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
-import { buildWeb, launch, need, SCREENSHOTS, serve } from './support.js';
+import type { DesktopBackend } from '../../main/app.js';
+import { demoBackend, fakeMicrophone, need, openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 describe('greeting recorder e2e: level meter, countdown, the 100 s cut (Chromium + fake microphone)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let harness: WebHarness;
-  let browser: BrowserContext;
   let page: Page;
   let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
@@ -26,23 +20,17 @@ describe('greeting recorder e2e: level meter, countdown, the 100 s cut (Chromium
   beforeAll(async () => {
     need('espeak-ng', 'apt-get install -y espeak-ng');
     need('sox', 'apt-get install -y sox');
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-greeting-'));
-    const web = buildWeb(work);
-    const speech = join(work, 'speech.wav');
-    const mic = join(work, 'mic.wav');
-    execFileSync('espeak-ng', ['-w', speech, 'Hello, this is the desk. Please leave a message.']);
-    // Chromium's fake capture loops this file: speech, then a second of silence.
-    execFileSync('sox', [speech, '-r', '48000', '-c', '1', '-b', '16', mic, 'pad', '0', '1']);
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore() });
-    harness = await serve(web, backend.engine, backend.pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work, ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`]));
+    win = await openWindow('vvm-e2e-greeting-', async (work) => {
+      // Chromium's fake capture loops this file: speech, then a second of silence.
+      const chromiumArgs = fakeMicrophone(work, 'Hello, this is the desk. Please leave a message.', '0');
+      const b = (backend = await demoBackend(work));
+      return { engine: b.engine, pins: b.pins, chromiumArgs, close: () => b.close() };
+    });
+    ({ harness, page, pageErrors } = win);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('meter, countdown and cut while recording; the subject goes up with the greeting', async () => {

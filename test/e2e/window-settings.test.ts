@@ -4,11 +4,9 @@
 // what main keeps. The carrier is the demo's simulated BSF and relay on loopback; the card is the
 // simulated UICC in the in-process reader, which resets the card on every new connection as a power-up
 // does, so a reopened card would ask for its PIN again.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
 import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
 import { createMailbox } from '../../main/services/mailbox/mailbox.js';
@@ -17,15 +15,14 @@ import type { WebHarness } from '../../main/web-harness/server.js';
 import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
 import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { defaultSettings, type Settings } from '../../shared/settings.js';
-import { buildWeb, launch, SCREENSHOTS, serve } from './support.js';
+import { openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
 
 const SIM_PIN = '2468';
 
 describe('settings round trip without a PIN prompt (Chromium + web harness)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let carrier: DemoCarrier | undefined;
   let harness: WebHarness | undefined;
-  let browser: BrowserContext | undefined;
   let page: Page;
   let pageErrors: string[] = [];
   let engine: ReturnType<typeof createMailbox> | undefined;
@@ -33,33 +30,38 @@ describe('settings round trip without a PIN prompt (Chromium + web harness)', ()
   const saved: Settings[] = [];
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-settings-'));
-    const web = buildWeb(work);
-    carrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
-    const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
-    const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
-    const pins = memoryPinStore();
-    const base = createDesktopPinSource(pins);
-    // Counts every time the card asks for its PIN (the SIM verifying it again).
-    const pinSource = { ...base, getPin: async (req: Parameters<typeof base.getPin>[0]) => (verifies++, base.getPin(req)) };
-    engine = createMailbox({
-      open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
-      audio: createAudioEngine({ env: process.env }),
-      pinSource,
-      settings,
-      saveSettings: async (s) => void saved.push(s),
-      demo: false,
+    win = await openWindow('vvm-e2e-settings-', async (work) => {
+      const demo = await startDemoCarrier(join(work, 'demo'), defaultSettings());
+      carrier = demo;
+      const settings = { ...defaultSettings(), server: demo.relay.url, bsf: demo.bsf.url };
+      const card = new SimulatedUicc({ ...demo.card.profile, pin: SIM_PIN });
+      const pins = memoryPinStore();
+      const base = createDesktopPinSource(pins);
+      // Counts every time the card asks for its PIN (the SIM verifying it again).
+      const pinSource = { ...base, getPin: async (req: Parameters<typeof base.getPin>[0]) => (verifies++, base.getPin(req)) };
+      const mailbox = createMailbox({
+        open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+        audio: createAudioEngine({ env: process.env }),
+        pinSource,
+        settings,
+        saveSettings: async (s) => void saved.push(s),
+        demo: false,
+      });
+      engine = mailbox;
+      return {
+        engine: mailbox,
+        pins,
+        close: async () => {
+          await mailbox.close();
+          await demo.close();
+        },
+      };
     });
-    harness = await serve(web, engine, pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work));
+    ({ harness, page, pageErrors } = win);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await engine?.close();
-    await carrier?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('saves every kind of setting and the SIM stays unlocked', async () => {

@@ -3,16 +3,12 @@
 // at 800x600 no tab scrolls sideways or cuts a control off; the Diagnostics view runs the doctor's steps
 // live and copies a report without secrets. With VVM_SCREENSHOTS_DIR set (npm run screenshots) it also
 // saves the main screens in light and dark there (docs/screenshots in the repository).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { createDesktopBackend, type DesktopBackend } from '../../main/app.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { memoryPinStore } from '../../main/web-harness/run.js';
-import { buildWeb, launch, ROOT, SCREENSHOTS, serve } from './support.js';
+import { demoBackend, openWindow, ROOT, SCREENSHOTS, type E2eWindow } from './support.js';
 
 const TABS = ['Voicemail', 'Greetings', 'Account', 'Settings', 'Diagnostics'] as const;
 
@@ -60,11 +56,10 @@ interface Measured {
 }
 
 describe('window shell e2e (Chromium + web harness, demo mode)', () => {
-  let work: string;
+  let win: E2eWindow | undefined;
   let harness: WebHarness;
   let browser: BrowserContext;
   let page: Page;
-  let backend: DesktopBackend | undefined;
   let pageErrors: string[] = [];
   const docShots = process.env.VVM_SCREENSHOTS_DIR ? resolve(ROOT, process.env.VVM_SCREENSHOTS_DIR) : null;
 
@@ -80,21 +75,18 @@ describe('window shell e2e (Chromium + web harness, demo mode)', () => {
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'vvm-e2e-shell-'));
     if (docShots) mkdirSync(docShots, { recursive: true });
-    const web = buildWeb(work);
-    // A carrier that takes 150 ms per answer, as a real one does, so a step can be seen being checked.
-    backend = await createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore(), demoLatencyMs: 150 });
-    harness = await serve(web, backend.engine, backend.pins, join(work, 'export'));
-    ({ browser, page, pageErrors } = await launch(work));
+    win = await openWindow('vvm-e2e-shell-', async (work) => {
+      // A carrier that takes 150 ms per answer, as a real one does, so a step can be seen being checked.
+      const b = await demoBackend(work, { demoLatencyMs: 150 });
+      return { engine: b.engine, pins: b.pins, close: () => b.close() };
+    });
+    ({ harness, browser, page, pageErrors } = win);
     await browser.grantPermissions(['clipboard-read', 'clipboard-write']);
   }, 180_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
-    await backend?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
+    await win?.close();
   });
 
   it('follows the OS light/dark setting, and the choice in Settings overrides it', async () => {
