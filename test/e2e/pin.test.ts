@@ -4,15 +4,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
-import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
-import { createMailbox } from '../../main/services/mailbox/mailbox.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
-import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
-import { defaultSettings } from '../../shared/settings.js';
-import { openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
+import { openWindow, pinnedSimMailbox, SCREENSHOTS, type E2eWindow, type PinnedSimMailbox } from './support.js';
 
 const SIM_PIN = '2468';
 
@@ -21,32 +15,15 @@ describe('SIM PIN dialog e2e', () => {
   let harness: WebHarness | undefined;
   let page: Page;
   let pageErrors: string[] = [];
-  let engine: ReturnType<typeof createMailbox> | undefined;
+  let engine: PinnedSimMailbox['engine'] | undefined;
   const pins = memoryPinStore();
 
   beforeAll(async () => {
     win = await openWindow('vvm-e2e-pin-', async (work) => {
-      const carrier: DemoCarrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
-      const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
       // The demo subscriber's keys, with PIN1 enabled.
-      const card = new SimulatedUicc({ ...carrier.card.profile, pin: SIM_PIN });
-      const pinSource = createDesktopPinSource(pins);
-      const mailbox = createMailbox({
-        open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
-        audio: createAudioEngine({ env: process.env }),
-        pinSource,
-        settings,
-        demo: false,
-      });
-      engine = mailbox;
-      return {
-        engine: mailbox,
-        pins,
-        close: async () => {
-          await mailbox.close();
-          await carrier.close();
-        },
-      };
+      const served = await pinnedSimMailbox(work, SIM_PIN, pins);
+      engine = served.engine;
+      return served;
     });
     ({ harness, page, pageErrors } = win);
   }, 120_000);

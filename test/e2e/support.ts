@@ -8,12 +8,16 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { PinStore } from '../../main/adapters/keychain/keychain-pin-store.js';
-import { createDesktopBackend, createDesktopIpc, type DesktopBackend } from '../../main/app.js';
+import { createAudioEngine, createDesktopBackend, createDesktopIpc, openMstoreSession, startDemoCarrier, type DemoCarrier, type DesktopBackend } from '../../main/app.js';
+import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
+import { createMailbox } from '../../main/services/mailbox/mailbox.js';
+import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
+import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
 import { watchLibraryEvents } from '../../main/ipc/library-implementations.js';
 import type { DesktopEngine } from '../../main/ipc/implementations.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import { startWebHarness, type WebHarness } from '../../main/web-harness/server.js';
-import { defaultSettings } from '../../shared/settings.js';
+import { defaultSettings, type Settings } from '../../shared/settings.js';
 import type { Voicemail } from '../../shared/domain/mstore.js';
 
 /** Debian's Chromium (apt-get install -y chromium). */
@@ -90,6 +94,44 @@ export async function launch(work: string, extraArgs: string[] = []): Promise<{ 
 /** The real desktop backend in demo mode (simulated SIM, BSF and relay; real GBA, digest, mstore and audio), its demo files in `work`. */
 export function demoBackend(work: string, opts: { dataDir?: string; demoLatencyMs?: number } = {}): Promise<DesktopBackend> {
   return createDesktopBackend({ env: { ...process.env, VVM_DEMO_DIR: join(work, 'demo') }, settings: defaultSettings(), demo: true, pins: memoryPinStore(), ...opts });
+}
+
+/** A mailbox over a PIN-protected SIM, and what it runs on. */
+export interface PinnedSimMailbox extends Served {
+  engine: ReturnType<typeof createMailbox>;
+  carrier: DemoCarrier;
+}
+
+/**
+ * The real mailbox (card service, GBA, mstore client, keychain policy over `pins`) with the demo
+ * subscriber's SIM, PIN1 enabled as `pin`, in the in-process reader, and the demo carrier (simulated BSF
+ * and relay) on loopback under `work`. `onGetPin` sees every time the card asks for its PIN; `saveSettings`
+ * receives settings saved from the window.
+ */
+export async function pinnedSimMailbox(work: string, pin: string, pins: PinStore, opts: { onGetPin?(): void; saveSettings?(s: Settings): Promise<void> } = {}): Promise<PinnedSimMailbox> {
+  const carrier = await startDemoCarrier(join(work, 'demo'), defaultSettings());
+  const settings = { ...defaultSettings(), server: carrier.relay.url, bsf: carrier.bsf.url };
+  const card = new SimulatedUicc({ ...carrier.card.profile, pin });
+  const base = createDesktopPinSource(pins);
+  const { onGetPin, saveSettings } = opts;
+  const pinSource = onGetPin ? { ...base, getPin: async (req: Parameters<typeof base.getPin>[0]) => (onGetPin(), base.getPin(req)) } : base;
+  const engine = createMailbox({
+    open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
+    audio: createAudioEngine({ env: process.env }),
+    pinSource,
+    settings,
+    ...(saveSettings && { saveSettings }),
+    demo: false,
+  });
+  return {
+    engine,
+    carrier,
+    pins,
+    close: async () => {
+      await engine.close();
+      await carrier.close();
+    },
+  };
 }
 
 /**

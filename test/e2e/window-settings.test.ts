@@ -7,15 +7,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createAudioEngine, openMstoreSession, startDemoCarrier, type DemoCarrier } from '../../main/app.js';
-import { createDesktopPinSource } from '../../main/adapters/keychain/keychain-pin-source.js';
-import { createMailbox } from '../../main/services/mailbox/mailbox.js';
+import type { DemoCarrier } from '../../main/app.js';
 import { memoryPinStore } from '../../main/web-harness/run.js';
 import type { WebHarness } from '../../main/web-harness/server.js';
-import { InProcessCardReader } from '../../main/sim/card/in-process-reader.js';
-import { SimulatedUicc } from '../../main/sim/card/simulated-uicc.js';
-import { defaultSettings, type Settings } from '../../shared/settings.js';
-import { openWindow, SCREENSHOTS, type E2eWindow } from './support.js';
+import type { Settings } from '../../shared/settings.js';
+import { openWindow, pinnedSimMailbox, SCREENSHOTS, type E2eWindow, type PinnedSimMailbox } from './support.js';
 
 const SIM_PIN = '2468';
 
@@ -25,37 +21,20 @@ describe('settings round trip without a PIN prompt (Chromium + web harness)', ()
   let harness: WebHarness | undefined;
   let page: Page;
   let pageErrors: string[] = [];
-  let engine: ReturnType<typeof createMailbox> | undefined;
+  let engine: PinnedSimMailbox['engine'] | undefined;
   let verifies = 0;
   const saved: Settings[] = [];
 
   beforeAll(async () => {
     win = await openWindow('vvm-e2e-settings-', async (work) => {
-      const demo = await startDemoCarrier(join(work, 'demo'), defaultSettings());
-      carrier = demo;
-      const settings = { ...defaultSettings(), server: demo.relay.url, bsf: demo.bsf.url };
-      const card = new SimulatedUicc({ ...demo.card.profile, pin: SIM_PIN });
-      const pins = memoryPinStore();
-      const base = createDesktopPinSource(pins);
-      // Counts every time the card asks for its PIN (the SIM verifying it again).
-      const pinSource = { ...base, getPin: async (req: Parameters<typeof base.getPin>[0]) => (verifies++, base.getPin(req)) };
-      const mailbox = createMailbox({
-        open: (s) => openMstoreSession({ settings: s, demo: false, env: {}, pinSource, readers: async () => new InProcessCardReader(card) }),
-        audio: createAudioEngine({ env: process.env }),
-        pinSource,
-        settings,
+      const served = await pinnedSimMailbox(work, SIM_PIN, memoryPinStore(), {
+        // Counts every time the card asks for its PIN (the SIM verifying it again).
+        onGetPin: () => void verifies++,
         saveSettings: async (s) => void saved.push(s),
-        demo: false,
       });
-      engine = mailbox;
-      return {
-        engine: mailbox,
-        pins,
-        close: async () => {
-          await mailbox.close();
-          await demo.close();
-        },
-      };
+      carrier = served.carrier;
+      engine = served.engine;
+      return served;
     });
     ({ harness, page, pageErrors } = win);
   }, 120_000);
