@@ -126,6 +126,10 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp =
   const [sort, setSort] = useState<VoicemailSort>('newest');
   const [openId, setOpenId] = useState<string | null>(null);
   const [activeId, setActiveId] = useState<string | null>(null);
+  // The row the keyboard moves from: updated at once by move(), so a second key pressed before React has
+  // drawn the first move still moves on from it (two quick Downs reach the second row).
+  const keyboardAt = useRef<string | null>(null);
+  keyboardAt.current = activeId;
   const [checked, setChecked] = useState<ReadonlySet<string>>(new Set());
   const anchor = useRef<string | null>(null);
   const [format, setFormatState] = useState<ExportFormatValue>(loadFormat);
@@ -413,18 +417,20 @@ export function VoicemailsPanel({ enabled, libraryKeepsCopies: keepsCopiesProp =
   const move = useCallback(
     (delta: number | 'first' | 'last', extend: boolean) => {
       if (view.length === 0) return;
-      const i = view.findIndex((v) => v.id === activeId);
+      const from = keyboardAt.current;
+      const i = view.findIndex((v) => v.id === from);
       const to = delta === 'first' ? 0 : delta === 'last' ? view.length - 1 : i < 0 ? 0 : Math.min(view.length - 1, Math.max(0, i + delta));
       const id = view[to]?.id;
       if (id === undefined) return;
       if (extend) {
-        if (anchor.current === null && activeId !== null) anchor.current = activeId;
+        if (anchor.current === null && from !== null) anchor.current = from;
         tickRange(id);
       }
+      keyboardAt.current = id;
       setActiveId(id);
       requestAnimationFrame(() => listRef.current?.focusActive());
     },
-    [view, activeId, tickRange],
+    [view, tickRange],
   );
 
   // Stable for the memoised controls: they need not redraw when the list's data arrives.

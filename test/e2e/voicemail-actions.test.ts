@@ -78,10 +78,12 @@ describe('voicemail tab e2e (Chromium + web harness, demo mailbox)', () => {
 
   it('keyboard: Down/Enter open, Space plays, Ctrl+A/Esc tick and untick, Ctrl+F searches, ? helps', async () => {
     await page.locator('body').click({ position: { x: 1, y: 1 } });
+    const [first, second] = await ids();
+    // Down from nowhere enters the list at the first row; Down again moves to the second.
     await page.keyboard.press('ArrowDown');
+    await expect.poll(() => focused('data-id'), { timeout: 5_000 }).toBe(first);
     await page.keyboard.press('ArrowDown');
-    const second = (await ids())[1];
-    await expect.poll(() => focused('data-id')).toBe(second);
+    await expect.poll(() => focused('data-id'), { timeout: 5_000 }).toBe(second);
     await page.keyboard.press('Enter');
     await expect.poll(() => row(second ?? '').getAttribute('aria-current')).toBe('true');
     const play = page.getByTestId('play-button');
