@@ -25,6 +25,7 @@ import { COUNTDOWN_SECONDS, MAX_GREETING_SECONDS, useRecorder, type Recording } 
 import { formatDuration } from '../format.js';
 import { AudioPlayer } from './AudioPlayer.js';
 import { ErrorAlert } from './ErrorAlert.js';
+import { FilePickButton } from './FilePickButton.js';
 
 /** The subject as one line of at most 120 characters (control characters dropped, as main requires). */
 function oneLine(text: string): string {
@@ -120,20 +121,9 @@ export function GreetingRecorder({ enabled, onUploaded }: GreetingRecorderProps)
         <Typography variant="body2" color="text.secondary" data-testid="record-elapsed">
           {recorder.state === 'stopped' && recording ? (length === null ? 'Audio file' : formatDuration(length)) : formatDuration(recorder.elapsed)} / {formatDuration(MAX_GREETING_SECONDS)}
         </Typography>
-        <Button component="label" disabled={!enabled || recorder.state === 'recording' || upload.state === 'running'}>
+        <FilePickButton disabled={!enabled || recorder.state === 'recording' || upload.state === 'running'} accept="audio/*,.amr,.m4a,.opus" testId="record-file" onFile={(f) => newTake(() => void recorder.load(f))}>
           Use an audio file…
-          <input
-            hidden
-            type="file"
-            accept="audio/*,.amr,.m4a,.opus"
-            data-testid="record-file"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) newTake(() => void recorder.load(f));
-            }}
-          />
-        </Button>
+        </FilePickButton>
       </Stack>
       {recorder.state === 'recording' && (
         <Stack spacing={0.5} sx={{ mt: 1.5, maxWidth: 420 }}>

@@ -17,6 +17,7 @@ import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
+import { FilePickButton } from './FilePickButton.js';
 import { useColorScheme } from '@mui/material/styles';
 import { DEFAULT_BSF, DEFAULT_SERVER, type Settings } from '../../shared/settings.js';
 import type { AppError } from '../../shared/errors.js';
@@ -240,24 +241,8 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
           <TextField size="small" label="IMEI sent to the BSF" helperText="Optional" value={settings.imei ?? ''} onChange={(e) => editOptional('imei', e.target.value)} />
           <FormControlLabel control={<Switch checked={settings.reuseBootstrap} onChange={(e) => edit({ reuseBootstrap: e.target.checked })} />} label="Reuse a GBA bootstrap while it is valid" />
           <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
-            <TextField
-              size="small"
-              type="number"
-              label="Connect timeout (s)"
-              value={Math.round(settings.connectTimeoutMs / 1000)}
-              onChange={(e) => edit({ connectTimeoutMs: Math.round(Number(e.target.value) * 1000) })}
-              slotProps={{ htmlInput: { min: 1, max: 120 } }}
-              sx={{ width: 170 }}
-            />
-            <TextField
-              size="small"
-              type="number"
-              label="Read timeout (s)"
-              value={Math.round(settings.readTimeoutMs / 1000)}
-              onChange={(e) => edit({ readTimeoutMs: Math.round(Number(e.target.value) * 1000) })}
-              slotProps={{ htmlInput: { min: 1, max: 600 } }}
-              sx={{ width: 170 }}
-            />
+            <SecondsField label="Connect timeout (s)" ms={settings.connectTimeoutMs} max={120} onMs={(connectTimeoutMs) => edit({ connectTimeoutMs })} />
+            <SecondsField label="Read timeout (s)" ms={settings.readTimeoutMs} max={600} onMs={(readTimeoutMs) => edit({ readTimeoutMs })} />
           </Stack>
         </Stack>
       </Paper>
@@ -284,20 +269,9 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
             ))}
           </List>
         )}
-        <Button component="label" size="small" sx={{ mt: 1 }}>
+        <FilePickButton size="small" sx={{ mt: 1 }} accept=".pem,.crt,.cer,application/x-pem-file" testId="ca-file" onFile={(f) => void addCa(f)}>
           Add a CA certificate…
-          <input
-            hidden
-            type="file"
-            accept=".pem,.crt,.cer,application/x-pem-file"
-            data-testid="ca-file"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              e.target.value = '';
-              if (f) void addCa(f);
-            }}
-          />
-        </Button>
+        </FilePickButton>
         {caError && <Alert severity="warning">{caError}</Alert>}
         <ConfirmDialog
           open={pendingCa !== null}
@@ -412,5 +386,20 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
         <ErrorAlert error={error} />
       )}
     </Stack>
+  );
+}
+
+/** A timeout edited in whole seconds and kept in milliseconds. */
+function SecondsField({ label, ms, max, onMs }: { label: string; ms: number; max: number; onMs(ms: number): void }) {
+  return (
+    <TextField
+      size="small"
+      type="number"
+      label={label}
+      value={Math.round(ms / 1000)}
+      onChange={(e) => onMs(Math.round(Number(e.target.value) * 1000))}
+      slotProps={{ htmlInput: { min: 1, max } }}
+      sx={{ width: 170 }}
+    />
   );
 }
