@@ -3,7 +3,7 @@
 // reader, and the colour scheme. Main validates (settings:set) and applies them to the next request;
 // saving settings that do not concern the card keeps it unlocked. In demo mode the settings the demo
 // replaces (server, BSF, reader) say so.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
@@ -185,7 +185,6 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
   const demoNote = demo ? DEMO_NOTE : undefined;
   const readerNames = new Set((readers ?? []).map((r) => r.name));
   const readerValue = settings.reader ?? '';
-  const section = { p: 2, minWidth: 0 } as const;
   return (
     <Stack spacing={2} sx={{ maxWidth: 760, minWidth: 0 }} data-testid="settings">
       {demo && (
@@ -193,10 +192,7 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
           Demo mode replaces the voicemail server, the BSF and the card reader with its simulated ones. What you set here is kept for your SIM.
         </Alert>
       )}
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          Connection
-        </Typography>
+      <Section title="Connection">
         <Stack spacing={1.5}>
           <TextField
             select
@@ -245,11 +241,8 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
             <SecondsField label="Read timeout (s)" ms={settings.readTimeoutMs} max={600} onMs={(readTimeoutMs) => edit({ readTimeoutMs })} />
           </Stack>
         </Stack>
-      </Paper>
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          Extra CA certificates
-        </Typography>
+      </Section>
+      <Section title="Extra CA certificates">
         <Typography variant="body2" color="text.secondary">
           Only for a private or test server. Certificates are always checked; these are trusted in addition to the system’s.
         </Typography>
@@ -306,21 +299,15 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
             </Box>
           )}
         </ConfirmDialog>
-      </Paper>
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          New voicemail and reminders
-        </Typography>
+      </Section>
+      <Section title="New voicemail and reminders">
         <Stack direction="row" spacing={1.5} useFlexGap sx={{ flexWrap: 'wrap' }}>
-          <TextField size="small" type="number" label="Check every (minutes)" value={settings.syncIntervalMinutes} onChange={(e) => edit({ syncIntervalMinutes: Math.round(Number(e.target.value)) })} slotProps={{ htmlInput: { min: 1, max: 1440 } }} sx={{ width: 190 }} />
-          <TextField size="small" type="number" label="Warn days before expiry" value={settings.expiryWarningDays} onChange={(e) => edit({ expiryWarningDays: Math.round(Number(e.target.value)) })} helperText="0: never" slotProps={{ htmlInput: { min: 0, max: 60 } }} sx={{ width: 190 }} />
-          <TextField size="small" type="number" label="Warn when this few left" value={settings.inboxFullWarningMessages} onChange={(e) => edit({ inboxFullWarningMessages: Math.round(Number(e.target.value)) })} helperText="Messages before the inbox is full; 0: never" slotProps={{ htmlInput: { min: 0, max: 100 } }} sx={{ width: 190 }} />
+          <IntField label="Check every (minutes)" value={settings.syncIntervalMinutes} min={1} max={1440} onValue={(syncIntervalMinutes) => edit({ syncIntervalMinutes })} />
+          <IntField label="Warn days before expiry" value={settings.expiryWarningDays} min={0} max={60} helperText="0: never" onValue={(expiryWarningDays) => edit({ expiryWarningDays })} />
+          <IntField label="Warn when this few left" value={settings.inboxFullWarningMessages} min={0} max={100} helperText="Messages before the inbox is full; 0: never" onValue={(inboxFullWarningMessages) => edit({ inboxFullWarningMessages })} />
         </Stack>
-      </Paper>
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          Export
-        </Typography>
+      </Section>
+      <Section title="Export">
         <Stack spacing={1.5}>
           <TextField size="small" label="File names" placeholder="{date} {time} {from} ({duration}).{ext}" value={settings.exportTemplate ?? ''} onChange={(e) => editOptional('exportTemplate', e.target.value)} helperText="{date} {time} {from} {duration} {ext}; empty: the default. The format is chosen at each export." />
           <Typography variant="body2" color="text.secondary" data-testid="export-folder">
@@ -332,11 +319,8 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
             <option value="json">JSON</option>
           </TextField>
         </Stack>
-      </Paper>
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          Card reader
-        </Typography>
+      </Section>
+      <Section title="Card reader">
         <Stack direction="row" spacing={1} useFlexGap sx={{ flexWrap: 'wrap', alignItems: 'flex-start' }}>
           <TextField
             select
@@ -361,17 +345,14 @@ export function SettingsPanel({ demo = false }: SettingsPanelProps) {
             Look again
           </Button>
         </Stack>
-      </Paper>
-      <Paper variant="outlined" sx={section}>
-        <Typography variant="subtitle1" component="h2" gutterBottom>
-          Appearance
-        </Typography>
+      </Section>
+      <Section title="Appearance">
         <TextField select size="small" label="Colours" value={mode ?? 'system'} slotProps={{ select: { native: true } }} onChange={(e) => setMode(e.target.value as 'system' | 'light' | 'dark')} data-testid="theme-select" sx={{ minWidth: 220 }}>
           <option value="system">Follow the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
         </TextField>
-      </Paper>
+      </Section>
       <Box>
         <Button variant="contained" onClick={() => void save(settings)} data-testid="settings-save">
           Save
@@ -400,6 +381,34 @@ function SecondsField({ label, ms, max, onMs }: { label: string; ms: number; max
       onChange={(e) => onMs(Math.round(Number(e.target.value) * 1000))}
       slotProps={{ htmlInput: { min: 1, max } }}
       sx={{ width: 170 }}
+    />
+  );
+}
+
+/** One titled section of the Settings tab. */
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 2, minWidth: 0 }}>
+      <Typography variant="subtitle1" component="h2" gutterBottom>
+        {title}
+      </Typography>
+      {children}
+    </Paper>
+  );
+}
+
+/** A whole number setting (minutes, days, messages). */
+function IntField({ label, value, min, max, helperText, onValue }: { label: string; value: number; min: number; max: number; helperText?: string; onValue(v: number): void }) {
+  return (
+    <TextField
+      size="small"
+      type="number"
+      label={label}
+      value={value}
+      onChange={(e) => onValue(Math.round(Number(e.target.value)))}
+      {...(helperText !== undefined && { helperText })}
+      slotProps={{ htmlInput: { min, max } }}
+      sx={{ width: 190 }}
     />
   );
 }
